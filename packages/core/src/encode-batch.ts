@@ -1,0 +1,62 @@
+import { LimitExceededError, ValidationError } from './errors.js';
+import type { StoreLimits } from './limits.js';
+import type { EventData } from './model.js';
+import type { EventSerializer } from './serialization/serializer.js';
+import type { EncodedEvent } from './storage.js';
+import { validateEventId, validateEventType } from './validation.js';
+
+const METADATA_KEY = /^[^\u0000-\u001f\u007f-\u009f]{1,256}$/;
+
+function validateMetadata(field: string, metadata: unknown): void {
+  if (metadata === undefined) return;
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+    throw new ValidationError(field, 'Metadata must be a plain object of custom properties');
+  }
+  for (const key of Object.keys(metadata)) {
+    if (!METADATA_KEY.test(key) || !key.isWellFormed()) {
+      throw new ValidationError(`${field}.${key}`, 'Metadata keys must be 1-256 characters without control characters');
+    }
+  }
+}
+
+function payloadBytes(data: string | Uint8Array): number {
+  return typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.byteLength;
+}
+
+function checkSize(field: string, encoded: EncodedEvent, limits: StoreLimits): void {
+  // Cheap upper bound first: a UTF-16 string never takes more than 3 UTF-8 bytes per code unit.
+  const dataUpper = typeof encoded.data === 'string' ? encoded.data.length * 3 : encoded.data.byteLength;
+  const metaUpper = encoded.metadata === null ? 0 : encoded.metadata.length * 3;
+  if (dataUpper + metaUpper <= limits.maxEventBytes) return;
+  const size = payloadBytes(encoded.data) + (encoded.metadata === null ? 0 : payloadBytes(encoded.metadata));
+  if (size > limits.maxEventBytes) throw new LimitExceededError('maxEventBytes', limits.maxEventBytes, size, field);
+}
+
+/**
+ * Validates and encodes a batch before any I/O: ids, types, metadata, timestamps, duplicates within the batch,
+ * serializability and limits. Throws a `ValidationError` subclass naming the offending field.
+ */
+export function encodeBatch(events: readonly EventData[], serializer: EventSerializer, limits: StoreLimits): EncodedEvent[] {
+  if (events.length > limits.maxEventsPerCommit) {
+    throw new LimitExceededError('maxEventsPerCommit', limits.maxEventsPerCommit, events.length, 'events');
+  }
+  const seen = new Set<string>();
+  const encoded: EncodedEvent[] = new Array(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const field = `events[${i}]`;
+    const event = events[i];
+    if (event === null || typeof event !== 'object') throw new ValidationError(field, 'An event must be an object');
+    const id = validateEventId(event.id, `${field}.id`);
+    if (seen.has(id)) throw new ValidationError(`${field}.id`, `Event id '${id}' appears more than once in the batch`);
+    seen.add(id);
+    const type = validateEventType(serializer.resolveType(event.type, event.data), `${field}.type`);
+    validateMetadata(`${field}.metadata`, event.metadata);
+    if (event.timestamp !== undefined && (!(event.timestamp instanceof Date) || Number.isNaN(event.timestamp.getTime()))) {
+      throw new ValidationError(`${field}.timestamp`, 'timestamp must be a valid Date');
+    }
+    const item = serializer.encode(field, { id, type, data: event.data, metadata: event.metadata, timestamp: event.timestamp });
+    checkSize(field, item, limits);
+    encoded[i] = item;
+  }
+  return encoded;
+}

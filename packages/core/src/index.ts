@@ -1,0 +1,40 @@
+export { raceAbort, throwIfAborted } from './abort.js';
+export * from './errors.js';
+export { matchesExpected } from './expected.js';
+export {
+  createStreamStoreFactory,
+  type StreamStoreFactory,
+  type StreamStoreFactoryOptions,
+  type TenantProvider,
+} from './factory.js';
+export { DEFAULT_LIMITS, type StoreLimits } from './limits.js';
+export { memoryStorage } from './memory/memory-storage.js';
+export type * from './model.js';
+export { comparePositions } from './position.js';
+export type { PayloadCodec, PayloadCompressor } from './serialization/codec.js';
+export { jsonCodec } from './serialization/json-codec.js';
+export { type DecodedPayload, EventSerializer, type SerializationOptions } from './serialization/serializer.js';
+export { type EventClass, type EventTypeDefinition, TypeRegistry } from './serialization/type-registry.js';
+export type * from './storage.js';
+export {
+  createStreamStore,
+  type ListStreamsOptions,
+  type ReadAllOptions,
+  type ReadOptions,
+  type StoreCapabilities,
+  StreamStore,
+  type StreamStoreOptions,
+} from './store.js';
+export { categoryOf, parseStreamId, streamId } from './stream-id.js';
+export {
+  MAX_EVENT_ID_LENGTH,
+  MAX_STREAM_ID_BYTES,
+  TENANT_ID_PATTERN,
+  validateEventId,
+  validateEventType,
+  validateExpected,
+  validateRevision,
+  validateStreamId,
+  validateTenantId,
+} from './validation.js';
+export type { StreamWriter } from './writer.js';

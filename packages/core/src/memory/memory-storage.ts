@@ -1,0 +1,215 @@
+import { throwIfAborted } from '../abort.js';
+import { matchesExpected } from '../expected.js';
+import type { ExpectedRevision, StreamInfo, StreamSummary } from '../model.js';
+import type {
+  AppendOutcome,
+  CallOptions,
+  EncodedEvent,
+  EventLocation,
+  MultitenantStorage,
+  StorageCapabilities,
+  StoredEvent,
+  StreamStorage,
+} from '../storage.js';
+
+interface MemoryEvent extends StoredEvent {
+  deleted?: boolean;
+}
+
+interface MemoryStream {
+  events: MemoryEvent[];
+  ids: Map<string, number>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The data of one in-memory store; kept by the multitenant storage across store re-opens. */
+class MemoryState {
+  readonly streams = new Map<string, MemoryStream>();
+  /** Every committed event in position order; deleted ones are flagged and compacted away now and then. */
+  log: MemoryEvent[] = [];
+  deletedInLog = 0;
+  nextPosition = 1;
+}
+
+const CAPABILITIES: StorageCapabilities = Object.freeze({
+  globalOrder: true,
+  backwardRead: true,
+  listStreams: true,
+  optimisticConcurrency: true,
+  locking: false,
+});
+
+/** First index in `log` whose position is greater than `after`. */
+function firstAfter(log: readonly MemoryEvent[], after: number): number {
+  let low = 0;
+  let high = log.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (Number((log[mid] as MemoryEvent).position) <= after) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+class MemoryStorage implements StreamStorage {
+  readonly name = 'memory';
+  readonly capabilities = CAPABILITIES;
+
+  constructor(private readonly state: MemoryState) {}
+
+  async provision(): Promise<void> {}
+
+  async planMigrations() {
+    return [{ version: 1, description: 'in-memory storage: nothing to create', statements: [] }];
+  }
+
+  async append(
+    streamId: string,
+    expected: ExpectedRevision,
+    events: readonly EncodedEvent[],
+    options?: CallOptions,
+  ): Promise<AppendOutcome> {
+    throwIfAborted(options?.signal);
+    const stream = this.state.streams.get(streamId);
+    const head = stream ? stream.events.length : 0;
+    if (!matchesExpected(expected, head)) return { status: 'conflict', actual: head };
+    if (stream) {
+      for (const event of events) if (stream.ids.has(event.id)) return { status: 'duplicate', actual: head };
+    }
+    const now = Date.now();
+    const target: MemoryStream = stream ?? { events: [], ids: new Map(), createdAt: now, updatedAt: now };
+    const state = this.state;
+    let revision = head;
+    let position = state.nextPosition;
+    for (const event of events) {
+      revision++;
+      const stored: MemoryEvent = {
+        streamId,
+        revision,
+        position: String(position++),
+        recordedAt: now,
+        id: event.id,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        format: event.format,
+        compression: event.compression,
+        data: event.data,
+        metadata: event.metadata,
+        timestamp: event.timestamp,
+      };
+      target.events.push(stored);
+      target.ids.set(event.id, revision);
+      state.log.push(stored);
+    }
+    state.nextPosition = position;
+    target.updatedAt = now;
+    if (!stream) state.streams.set(streamId, target);
+    return { status: 'ok', revision, position: String(position - 1) };
+  }
+
+  async findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
+    throwIfAborted(options?.signal);
+    const stream = this.state.streams.get(streamId);
+    if (!stream) return [];
+    const found: EventLocation[] = [];
+    for (const id of eventIds) {
+      const revision = stream.ids.get(id);
+      if (revision === undefined) continue;
+      const event = stream.events[revision - 1] as MemoryEvent;
+      found.push({ id, revision, position: event.position as string });
+    }
+    return found;
+  }
+
+  async readStream(
+    streamId: string,
+    query: { from: number; direction: 'forward' | 'backward'; limit: number },
+    options?: CallOptions,
+  ): Promise<StoredEvent[]> {
+    throwIfAborted(options?.signal);
+    const events = this.state.streams.get(streamId)?.events;
+    if (!events) return [];
+    if (query.direction === 'forward') return events.slice(query.from - 1, query.from - 1 + query.limit);
+    const end = Math.min(query.from, events.length);
+    return events.slice(Math.max(0, end - query.limit), end).reverse();
+  }
+
+  async getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
+    throwIfAborted(options?.signal);
+    const stream = this.state.streams.get(streamId);
+    return stream ? summary(stream) : null;
+  }
+
+  async deleteStream(streamId: string, expected: ExpectedRevision | undefined, options?: CallOptions) {
+    throwIfAborted(options?.signal);
+    const state = this.state;
+    const stream = state.streams.get(streamId);
+    const head = stream ? stream.events.length : 0;
+    if (expected !== undefined && !matchesExpected(expected, head)) return { status: 'conflict' as const, actual: head };
+    if (!stream) return { status: 'ok' as const, deleted: false };
+    state.streams.delete(streamId);
+    for (const event of stream.events) event.deleted = true;
+    state.deletedInLog += stream.events.length;
+    if (state.deletedInLog > 1024 && state.deletedInLog * 2 > state.log.length) {
+      state.log = state.log.filter((event) => !event.deleted);
+      state.deletedInLog = 0;
+    }
+    return { status: 'ok' as const, deleted: true };
+  }
+
+  async readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
+    throwIfAborted(options?.signal);
+    const log = this.state.log;
+    const page: StoredEvent[] = [];
+    for (let i = query.after === undefined ? 0 : firstAfter(log, Number(query.after)); i < log.length; i++) {
+      const event = log[i] as MemoryEvent;
+      if (event.deleted) continue;
+      page.push(event);
+      if (page.length === query.limit) break;
+    }
+    return page;
+  }
+
+  async listStreams(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
+    throwIfAborted(options?.signal);
+    const ids = [...this.state.streams.keys()].filter((id) => query.after === undefined || id > query.after).sort();
+    return ids.slice(0, query.limit).map((streamId) => ({
+      streamId,
+      ...summary(this.state.streams.get(streamId) as MemoryStream),
+    }));
+  }
+
+  async close(): Promise<void> {}
+}
+
+function summary(stream: MemoryStream): StreamInfo {
+  return { revision: stream.events.length, createdAt: new Date(stream.createdAt), updatedAt: new Date(stream.updatedAt) };
+}
+
+/**
+ * In-memory storage, for tests and learning: everything is lost when the process ends.
+ * @example const store = await createStreamStore({ storage: memoryStorage() });
+ */
+export function memoryStorage(): StreamStorage {
+  return new MemoryStorage(new MemoryState());
+}
+
+/**
+ * In-memory storage with one isolated state per tenant. A tenant's data outlives its store (until the process ends).
+ * @example const factory = createStreamStoreFactory({ storage: memoryStorage.multitenant() });
+ */
+memoryStorage.multitenant = function multitenant(): MultitenantStorage {
+  const tenants = new Map<string, MemoryState>();
+  return {
+    name: 'memory',
+    forTenant(tenantId: string): StreamStorage {
+      let state = tenants.get(tenantId);
+      if (!state) {
+        state = new MemoryState();
+        tenants.set(tenantId, state);
+      }
+      return new MemoryStorage(state);
+    },
+  };
+};

@@ -1,0 +1,65 @@
+/** A JSON value, as accepted in event data (JSON format) and metadata. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Custom event properties: a flat record with string keys and JSON values. */
+export type Metadata = Record<string, JsonValue>;
+
+/**
+ * What the stream must look like for a commit to succeed.
+ * - `'any'`: no check;
+ * - `'no-stream'`: the stream has no events (same as `0`);
+ * - `'stream-exists'`: the stream has at least one event;
+ * - `n`: the stream is at revision `n` exactly (0 = empty or absent).
+ */
+export type ExpectedRevision = 'any' | 'no-stream' | 'stream-exists' | number;
+
+/** An event to append. `id` is chosen by the caller (UUID recommended) and unique within its stream. */
+export interface EventData<T = unknown> {
+  id: string;
+  /** The event's type name, used by the type registry. May be omitted when `data` is an instance of a registered class. */
+  type?: string;
+  data: T;
+  metadata?: Metadata;
+  /** The caller's time for the event; defaults to now. */
+  timestamp?: Date;
+}
+
+/** An event as read back. */
+export interface RecordedEvent<T = unknown> {
+  streamId: string;
+  /** 1-based place of the event in its stream. */
+  revision: number;
+  /** Global position (backends with `globalOrder`): opaque, compare with `comparePositions`. */
+  position?: string;
+  id: string;
+  type: string;
+  data: T;
+  metadata: Metadata;
+  /** The caller's timestamp. */
+  timestamp: Date;
+  /** Server time at commit. */
+  recordedAt: Date;
+  /** Schema version the event was written with (before upcasting). */
+  schemaVersion: number;
+}
+
+/** Result of a commit: the revision (and global position, where supported) of its last event. */
+export interface CommitResult {
+  revision: number;
+  position?: string;
+}
+
+/** What `getStream` tells of a stream. */
+export interface StreamInfo {
+  revision: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A stream as listed by `listStreams`. */
+export interface StreamSummary extends StreamInfo {
+  streamId: string;
+}
+
+/** Direction of a stream read. */
+export type ReadDirection = 'forward' | 'backward';

@@ -1,0 +1,53 @@
+import { ValidationError } from '../errors.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: constructors of user classes take any arguments
+export type EventClass<T = unknown> = new (...args: any[]) => T;
+
+/** How one event type is stored and read back. */
+export interface EventTypeDefinition<T = unknown> {
+  /** The current schema version written for this type (default 1). */
+  schemaVersion?: number;
+  /** A class: read events become instances of it (own properties copied onto its prototype). */
+  class?: EventClass<T>;
+  /** Turns plain stored data into the application's value (wins over `class`). */
+  decode?(data: unknown): T;
+  /** Turns the application's value into plain data before encoding (default: as is). */
+  encode?(value: T): unknown;
+  /** Upcasters keyed by the version they read: `{ 1: v1 => v2, 2: v2 => v3 }`. */
+  upcasters?: Record<number, (data: unknown) => unknown>;
+  /** Payload format for this type, overriding the store's default (`json`, `msgpack`, ...). */
+  format?: string;
+}
+
+/** Maps event type names to definitions (and classes back to names). Unknown types are read as plain data. */
+export class TypeRegistry {
+  private readonly byName = new Map<string, EventTypeDefinition>();
+  private readonly byClass = new Map<unknown, string>();
+
+  /** Registers a type name. Returns the registry for chaining. */
+  register<T>(typeName: string, definition: EventTypeDefinition<T> | EventClass<T> = {}): this {
+    const def: EventTypeDefinition<T> = typeof definition === 'function' ? { class: definition } : definition;
+    if (def.schemaVersion !== undefined && (!Number.isSafeInteger(def.schemaVersion) || def.schemaVersion < 1)) {
+      throw new ValidationError('schemaVersion', `Schema version of '${typeName}' must be an integer >= 1`);
+    }
+    this.byName.set(typeName, def as EventTypeDefinition);
+    if (def.class) this.byClass.set(def.class, typeName);
+    return this;
+  }
+
+  /** The definition of a type name, if registered. */
+  get(typeName: string): EventTypeDefinition | undefined {
+    return this.byName.get(typeName);
+  }
+
+  /** The registered type name of a class instance, if its class is registered. */
+  typeOf(value: unknown): string | undefined {
+    if (value === null || typeof value !== 'object') return undefined;
+    return this.byClass.get((value as object).constructor);
+  }
+
+  /** Registered type names. */
+  names(): string[] {
+    return [...this.byName.keys()];
+  }
+}

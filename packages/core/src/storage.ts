@@ -1,0 +1,150 @@
+/**
+ * The storage SPI: the small interface a backend implements. The core validates input, serializes events,
+ * pages reads and resolves idempotency; a backend only stores and fetches encoded events atomically.
+ * See docs/custom-storage.md for a worked example.
+ */
+import type { ExpectedRevision, StreamInfo, StreamSummary } from './model.js';
+
+/** An event after serialization, as handed to a backend for storage. */
+export interface EncodedEvent {
+  id: string;
+  type: string;
+  /** Schema version of the payload's type. */
+  schemaVersion: number;
+  /** Payload format: `json`, `msgpack`, `protobuf`, ... */
+  format: string;
+  /** Compression applied to the payload (`gzip`, `br`), or null. */
+  compression: string | null;
+  /** The payload: a string exactly when `format` is `json` and it is not compressed, bytes otherwise. */
+  data: string | Uint8Array;
+  /** Metadata as JSON text, or null when there is none. */
+  metadata: string | null;
+  /** Caller's timestamp, ms since the epoch. */
+  timestamp: number;
+}
+
+/** An encoded event as stored. */
+export interface StoredEvent extends EncodedEvent {
+  streamId: string;
+  revision: number;
+  /** Global position (decimal string) where the backend has one. */
+  position?: string;
+  /** Server time at commit, ms since the epoch. */
+  recordedAt: number;
+}
+
+/** What a backend supports. The core and the kit consult it; a missing capability throws `NotSupportedError`. */
+export interface StorageCapabilities {
+  /** Every event gets a global position and `readAll` works. */
+  globalOrder: boolean;
+  /** Streams can be read backwards. */
+  backwardRead: boolean;
+  /** Streams can be enumerated. */
+  listStreams: boolean;
+  /** The expected-revision check and the write are one atomic server step. */
+  optimisticConcurrency: boolean;
+  /** Concurrency is enforced with locks (a held lock raises `StreamLockedError`). */
+  locking: boolean;
+  /** Largest batch the backend can take in one atomic commit, if it has a hard limit. */
+  maxEventsPerCommit?: number;
+}
+
+/** Outcome of an atomic conditional append. */
+export type AppendOutcome =
+  | { status: 'ok'; revision: number; position?: string }
+  /** The stream was not as expected; `actual` is its real revision, read in the same atomic step. */
+  | { status: 'conflict'; actual: number }
+  /** Some event id of the batch is already in the stream; nothing was written. */
+  | { status: 'duplicate'; actual?: number };
+
+/** Where an event id is stored. */
+export interface EventLocation {
+  id: string;
+  revision: number;
+  position?: string;
+}
+
+/** Options common to SPI calls. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** One versioned schema migration, for `migrate --print` and provisioning. */
+export interface MigrationStep {
+  version: number;
+  description: string;
+  /** Statements (or a description of the objects) it creates. */
+  statements: string[];
+}
+
+/**
+ * A backend for one store (one tenant). Every method may throw `StorageUnavailableError` when the server
+ * cannot be reached. Methods never see invalid input: the core validates first.
+ */
+export interface StreamStorage {
+  /** A short name for messages and benchmarks (`memory`, `sqlite`, ...). */
+  readonly name: string;
+  readonly capabilities: StorageCapabilities;
+
+  /** Create or migrate the schema. Idempotent and safe when several processes call it at once. */
+  provision(options?: CallOptions): Promise<void>;
+
+  /** The migrations `provision` would apply (all of them when the storage cannot tell what is applied). */
+  planMigrations?(options?: CallOptions): Promise<MigrationStep[]>;
+
+  /**
+   * Atomically check `expected` against the stream's head and append `events` at head+1.., or write nothing.
+   * `expected` is never a negative number. Must report `duplicate` (and write nothing) when an event id of the
+   * batch is already stored in the stream.
+   */
+  append(
+    streamId: string,
+    expected: ExpectedRevision,
+    events: readonly EncodedEvent[],
+    options?: CallOptions,
+  ): Promise<AppendOutcome>;
+
+  /** Where each of `eventIds` is stored in the stream (ids not stored are left out). */
+  findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]>;
+
+  /**
+   * One page of a stream: up to `limit` events starting at revision `from` (inclusive) going `direction`,
+   * ordered by revision in that direction. `from` may lie past the head (backward reads start at the head then).
+   */
+  readStream(
+    streamId: string,
+    query: { from: number; direction: 'forward' | 'backward'; limit: number },
+    options?: CallOptions,
+  ): Promise<StoredEvent[]>;
+
+  /** The stream's head, or null when it does not exist. */
+  getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null>;
+
+  /**
+   * Delete every event of the stream and its head, atomically checking `expected` when given.
+   * Deleting a missing stream is not an error.
+   */
+  deleteStream(
+    streamId: string,
+    expected: ExpectedRevision | undefined,
+    options?: CallOptions,
+  ): Promise<{ status: 'ok'; deleted: boolean } | { status: 'conflict'; actual: number }>;
+
+  /** Capability `globalOrder`: up to `limit` events with a position strictly after `after`, in position order. */
+  readAll?(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]>;
+
+  /** Capability `listStreams`: up to `limit` streams whose id sorts strictly after `after`, ordered by id. */
+  listStreams?(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]>;
+
+  /** Release connections and files. */
+  close(): Promise<void>;
+}
+
+/** A backend that makes one isolated {@link StreamStorage} per tenant. */
+export interface MultitenantStorage {
+  readonly name: string;
+  /** The storage of one tenant. `tenantId` has been validated by the core. */
+  forTenant(tenantId: string): StreamStorage | Promise<StreamStorage>;
+  /** Release what is shared between tenants (pools, clients). Tenant storages are closed by the factory first. */
+  close?(): Promise<void>;
+}

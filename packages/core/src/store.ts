@@ -1,0 +1,339 @@
+import { raceAbort, throwIfAborted } from './abort.js';
+import { encodeBatch } from './encode-batch.js';
+import {
+  ConfigurationError,
+  NotSupportedError,
+  StorageCorruptedError,
+  StoreClosedError,
+  StreamConcurrencyError,
+  ValidationError,
+} from './errors.js';
+import { matchesExpected } from './expected.js';
+import { resolveRejectedAppend } from './idempotency.js';
+import { resolveLimits, type StoreLimits } from './limits.js';
+import type { CommitResult, EventData, ExpectedRevision, RecordedEvent, StreamInfo, StreamSummary } from './model.js';
+import { toRecordedEvent } from './recorded.js';
+import { EventSerializer, type SerializationOptions } from './serialization/serializer.js';
+import type { AppendOutcome, EncodedEvent, StorageCapabilities, StreamStorage } from './storage.js';
+import { validateExpected, validatePositiveInteger, validateRevision, validateStreamId } from './validation.js';
+import type { StreamWriter } from './writer.js';
+
+/** Options of {@link createStreamStore}. */
+export interface StreamStoreOptions {
+  /** The backend. */
+  storage: StreamStorage;
+  /** Create or migrate the schema before the store is returned (default false). */
+  provisionSchema?: boolean;
+  /** Serialization settings, or a ready serializer (shared between tenants by the factory). */
+  serialization?: SerializationOptions | EventSerializer;
+  /** Limits checked before any I/O. */
+  limits?: Partial<StoreLimits>;
+  /** Events fetched per round trip by reads (default 500). */
+  pageSize?: number;
+}
+
+/** Options of {@link StreamStore.read}. */
+export interface ReadOptions {
+  /** Inclusive revision to start at (forward default 1; backward default the stream's end). */
+  from?: number;
+  direction?: 'forward' | 'backward';
+  /** Most events to yield (default: all). */
+  maxCount?: number;
+  /** Events fetched per round trip (default: the store's `pageSize`). */
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+/** Options of {@link StreamStore.readAll}. */
+export interface ReadAllOptions {
+  /** Resume strictly after this position (a checkpoint passed back as is); default: from the start. */
+  from?: string;
+  maxCount?: number;
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+/** Options of {@link StreamStore.listStreams}. */
+export interface ListStreamsOptions {
+  /** Resume strictly after this stream id. */
+  after?: string;
+  maxCount?: number;
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+/** The public capabilities of a store (those of its backend). */
+export type StoreCapabilities = Readonly<StorageCapabilities>;
+
+const DEFAULT_PAGE_SIZE = 500;
+
+/** An event store over one backend (one tenant). Create it with {@link createStreamStore}. */
+export class StreamStore {
+  /** What the backend supports. */
+  readonly capabilities: StoreCapabilities;
+  /** The limits in force. */
+  readonly limits: Readonly<StoreLimits>;
+  /** The serializer (its `registry` maps type names to classes and decoders). */
+  readonly serializer: EventSerializer;
+  private readonly storage: StreamStorage;
+  private readonly pageSize: number;
+  private closed = false;
+
+  /** @internal Use {@link createStreamStore}. */
+  constructor(options: StreamStoreOptions) {
+    this.storage = options.storage;
+    this.capabilities = Object.freeze({ ...options.storage.capabilities });
+    this.limits = Object.freeze(resolveLimits(options.limits, this.capabilities.maxEventsPerCommit));
+    this.serializer =
+      options.serialization instanceof EventSerializer ? options.serialization : new EventSerializer(options.serialization);
+    this.pageSize = validatePositiveInteger(options.pageSize ?? DEFAULT_PAGE_SIZE, 'pageSize');
+  }
+
+  /** The backend's name (`memory`, `sqlite`, ...). */
+  get backend(): string {
+    return this.storage.name;
+  }
+
+  /**
+   * Starts a commit to `streamId`, checked against `expected` (default `'any'`).
+   * @example await store.beginWrite('order-1', 'no-stream').append(event).commit();
+   */
+  beginWrite(streamId: string, expected: ExpectedRevision = 'any'): StreamWriter {
+    const events: EventData[] = [];
+    const writer: StreamWriter = {
+      append: (event) => {
+        events.push(event);
+        return writer;
+      },
+      appendRange: (range) => {
+        if (range === null || typeof range !== 'object' || !(Symbol.iterator in range)) {
+          throw new ValidationError('events', 'appendRange takes an iterable of events');
+        }
+        for (const event of range) events.push(event);
+        return writer;
+      },
+      commit: (options) => this.commit(streamId, expected, events, options?.signal),
+    };
+    return writer;
+  }
+
+  /** Appends `events` atomically: shorthand for `beginWrite(streamId, expected).appendRange(events).commit()`. */
+  append(streamId: string, expected: ExpectedRevision, events: Iterable<EventData>, options?: { signal?: AbortSignal }) {
+    return this.beginWrite(streamId, expected).appendRange(events).commit(options);
+  }
+
+  private async commit(
+    rawStreamId: string,
+    rawExpected: ExpectedRevision,
+    events: readonly EventData[],
+    signal: AbortSignal | undefined,
+  ): Promise<CommitResult> {
+    this.ensureOpen();
+    const streamId = validateStreamId(rawStreamId);
+    const expected = validateExpected(rawExpected);
+    const encoded = encodeBatch(events, this.serializer, this.limits);
+    throwIfAborted(signal);
+    if (encoded.length === 0) return this.checkWithoutWriting(streamId, expected, signal);
+    let outcome = await this.storage.append(streamId, expected, encoded, { signal });
+    if (outcome.status === 'ok') return okResult(outcome);
+    for (let attempt = 0; ; attempt++) {
+      const locations = await this.storage.findEvents(
+        streamId,
+        encoded.map((event) => event.id),
+        { signal },
+      );
+      // A 'duplicate' whose ids vanished meanwhile (a concurrent delete) is worth one more try.
+      if (outcome.status === 'duplicate' && locations.length === 0 && attempt === 0) {
+        outcome = await this.storage.append(streamId, expected, encoded, { signal });
+        if (outcome.status === 'ok') return okResult(outcome);
+        continue;
+      }
+      const current =
+        outcome.status === 'conflict'
+          ? outcome.actual
+          : (outcome.actual ?? (await this.storage.getStream(streamId, { signal }))?.revision ?? 0);
+      return resolveRejectedAppend(streamId, expected, encoded as EncodedEvent[], outcome, locations, current);
+    }
+  }
+
+  private async checkWithoutWriting(streamId: string, expected: ExpectedRevision, signal?: AbortSignal): Promise<CommitResult> {
+    const revision = (await this.storage.getStream(streamId, { signal }))?.revision ?? 0;
+    if (!matchesExpected(expected, revision)) throw new StreamConcurrencyError(streamId, expected, revision);
+    return { revision };
+  }
+
+  /**
+   * Reads a stream lazily, page by page, strictly ordered by revision. A missing stream yields nothing.
+   * @example for await (const e of store.read('order-1', { from: 1 })) console.log(e.revision, e.type);
+   */
+  read(streamId: string, options: ReadOptions = {}): AsyncIterable<RecordedEvent> {
+    return { [Symbol.asyncIterator]: () => this.readPages(streamId, options)[Symbol.asyncIterator]() };
+  }
+
+  private async *readPages(rawStreamId: string, options: ReadOptions): AsyncGenerator<RecordedEvent> {
+    this.ensureOpen();
+    const streamId = validateStreamId(rawStreamId);
+    const direction = options.direction ?? 'forward';
+    if (direction !== 'forward' && direction !== 'backward') {
+      throw new ValidationError('direction', `direction must be 'forward' or 'backward', got '${String(direction)}'`);
+    }
+    if (direction === 'backward' && !this.capabilities.backwardRead) {
+      throw new NotSupportedError('backwardRead', `The ${this.storage.name} backend cannot read streams backwards`);
+    }
+    const forward = direction === 'forward';
+    let from =
+      options.from === undefined
+        ? forward
+          ? 1
+          : Number.MAX_SAFE_INTEGER
+        : Math.max(validateRevision(options.from, 'from'), forward ? 1 : 0);
+    let remaining = options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount');
+    const pageSize = options.pageSize === undefined ? this.pageSize : validatePositiveInteger(options.pageSize, 'pageSize');
+    const signal = options.signal;
+    let previous: number | undefined;
+    while (remaining > 0 && from >= 1) {
+      const limit = Math.min(pageSize, remaining);
+      const page = await raceAbort(this.storage.readStream(streamId, { from, direction, limit }, { signal }), signal);
+      for (const stored of page) {
+        checkOrder(streamId, previous, stored.revision, forward);
+        previous = stored.revision;
+        yield toRecordedEvent(stored, this.serializer);
+      }
+      remaining -= page.length;
+      if (page.length < limit || previous === undefined) return;
+      from = forward ? previous + 1 : previous - 1;
+      throwIfAborted(signal);
+    }
+  }
+
+  /**
+   * Reads the global log (capability `globalOrder`) in commit order, strictly after `from`.
+   * @throws NotSupportedError where the backend has no global order.
+   */
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    return { [Symbol.asyncIterator]: () => this.readAllPages(options)[Symbol.asyncIterator]() };
+  }
+
+  private async *readAllPages(options: ReadAllOptions): AsyncGenerator<RecordedEvent> {
+    this.ensureOpen();
+    const storage = this.storage;
+    if (!this.capabilities.globalOrder || !storage.readAll) {
+      throw new NotSupportedError('globalOrder', `The ${storage.name} backend keeps no global order: readAll is not available`);
+    }
+    let after = options.from;
+    if (after !== undefined && (typeof after !== 'string' || !/^(0|[1-9][0-9]{0,19})$/.test(after))) {
+      throw new ValidationError('from', `from must be a position returned by this store, got ${JSON.stringify(after)}`);
+    }
+    let remaining = options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount');
+    const pageSize = options.pageSize === undefined ? this.pageSize : validatePositiveInteger(options.pageSize, 'pageSize');
+    const signal = options.signal;
+    while (remaining > 0) {
+      const limit = Math.min(pageSize, remaining);
+      const page = await raceAbort(storage.readAll({ after, limit }, { signal }), signal);
+      for (const stored of page) yield toRecordedEvent(stored, this.serializer);
+      remaining -= page.length;
+      if (page.length < limit) return;
+      after = page[page.length - 1]?.position;
+      throwIfAborted(signal);
+    }
+  }
+
+  /** The stream's revision and times, or null when it does not exist. */
+  async getStream(streamId: string, options: { signal?: AbortSignal } = {}): Promise<StreamInfo | null> {
+    this.ensureOpen();
+    validateStreamId(streamId);
+    throwIfAborted(options.signal);
+    return raceAbort(this.storage.getStream(streamId, options), options.signal);
+  }
+
+  /**
+   * Deletes a stream: its events disappear from every read, the global log included. Idempotent. With
+   * `expected`, the deletion is conditional like a commit. A later append with `'no-stream'` starts at revision 1.
+   * @returns whether a stream was deleted.
+   */
+  async deleteStream(streamId: string, options: { expected?: ExpectedRevision; signal?: AbortSignal } = {}): Promise<boolean> {
+    this.ensureOpen();
+    validateStreamId(streamId);
+    const expected = options.expected === undefined ? undefined : validateExpected(options.expected);
+    throwIfAborted(options.signal);
+    const outcome = await this.storage.deleteStream(streamId, expected, { signal: options.signal });
+    if (outcome.status === 'conflict') throw new StreamConcurrencyError(streamId, expected ?? 'any', outcome.actual);
+    return outcome.deleted;
+  }
+
+  /** Lists streams ordered by id (capability `listStreams`). */
+  async *listStreams(options: ListStreamsOptions = {}): AsyncGenerator<StreamSummary> {
+    this.ensureOpen();
+    const storage = this.storage;
+    if (!this.capabilities.listStreams || !storage.listStreams) {
+      throw new NotSupportedError('listStreams', `The ${storage.name} backend cannot list streams`);
+    }
+    let after = options.after === undefined ? undefined : validateStreamId(options.after, 'after');
+    let remaining = options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount');
+    const pageSize = options.pageSize === undefined ? this.pageSize : validatePositiveInteger(options.pageSize, 'pageSize');
+    while (remaining > 0) {
+      const limit = Math.min(pageSize, remaining);
+      const page = await raceAbort(storage.listStreams({ after, limit }, { signal: options.signal }), options.signal);
+      for (const stream of page) yield stream;
+      remaining -= page.length;
+      if (page.length < limit) return;
+      after = page[page.length - 1]?.streamId;
+    }
+  }
+
+  /** Creates or migrates the backend's schema (idempotent). */
+  async provision(options: { signal?: AbortSignal } = {}): Promise<void> {
+    this.ensureOpen();
+    throwIfAborted(options.signal);
+    await this.storage.provision(options);
+  }
+
+  /** The migrations provisioning would apply, for `streamstore migrate --print`. */
+  async planMigrations(options: { signal?: AbortSignal } = {}) {
+    return this.storage.planMigrations ? this.storage.planMigrations(options) : [];
+  }
+
+  /** Closes the backend. Later calls throw `StoreClosedError`. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.storage.close();
+  }
+
+  /** Whether {@link close} has been called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new StoreClosedError();
+  }
+}
+
+function okResult(outcome: Extract<AppendOutcome, { status: 'ok' }>): CommitResult {
+  return outcome.position === undefined
+    ? { revision: outcome.revision }
+    : { revision: outcome.revision, position: outcome.position };
+}
+
+function checkOrder(streamId: string, previous: number | undefined, revision: number, forward: boolean): void {
+  if (previous === undefined) return;
+  if (forward ? revision <= previous : revision >= previous) {
+    throw new StorageCorruptedError(
+      `Backend returned stream '${streamId}' out of order (revision ${revision} after ${previous})`,
+    );
+  }
+}
+
+/**
+ * Creates a store over a backend, provisioning its schema first when `provisionSchema` is true.
+ * @example const store = await createStreamStore({ storage: memoryStorage(), provisionSchema: true });
+ */
+export async function createStreamStore(options: StreamStoreOptions): Promise<StreamStore> {
+  if (!options || typeof options !== 'object' || !options.storage) {
+    throw new ConfigurationError('createStreamStore needs a storage (e.g. memoryStorage())');
+  }
+  const store = new StreamStore(options);
+  if (options.provisionSchema) await options.storage.provision();
+  return store;
+}

@@ -1,14 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+const root = fileURLToPath(new URL('./', import.meta.url));
 
 export default defineConfig({
   resolve: {
-    // Tests run against the TypeScript sources; the CLI's tests run the built binary.
-    alias: Object.fromEntries(
-      ['core', 'testing', 'sqlite', 'postgres', 'cassandra', 's3', 'cli'].map((name) => [`@streamstore/${name}`, pkg(name)]),
-    ),
+    // Tests run against the TypeScript sources (the CLI's tests run the built binary).
+    // `@streamstore/<pkg>` -> packages/<pkg>/src/index.ts, `@streamstore/<pkg>/<entry>` -> packages/<pkg>/src/<entry>.ts
+    alias: [
+      { find: /^@streamstore\/([a-z0-9-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
+      { find: /^@streamstore\/([a-z0-9-]+)\/([a-z0-9-]+)$/, replacement: `${root}packages/$1/src/$2.ts` },
+    ],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/**/*.test.ts'],

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import type { MigrationStep } from '@streamstore/core';
+
+/** One versioned schema change. Applied migrations are never edited: add a new one instead (the checksum tells). */
+export interface SqliteMigration extends MigrationStep {
+  /** SHA-256 of the statements, recorded in `schema_version` to detect an edited migration. */
+  readonly checksum: string;
+}
+
+/** The version table; created before anything else (it is also the first statement of migration 1, for `--print`). */
+export const SCHEMA_VERSION_TABLE = `CREATE TABLE IF NOT EXISTS schema_version (
+  version INTEGER PRIMARY KEY,
+  description TEXT NOT NULL,
+  checksum TEXT NOT NULL,
+  applied_at INTEGER NOT NULL
+)`;
+
+const V1_STATEMENTS = [
+  SCHEMA_VERSION_TABLE,
+  // Each stream's head, so an append reads one row instead of max(revision). WITHOUT ROWID: the table is its
+  // primary-key b-tree, one lookup per append.
+  `CREATE TABLE IF NOT EXISTS streams (
+  stream_id TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID`,
+  // position is the rowid (global position). AUTOINCREMENT makes it never reuse the number of a deleted event, so
+  // a reader's checkpoint never skips a later event; SQLite has one writer at a time, so position order is commit
+  // order. A WITHOUT ROWID table cannot have AUTOINCREMENT, and would need a second index for the global log.
+  `CREATE TABLE IF NOT EXISTS events (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  stream_id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  schema_version INTEGER NOT NULL,
+  format TEXT NOT NULL,
+  compression TEXT,
+  data_text TEXT,
+  data_blob BLOB,
+  metadata TEXT,
+  timestamp INTEGER NOT NULL,
+  recorded_at INTEGER NOT NULL,
+  UNIQUE (stream_id, revision),
+  UNIQUE (stream_id, event_id)
+)`,
+];
+
+function migration(version: number, description: string, statements: string[]): SqliteMigration {
+  const checksum = createHash('sha256').update(statements.join(';\n')).digest('hex');
+  return Object.freeze({ version, description, statements: Object.freeze([...statements]) as string[], checksum });
+}
+
+/** Every migration, in version order. */
+export const MIGRATIONS: readonly SqliteMigration[] = Object.freeze([
+  migration(1, 'streams heads, events log with global position, schema_version', V1_STATEMENTS),
+]);
+
+/** The newest schema version this package knows. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,253 @@
+import {
+  type AppendOutcome,
+  type CallOptions,
+  type EncodedEvent,
+  type EventLocation,
+  type ExpectedRevision,
+  type MigrationStep,
+  matchesExpected,
+  type StorageCapabilities,
+  StoreClosedError,
+  type StoredEvent,
+  type StreamInfo,
+  type StreamStorage,
+  type StreamSummary,
+  throwIfAborted,
+} from '@streamstore/core';
+import type Database from 'better-sqlite3';
+import { openConnection } from './connection.js';
+import type { ResolvedSqliteOptions } from './options.js';
+import { planMigrations, provisionSchema } from './provision.js';
+import { toEventLocation, toStoredEvent, toStreamInfo, toStreamSummary } from './rows.js';
+import { toStorageError } from './sqlite-errors.js';
+import { Statements } from './statements.js';
+
+const CAPABILITIES: StorageCapabilities = Object.freeze({
+  globalOrder: true,
+  backwardRead: true,
+  listStreams: true,
+  optimisticConcurrency: true,
+  locking: false,
+});
+
+/** Largest position SQLite can store (int64); a checkpoint beyond it has nothing after it. */
+const MAX_POSITION = 9223372036854775807n;
+
+/** Thrown inside the append transaction to roll it back when an event id is already in the stream. */
+class DuplicateEventId {
+  constructor(readonly actual: number) {}
+}
+
+type DeleteOutcome = { status: 'ok'; deleted: boolean } | { status: 'conflict'; actual: number };
+
+/** A UNIQUE(stream_id, event_id) violation (the only constraint an append can hit while holding the write lock). */
+function isDuplicateEventId(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') &&
+    /events\.event_id/.test((error as Error).message)
+  );
+}
+
+/**
+ * The SQLite `StreamStorage`: one better-sqlite3 connection, opened on first use. better-sqlite3 is synchronous, so
+ * every call runs to completion before the next one starts on this connection; across connections and processes,
+ * `BEGIN IMMEDIATE` makes the head check and the insert one atomic step.
+ */
+export class SqliteStorage implements StreamStorage {
+  readonly name = 'sqlite';
+  readonly capabilities = CAPABILITIES;
+  private db: Database.Database | undefined;
+  private prepared: Statements | undefined;
+  private appendTransaction:
+    | ((streamId: string, expected: ExpectedRevision, events: readonly EncodedEvent[]) => AppendOutcome)
+    | undefined;
+  private deleteTransaction: ((streamId: string, expected: ExpectedRevision | undefined) => DeleteOutcome) | undefined;
+  private closed = false;
+
+  /** @internal Use `sqliteStorage()`. */
+  constructor(
+    readonly options: ResolvedSqliteOptions,
+    private readonly onClose?: () => void,
+  ) {}
+
+  /** The file this storage writes to. */
+  get filename(): string {
+    return this.options.filename;
+  }
+
+  async provision(options?: CallOptions): Promise<void> {
+    throwIfAborted(options?.signal);
+    this.run('provision the schema', () => provisionSchema(this.connection(), this.filename, this.options.readonly));
+  }
+
+  async planMigrations(options?: CallOptions): Promise<MigrationStep[]> {
+    throwIfAborted(options?.signal);
+    return this.run('plan migrations', () => planMigrations(this.connection(), this.filename));
+  }
+
+  async append(
+    streamId: string,
+    expected: ExpectedRevision,
+    events: readonly EncodedEvent[],
+    options?: CallOptions,
+  ): Promise<AppendOutcome> {
+    throwIfAborted(options?.signal);
+    try {
+      this.statements();
+      return (this.appendTransaction as NonNullable<typeof this.appendTransaction>)(streamId, expected, events);
+    } catch (error) {
+      if (error instanceof DuplicateEventId) return { status: 'duplicate', actual: error.actual };
+      throw toStorageError(error, this.filename, `append to stream '${streamId}'`);
+    }
+  }
+
+  async findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
+    throwIfAborted(options?.signal);
+    if (eventIds.length === 0) return [];
+    return this.run(`look up event ids in stream '${streamId}'`, () =>
+      this.statements().findEvents.all(streamId, JSON.stringify(eventIds)).map(toEventLocation),
+    );
+  }
+
+  async readStream(
+    streamId: string,
+    query: { from: number; direction: 'forward' | 'backward'; limit: number },
+    options?: CallOptions,
+  ): Promise<StoredEvent[]> {
+    throwIfAborted(options?.signal);
+    return this.run(`read stream '${streamId}'`, () => {
+      const statements = this.statements();
+      const statement = query.direction === 'forward' ? statements.readForward : statements.readBackward;
+      return statement.all(streamId, query.from, query.limit).map(toStoredEvent);
+    });
+  }
+
+  async getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
+    throwIfAborted(options?.signal);
+    return this.run(`read the head of stream '${streamId}'`, () => {
+      const row = this.statements().getStream.get(streamId);
+      return row ? toStreamInfo(row) : null;
+    });
+  }
+
+  async deleteStream(streamId: string, expected: ExpectedRevision | undefined, options?: CallOptions): Promise<DeleteOutcome> {
+    throwIfAborted(options?.signal);
+    return this.run(`delete stream '${streamId}'`, () => {
+      this.statements();
+      return (this.deleteTransaction as NonNullable<typeof this.deleteTransaction>)(streamId, expected);
+    });
+  }
+
+  async readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
+    throwIfAborted(options?.signal);
+    const after = query.after === undefined ? 0n : BigInt(query.after);
+    if (after >= MAX_POSITION) return [];
+    return this.run('read the global log', () => this.statements().readAll.all(after, query.limit).map(toStoredEvent));
+  }
+
+  async listStreams(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
+    throwIfAborted(options?.signal);
+    return this.run('list streams', () => {
+      const statements = this.statements();
+      const rows =
+        query.after === undefined
+          ? statements.listStreams.all(query.limit)
+          : statements.listStreamsAfter.all(query.after, query.limit);
+      return rows.map(toStreamSummary);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const db = this.db;
+    this.db = undefined;
+    this.prepared = undefined;
+    this.onClose?.();
+    if (db?.open) db.close();
+  }
+
+  /** Runs `work`, turning driver errors into typed StreamStore errors. */
+  private run<T>(action: string, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw toStorageError(error, this.filename, action);
+    }
+  }
+
+  private connection(): Database.Database {
+    if (this.closed) throw new StoreClosedError();
+    this.db ??= openConnection(this.options);
+    return this.db;
+  }
+
+  /** The prepared statements (prepared on first use, after provisioning) and the two write transactions. */
+  private statements(): Statements {
+    if (this.prepared) return this.prepared;
+    const db = this.connection();
+    const statements = new Statements(db);
+    this.appendTransaction = db.transaction(appendInTransaction(statements)).immediate;
+    this.deleteTransaction = db.transaction(deleteInTransaction(statements)).immediate;
+    this.prepared = statements;
+    return statements;
+  }
+}
+
+/**
+ * The body of an append, run inside `BEGIN IMMEDIATE`: read the head, check `expected`, insert the events at
+ * head+1.., move the head. Throwing rolls everything back.
+ */
+function appendInTransaction(s: Statements) {
+  return (streamId: string, expected: ExpectedRevision, events: readonly EncodedEvent[]): AppendOutcome => {
+    const head = s.selectHead.get(streamId);
+    const current = head ?? 0;
+    if (!matchesExpected(expected, current)) return { status: 'conflict', actual: current };
+    const recordedAt = Date.now();
+    const insert = s.insertEvent;
+    let revision = current;
+    let position: number | bigint = 0;
+    try {
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i] as EncodedEvent;
+        const data = event.data;
+        const text = typeof data === 'string';
+        revision++;
+        position = insert.run(
+          streamId,
+          revision,
+          event.id,
+          event.type,
+          event.schemaVersion,
+          event.format,
+          event.compression,
+          text ? data : null,
+          text ? null : data,
+          event.metadata,
+          event.timestamp,
+          recordedAt,
+        ).lastInsertRowid;
+      }
+    } catch (error) {
+      if (isDuplicateEventId(error)) throw new DuplicateEventId(current);
+      throw error;
+    }
+    if (head === undefined) s.insertHead.run(streamId, revision, recordedAt, recordedAt);
+    else s.updateHead.run(revision, recordedAt, streamId);
+    return { status: 'ok', revision, position: String(position) };
+  };
+}
+
+/** The body of a delete, run inside `BEGIN IMMEDIATE`: check `expected`, drop the events and the head. */
+function deleteInTransaction(s: Statements) {
+  return (streamId: string, expected: ExpectedRevision | undefined): DeleteOutcome => {
+    const head = s.selectHead.get(streamId);
+    const current = head ?? 0;
+    if (expected !== undefined && !matchesExpected(expected, current)) return { status: 'conflict', actual: current };
+    if (head === undefined) return { status: 'ok', deleted: false };
+    s.deleteEvents.run(streamId);
+    s.deleteHead.run(streamId);
+    return { status: 'ok', deleted: true };
+  };
+}

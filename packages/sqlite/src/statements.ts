@@ -1,0 +1,83 @@
+import type Database from 'better-sqlite3';
+import { EVENT_COLUMNS, type EventRow, type LocationRow, type StreamRow } from './rows.js';
+
+/** Positional parameters of the event insert, in column order. */
+export type InsertEventParams = [
+  streamId: string,
+  revision: number,
+  eventId: string,
+  type: string,
+  schemaVersion: number,
+  format: string,
+  compression: string | null,
+  dataText: string | null,
+  dataBlob: Uint8Array | null,
+  metadata: string | null,
+  timestamp: number,
+  recordedAt: number,
+];
+
+/** Every statement of the hot paths, prepared once per connection (preparing costs more than running). */
+export class Statements {
+  readonly selectHead: Database.Statement<[string], number>;
+  readonly insertEvent: Database.Statement<InsertEventParams>;
+  readonly insertHead: Database.Statement<[string, number, number, number]>;
+  readonly updateHead: Database.Statement<[number, number, string]>;
+  readonly deleteEvents: Database.Statement<[string]>;
+  readonly deleteHead: Database.Statement<[string]>;
+  readonly findEvents: Database.Statement<[string, string], LocationRow>;
+  readonly readForward: Database.Statement<[string, number, number], EventRow>;
+  readonly readBackward: Database.Statement<[string, number, number], EventRow>;
+  readonly getStream: Database.Statement<[string], StreamRow>;
+  readonly readAll: Database.Statement<[bigint, number], EventRow>;
+  readonly listStreams: Database.Statement<[number], StreamRow>;
+  readonly listStreamsAfter: Database.Statement<[string, number], StreamRow>;
+
+  constructor(db: Database.Database) {
+    this.selectHead = db.prepare<[string], number>('SELECT revision FROM streams WHERE stream_id = ?').pluck();
+    this.insertEvent = db.prepare<InsertEventParams>(
+      `INSERT INTO events (stream_id, revision, event_id, type, schema_version, format, compression, data_text, data_blob,
+        metadata, timestamp, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertHead = db.prepare('INSERT INTO streams (stream_id, revision, created_at, updated_at) VALUES (?, ?, ?, ?)');
+    this.updateHead = db.prepare('UPDATE streams SET revision = ?, updated_at = ? WHERE stream_id = ?');
+    this.deleteEvents = db.prepare('DELETE FROM events WHERE stream_id = ?');
+    this.deleteHead = db.prepare('DELETE FROM streams WHERE stream_id = ?');
+    // The ids travel as one JSON array: one statement for any number of ids, each probed in UNIQUE(stream_id, event_id).
+    this.findEvents = raw(
+      db.prepare<[string, string], LocationRow>(
+        'SELECT event_id, revision, position FROM events WHERE stream_id = ? AND event_id IN (SELECT value FROM json_each(?))',
+      ),
+    );
+    this.readForward = raw(
+      db.prepare<[string, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      ),
+    );
+    this.readBackward = raw(
+      db.prepare<[string, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+      ),
+    );
+    this.getStream = raw(
+      db.prepare<[string], StreamRow>('SELECT stream_id, revision, created_at, updated_at FROM streams WHERE stream_id = ?'),
+    );
+    this.readAll = raw(
+      db.prepare<[bigint, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+    );
+    this.listStreams = raw(
+      db.prepare<[number], StreamRow>(
+        'SELECT stream_id, revision, created_at, updated_at FROM streams ORDER BY stream_id LIMIT ?',
+      ),
+    );
+    this.listStreamsAfter = raw(
+      db.prepare<[string, number], StreamRow>(
+        'SELECT stream_id, revision, created_at, updated_at FROM streams WHERE stream_id > ? ORDER BY stream_id LIMIT ?',
+      ),
+    );
+  }
+}
+
+function raw<P extends unknown[], R>(statement: Database.Statement<P, R>): Database.Statement<P, R> {
+  return statement.raw(true) as unknown as Database.Statement<P, R>;
+}

@@ -65,7 +65,7 @@ export class ValidationError extends StreamStoreError {
   constructor(
     readonly field: string,
     message: string,
-    code: 'VALIDATION' | 'LIMIT_EXCEEDED' | 'SERIALIZATION' = 'VALIDATION',
+    code: 'VALIDATION' | 'LIMIT_EXCEEDED' = 'VALIDATION',
     options?: { cause?: unknown },
   ) {
     super(code, message, options);
@@ -84,10 +84,19 @@ export class LimitExceededError extends ValidationError {
   }
 }
 
-/** An event could not be serialized (cycles, BigInt in JSON, ...) or stored bytes could not be decoded. */
-export class SerializationError extends ValidationError {
+/**
+ * An event could not be serialized (cycles, BigInt in JSON, an unregistered Protobuf type, ...) or stored bytes
+ * could not be decoded (corrupt bytes, a truncated compressed payload, an upcaster that threw). When reading,
+ * `streamId`, `revision` and `eventType` name the event; when writing, `field` names the input.
+ */
+export class SerializationError extends StreamStoreError {
+  readonly field: string;
+  streamId?: string;
+  revision?: number;
+  eventType?: string;
   constructor(field: string, message: string, options?: { cause?: unknown }) {
-    super(field, message, 'SERIALIZATION', options);
+    super('SERIALIZATION', message, options);
+    this.field = field;
   }
 }
 

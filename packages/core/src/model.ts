@@ -39,7 +39,16 @@ export interface RecordedEvent<T = unknown> {
   timestamp: Date;
   /** Server time at commit. */
   recordedAt: Date;
-  /** Schema version the event was written with (before upcasting). */
+  /** Schema version of `data` as returned (after upcasting; the stored one is in `envelope`). */
+  schemaVersion: number;
+  /** How the event is stored: format, compression and the schema version it was written with. */
+  envelope: EventEnvelope;
+}
+
+/** The self-describing part of a stored event. */
+export interface EventEnvelope {
+  format: string;
+  compression: string | null;
   schemaVersion: number;
 }
 

@@ -1,21 +1,36 @@
-import { SerializationError, StorageCorruptedError } from './errors.js';
+import { SerializationError } from './errors.js';
 import type { RecordedEvent } from './model.js';
-import type { EventSerializer } from './serialization/serializer.js';
+import type { DecodeErrorPolicy, EventSerializer } from './serialization/serializer.js';
 import type { StoredEvent } from './storage.js';
 
-/** Turns a stored event into the public `RecordedEvent`, decoding its payload by its envelope. */
-export function toRecordedEvent(stored: StoredEvent, serializer: EventSerializer): RecordedEvent {
+/**
+ * Turns a stored event into the public `RecordedEvent`, decoding its payload by its envelope. An undecodable event
+ * throws a `SerializationError` naming its stream, revision and type (`stop`), is left out (`skip`, returns
+ * undefined) or is returned with its raw payload and metadata text (`raw`).
+ */
+export function toRecordedEvent(
+  stored: StoredEvent,
+  serializer: EventSerializer,
+  policy: DecodeErrorPolicy = serializer.onDecodeError,
+): RecordedEvent | undefined {
   let decoded: ReturnType<EventSerializer['decode']>;
   try {
     decoded = serializer.decode(stored);
   } catch (error) {
-    if (error instanceof SerializationError) {
-      throw new StorageCorruptedError(
-        `Event ${stored.revision} of stream '${stored.streamId}' cannot be read: ${error.message}`,
-        { cause: error },
+    if (!(error instanceof SerializationError)) throw error;
+    if (policy === 'skip') return undefined;
+    if (policy === 'stop') {
+      const named = new SerializationError(
+        error.field,
+        `Event ${stored.revision} ('${stored.type}', id '${stored.id}') of stream '${stored.streamId}' cannot be read: ${error.message}`,
+        { cause: error.cause ?? error },
       );
+      named.streamId = stored.streamId;
+      named.revision = stored.revision;
+      named.eventType = stored.type;
+      throw named;
     }
-    throw error;
+    decoded = { data: stored.data, metadata: { raw: stored.metadata }, schemaVersion: stored.schemaVersion };
   }
   const event: RecordedEvent = {
     streamId: stored.streamId,
@@ -26,7 +41,8 @@ export function toRecordedEvent(stored: StoredEvent, serializer: EventSerializer
     metadata: decoded.metadata as RecordedEvent['metadata'],
     timestamp: new Date(stored.timestamp),
     recordedAt: new Date(stored.recordedAt),
-    schemaVersion: stored.schemaVersion,
+    schemaVersion: decoded.schemaVersion,
+    envelope: { format: stored.format, compression: stored.compression, schemaVersion: stored.schemaVersion },
   };
   if (stored.position !== undefined) event.position = stored.position;
   return event;

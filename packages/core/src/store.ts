@@ -13,7 +13,7 @@ import { resolveRejectedAppend } from './idempotency.js';
 import { resolveLimits, type StoreLimits } from './limits.js';
 import type { CommitResult, EventData, ExpectedRevision, RecordedEvent, StreamInfo, StreamSummary } from './model.js';
 import { toRecordedEvent } from './recorded.js';
-import { EventSerializer, type SerializationOptions } from './serialization/serializer.js';
+import { type DecodeErrorPolicy, EventSerializer, type SerializationOptions } from './serialization/serializer.js';
 import type { AppendOutcome, EncodedEvent, StorageCapabilities, StreamStorage } from './storage.js';
 import { validateExpected, validatePositiveInteger, validateRevision, validateStreamId } from './validation.js';
 import type { StreamWriter } from './writer.js';
@@ -42,6 +42,8 @@ export interface ReadOptions {
   /** Events fetched per round trip (default: the store's `pageSize`). */
   pageSize?: number;
   signal?: AbortSignal;
+  /** What to do with an event that cannot be decoded (default: the store's `onDecodeError`, normally `stop`). */
+  onDecodeError?: DecodeErrorPolicy;
 }
 
 /** Options of {@link StreamStore.readAll}. */
@@ -51,6 +53,8 @@ export interface ReadAllOptions {
   maxCount?: number;
   pageSize?: number;
   signal?: AbortSignal;
+  /** What to do with an event that cannot be decoded (default: the store's `onDecodeError`, normally `stop`). */
+  onDecodeError?: DecodeErrorPolicy;
 }
 
 /** Options of {@link StreamStore.listStreams}. */
@@ -190,6 +194,7 @@ export class StreamStore {
     let remaining = options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount');
     const pageSize = options.pageSize === undefined ? this.pageSize : validatePositiveInteger(options.pageSize, 'pageSize');
     const signal = options.signal;
+    const policy = options.onDecodeError ?? this.serializer.onDecodeError;
     let previous: number | undefined;
     while (remaining > 0 && from >= 1) {
       const limit = Math.min(pageSize, remaining);
@@ -197,7 +202,8 @@ export class StreamStore {
       for (const stored of page) {
         checkOrder(streamId, previous, stored.revision, forward);
         previous = stored.revision;
-        yield toRecordedEvent(stored, this.serializer);
+        const event = toRecordedEvent(stored, this.serializer, policy);
+        if (event) yield event;
       }
       remaining -= page.length;
       if (page.length < limit || previous === undefined) return;
@@ -227,10 +233,14 @@ export class StreamStore {
     let remaining = options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount');
     const pageSize = options.pageSize === undefined ? this.pageSize : validatePositiveInteger(options.pageSize, 'pageSize');
     const signal = options.signal;
+    const policy = options.onDecodeError ?? this.serializer.onDecodeError;
     while (remaining > 0) {
       const limit = Math.min(pageSize, remaining);
       const page = await raceAbort(storage.readAll({ after, limit }, { signal }), signal);
-      for (const stored of page) yield toRecordedEvent(stored, this.serializer);
+      for (const stored of page) {
+        const event = toRecordedEvent(stored, this.serializer, policy);
+        if (event) yield event;
+      }
       remaining -= page.length;
       if (page.length < limit) return;
       after = page[page.length - 1]?.position;

@@ -15,8 +15,17 @@ export interface EventTypeDefinition<T = unknown> {
   encode?(value: T): unknown;
   /** Upcasters keyed by the version they read: `{ 1: v1 => v2, 2: v2 => v3 }`. */
   upcasters?: Record<number, (data: unknown) => unknown>;
+  /**
+   * Downcasters keyed by the version they read: `{ 3: v3 => v2 }`. With `writeVersion` below `schemaVersion`,
+   * values are downcast before writing (so older readers still understand them during a rolling upgrade).
+   */
+  downcasters?: Record<number, (data: unknown) => unknown>;
+  /** The schema version to write (default `schemaVersion`); needs downcasters from `schemaVersion` down to it. */
+  writeVersion?: number;
   /** Payload format for this type, overriding the store's default (`json`, `msgpack`, ...). */
   format?: string;
+  /** Compression for this type, overriding the store's (`false` turns it off). */
+  compression?: { name: string; threshold: number } | false;
 }
 
 /** Maps event type names to definitions (and classes back to names). Unknown types are read as plain data. */
@@ -29,6 +38,16 @@ export class TypeRegistry {
     const def: EventTypeDefinition<T> = typeof definition === 'function' ? { class: definition } : definition;
     if (def.schemaVersion !== undefined && (!Number.isSafeInteger(def.schemaVersion) || def.schemaVersion < 1)) {
       throw new ValidationError('schemaVersion', `Schema version of '${typeName}' must be an integer >= 1`);
+    }
+    const current = def.schemaVersion ?? 1;
+    const write = def.writeVersion ?? current;
+    if (!Number.isSafeInteger(write) || write < 1 || write > current) {
+      throw new ValidationError('writeVersion', `Write version of '${typeName}' must be an integer in 1..${current}`);
+    }
+    for (let version = current; version > write; version--) {
+      if (!def.downcasters?.[version]) {
+        throw new ValidationError('downcasters', `'${typeName}' writes version ${write} but has no downcaster from ${version}`);
+      }
     }
     this.byName.set(typeName, def as EventTypeDefinition);
     if (def.class) this.byClass.set(def.class, typeName);

@@ -1,0 +1,191 @@
+/**
+ * The backend registry: one entry per backend, each a pair of async factories. Backend packages are imported
+ * lazily (dynamic import of the package name), so a backend whose package or driver is missing only fails when
+ * it is chosen, never when another backend runs.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  ConfigurationError,
+  type MultitenantStorage,
+  memoryStorage,
+  type StorageCapabilities,
+  type StreamStorage,
+} from '@streamstore/core';
+import type { BackendName, Settings } from './config.js';
+
+/** What a factory gets: the resolved settings and what the command is about to do. */
+export interface BackendRequest {
+  settings: Settings;
+  /**
+   * - `write`: create the database (and its directory) when missing;
+   * - `read`: the data must exist already (never create an empty database by reading);
+   * - `inspect`: create nothing; a stand-in (e.g. an in-memory database) will do to answer planning questions.
+   */
+  purpose: BackendPurpose;
+}
+
+/** Why a command opens a backend. */
+export type BackendPurpose = 'write' | 'read' | 'inspect';
+
+/** One backend the command can run on. */
+export interface BackendEntry {
+  name: BackendName;
+  /** One line for `--help` and `info`. */
+  description: string;
+  /** Where the data lives, for messages (passwords hidden). */
+  describeTarget(settings: Settings, tenant?: string): string;
+  /** Storage for one store (single-database mode). */
+  open(request: BackendRequest): Promise<StreamStorage>;
+  /** Storage that isolates tenants (multitenant mode, `--tenant`). */
+  openMultitenant(request: BackendRequest): Promise<MultitenantStorage>;
+}
+
+/** What `@streamstore/sqlite` exports, as far as the command uses it. */
+interface SqliteModule {
+  sqliteStorage: ((options: { filename: string }) => StreamStorage | Promise<StreamStorage>) & {
+    multitenant(options: { directory: string }): MultitenantStorage | Promise<MultitenantStorage>;
+  };
+}
+
+/** What `@streamstore/postgres` exports, as far as the command uses it. */
+interface PostgresModule {
+  postgresStorage: ((options: { connectionString: string }) => StreamStorage | Promise<StreamStorage>) & {
+    multitenant(options: { connectionString: string }): MultitenantStorage | Promise<MultitenantStorage>;
+  };
+}
+
+/**
+ * Imports a backend package by name. The name is a plain string on purpose: the command compiles whether or not
+ * the backend package is built, and the module's shape is checked here instead of by the compiler.
+ */
+async function importBackend<T>(backend: BackendName, packageName: string, exportName: keyof T & string): Promise<T> {
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = (await import(packageName as string)) as Record<string, unknown>;
+  } catch (error) {
+    const reason = (error as Error).message?.split('\n')[0] ?? String(error);
+    throw new ConfigurationError(
+      `The ${backend} backend is not available: ${packageName} could not be loaded (${reason}). ` +
+        `Build it with 'npx tsc -b packages/${backend}'.`,
+      { cause: error },
+    );
+  }
+  if (typeof loaded[exportName] !== 'function') {
+    throw new ConfigurationError(`The ${backend} backend is not available: ${packageName} does not export ${exportName}()`);
+  }
+  return loaded as T;
+}
+
+function requireUrl(settings: Settings): string {
+  if (!settings.url) {
+    throw new ConfigurationError(`The ${settings.backend} backend needs a connection string: pass --url or set STREAMSTORE_URL`);
+  }
+  return settings.url;
+}
+
+/** A connection string with its password replaced by `***`, safe to print. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+  }
+}
+
+function notYetWired(name: BackendName): BackendEntry {
+  const fail = async (): Promise<never> => {
+    throw new ConfigurationError(
+      `The ${name} backend is not wired into the streamstore command yet; use --backend memory, sqlite or postgres`,
+    );
+  };
+  return {
+    name,
+    description: `${name} (not available in the command yet)`,
+    describeTarget: (settings) => (settings.url ? redactUrl(settings.url) : name),
+    open: fail,
+    openMultitenant: fail,
+  };
+}
+
+const memoryEntry: BackendEntry = {
+  name: 'memory',
+  description: 'in-memory storage: data lives as long as the command runs',
+  describeTarget: (_settings, tenant) => (tenant ? `process memory, tenant ${tenant}` : 'process memory'),
+  open: async () => memoryStorage(),
+  openMultitenant: async () => memoryStorage.multitenant(),
+};
+
+const sqliteEntry: BackendEntry = {
+  name: 'sqlite',
+  description: 'SQLite database file (better-sqlite3), a file per tenant in multitenant mode',
+  describeTarget: (settings, tenant) => (tenant ? `${settings.dir} (tenant ${tenant})` : settings.file),
+  async open({ settings, purpose }) {
+    const exists = existsSync(settings.file);
+    if (purpose === 'read' && !exists) {
+      throw new ConfigurationError(
+        `No SQLite database at ${settings.file}: run 'streamstore demo' or 'streamstore migrate' first, or pass --file`,
+      );
+    }
+    const { sqliteStorage } = await importBackend<SqliteModule>('sqlite', '@streamstore/sqlite', 'sqliteStorage');
+    // Planning against a file that does not exist yet: an empty in-memory database has the same plan.
+    if (purpose === 'inspect' && !exists) return sqliteStorage({ filename: ':memory:' });
+    if (purpose === 'write') mkdirSync(dirname(settings.file), { recursive: true });
+    return sqliteStorage({ filename: settings.file });
+  },
+  async openMultitenant({ settings, purpose }) {
+    if (purpose !== 'write' && !existsSync(settings.dir)) {
+      throw new ConfigurationError(
+        `No tenant directory at ${settings.dir}: run 'streamstore demo --mode multitenant' first, or pass --dir`,
+      );
+    }
+    const { sqliteStorage } = await importBackend<SqliteModule>('sqlite', '@streamstore/sqlite', 'sqliteStorage');
+    if (purpose === 'write') mkdirSync(settings.dir, { recursive: true });
+    return sqliteStorage.multitenant({ directory: settings.dir });
+  },
+};
+
+const postgresEntry: BackendEntry = {
+  name: 'postgres',
+  description: 'PostgreSQL (postgres.js), a schema per tenant in multitenant mode',
+  describeTarget: (settings, tenant) => {
+    const url = settings.url ? redactUrl(settings.url) : '(no --url)';
+    return tenant ? `${url} (tenant ${tenant})` : url;
+  },
+  async open({ settings }) {
+    const connectionString = requireUrl(settings);
+    const { postgresStorage } = await importBackend<PostgresModule>('postgres', '@streamstore/postgres', 'postgresStorage');
+    return postgresStorage({ connectionString });
+  },
+  async openMultitenant({ settings }) {
+    const connectionString = requireUrl(settings);
+    const { postgresStorage } = await importBackend<PostgresModule>('postgres', '@streamstore/postgres', 'postgresStorage');
+    return postgresStorage.multitenant({ connectionString });
+  },
+};
+
+/** Every backend by name. Adding a backend is adding one entry here. */
+export const BACKENDS: Readonly<Record<BackendName, BackendEntry>> = Object.freeze({
+  memory: memoryEntry,
+  sqlite: sqliteEntry,
+  postgres: postgresEntry,
+  cassandra: notYetWired('cassandra'),
+  s3: notYetWired('s3'),
+});
+
+/** The registry entry of `name`. */
+export function backendEntry(name: BackendName): BackendEntry {
+  return BACKENDS[name];
+}
+
+/** Capability names in display order. */
+export const CAPABILITY_NAMES: ReadonlyArray<keyof StorageCapabilities> = [
+  'globalOrder',
+  'backwardRead',
+  'listStreams',
+  'optimisticConcurrency',
+  'locking',
+  'maxEventsPerCommit',
+];

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+/** Entry point of the `streamstore` command. */
+import { main } from './program.js';
+
+const exitCode = await main(process.argv, {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+});
+// Let pending output flush, then end even when a driver keeps sockets or timers alive.
+process.exitCode = exitCode;
+process.stdout.write('', () => process.exit(exitCode));

@@ -1,0 +1,204 @@
+/**
+ * Where the command's settings come from. Precedence, strongest first: command-line flags, environment
+ * variables, the config file, built-in defaults. Pure functions over their inputs, so it is unit tested
+ * without spawning the binary.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { ConfigurationError } from '@streamstore/core';
+
+/** The backends the command knows. */
+export const BACKEND_NAMES = ['memory', 'sqlite', 'postgres', 'cassandra', 's3'] as const;
+
+/** A backend name. */
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** Settings as given by one source: every field optional, paths as written. */
+export interface PartialSettings {
+  backend?: string;
+  file?: string;
+  dir?: string;
+  url?: string;
+  tenant?: string;
+}
+
+/** Settings after merging every source. Paths are absolute. */
+export interface Settings {
+  backend: BackendName;
+  /** SQLite database file (single-database mode). */
+  file: string;
+  /** SQLite directory holding a database file per tenant (multitenant mode). */
+  dir: string;
+  /** Connection string (PostgreSQL). */
+  url?: string;
+  /** Tenant whose store the inspection commands open. */
+  tenant?: string;
+  /** Which source gave each field, for `streamstore info`. */
+  sources: Record<keyof PartialSettings, SettingSource>;
+  /** The config file that was read, if any. */
+  configFile?: string;
+}
+
+/** Where a setting came from. */
+export type SettingSource = 'flag' | 'env' | 'config' | 'default' | 'unset';
+
+/** Default config file name, looked up in the working directory. */
+export const DEFAULT_CONFIG_FILE = 'streamstore.config.json';
+
+/** Built-in defaults (relative to the working directory). */
+export const DEFAULTS = Object.freeze({ backend: 'sqlite', file: '.streamstore/demo.db', dir: '.streamstore/tenants' });
+
+/** Environment variable of each setting. */
+export const ENV_VARIABLES: Readonly<Record<keyof PartialSettings, string>> = Object.freeze({
+  backend: 'STREAMSTORE_BACKEND',
+  file: 'STREAMSTORE_FILE',
+  dir: 'STREAMSTORE_DIR',
+  url: 'STREAMSTORE_URL',
+  tenant: 'STREAMSTORE_TENANT',
+});
+
+/** Environment variable naming the config file (the `--config` flag wins over it). */
+export const CONFIG_ENV_VARIABLE = 'STREAMSTORE_CONFIG';
+
+const KEYS = Object.keys(ENV_VARIABLES) as Array<keyof PartialSettings>;
+const PATH_KEYS = new Set<keyof PartialSettings>(['file', 'dir']);
+
+/** The settings named by environment variables (empty values count as unset). */
+export function settingsFromEnv(env: NodeJS.ProcessEnv): PartialSettings {
+  const settings: PartialSettings = {};
+  for (const key of KEYS) {
+    const value = env[ENV_VARIABLES[key]];
+    if (value !== undefined && value !== '') settings[key] = value;
+  }
+  return settings;
+}
+
+/**
+ * Parses a config file's JSON text. Relative paths in it are relative to the file's directory, so a project can
+ * keep its config next to its data whatever the working directory is.
+ * @throws ConfigurationError on invalid JSON, unknown keys or non-string values.
+ */
+export function parseConfigFile(text: string, path: string): PartialSettings {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigurationError(`Config file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigurationError(`Config file ${path} must hold a JSON object`);
+  }
+  const settings: PartialSettings = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (key === '$schema' || key === '$comment') continue;
+    if (!KEYS.includes(key as keyof PartialSettings)) {
+      throw new ConfigurationError(`Config file ${path}: unknown key '${key}' (known: ${KEYS.join(', ')})`);
+    }
+    if (typeof value !== 'string' || value === '') {
+      throw new ConfigurationError(`Config file ${path}: '${key}' must be a non-empty string`);
+    }
+    const name = key as keyof PartialSettings;
+    settings[name] = PATH_KEYS.has(name) && !isAbsolute(value) ? resolve(dirname(path), value) : value;
+  }
+  return settings;
+}
+
+/**
+ * Reads the config file: the one named by `explicitPath` (which must exist), else `streamstore.config.json` in
+ * `cwd` when present. Returns no settings when there is no file.
+ */
+export function loadConfigFile(explicitPath: string | undefined, cwd: string): { path?: string; settings: PartialSettings } {
+  const path = resolve(cwd, explicitPath ?? DEFAULT_CONFIG_FILE);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (explicitPath === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return { settings: {} };
+    throw new ConfigurationError(`Cannot read config file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return { path, settings: parseConfigFile(text, path) };
+}
+
+/** Whether `name` is a known backend. */
+export function isBackendName(name: string): name is BackendName {
+  return (BACKEND_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * Merges the sources (flags > env > config file > defaults) and resolves paths against `cwd`.
+ * @throws ConfigurationError for an unknown backend name.
+ */
+export function mergeSettings(sources: {
+  flags: PartialSettings;
+  env: PartialSettings;
+  config: PartialSettings;
+  cwd: string;
+  configFile?: string;
+}): Settings {
+  const layers: Array<[SettingSource, PartialSettings]> = [
+    ['flag', sources.flags],
+    ['env', sources.env],
+    ['config', sources.config],
+    ['default', DEFAULTS],
+  ];
+  const picked: PartialSettings = {};
+  const origin = {} as Record<keyof PartialSettings, SettingSource>;
+  for (const key of KEYS) {
+    origin[key] = 'unset';
+    for (const [source, layer] of layers) {
+      const value = layer[key];
+      if (value !== undefined) {
+        picked[key] = value;
+        origin[key] = source;
+        break;
+      }
+    }
+  }
+  const backend = picked.backend as string;
+  if (!isBackendName(backend)) {
+    throw new ConfigurationError(
+      `Unknown backend '${backend}' (from ${describeSource(origin.backend)}); choose one of ${BACKEND_NAMES.join(', ')}`,
+    );
+  }
+  const settings: Settings = {
+    backend,
+    file: resolve(sources.cwd, picked.file as string),
+    dir: resolve(sources.cwd, picked.dir as string),
+    sources: origin,
+  };
+  if (picked.url !== undefined) settings.url = picked.url;
+  if (picked.tenant !== undefined) settings.tenant = picked.tenant;
+  if (sources.configFile !== undefined) settings.configFile = sources.configFile;
+  return settings;
+}
+
+/**
+ * Resolves the settings of one run: reads the config file (`configPath`, else `$STREAMSTORE_CONFIG`, else
+ * `./streamstore.config.json` if present) and merges it with the environment and the flags.
+ */
+export function resolveSettings(options: {
+  flags: PartialSettings;
+  configPath?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}): Settings {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const explicit = options.configPath ?? (env[CONFIG_ENV_VARIABLE] || undefined);
+  const config = loadConfigFile(explicit, cwd);
+  const merged = { flags: options.flags, env: settingsFromEnv(env), config: config.settings, cwd };
+  return mergeSettings(config.path === undefined ? merged : { ...merged, configFile: config.path });
+}
+
+function describeSource(source: SettingSource): string {
+  switch (source) {
+    case 'flag':
+      return 'the --backend flag';
+    case 'env':
+      return `$${ENV_VARIABLES.backend}`;
+    case 'config':
+      return 'the config file';
+    default:
+      return 'the defaults';
+  }
+}

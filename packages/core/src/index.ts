@@ -13,7 +13,7 @@ export type * from './model.js';
 export { comparePositions } from './position.js';
 export type { PayloadCodec, PayloadCompressor } from './serialization/codec.js';
 export { jsonCodec } from './serialization/json-codec.js';
-export { type DecodedPayload, EventSerializer, type SerializationOptions } from './serialization/serializer.js';
+export { type DecodedPayload, type DecodeErrorPolicy, EventSerializer, type SerializationOptions } from './serialization/serializer.js';
 export { type EventClass, type EventTypeDefinition, TypeRegistry } from './serialization/type-registry.js';
 export type * from './storage.js';
 export {
@@ -38,3 +38,6 @@ export {
   validateTenantId,
 } from './validation.js';
 export type { StreamWriter } from './writer.js';
+export { msgpackCodec } from './serialization/msgpack-codec.js';
+export { protobufCodec } from './serialization/protobuf-codec.js';
+export { gzipCompressor, brotliCompressor } from './serialization/compression.js';

@@ -1,0 +1,57 @@
+import { ConfigurationError, OperationAbortedError, StorageUnavailableError } from '@streamstore/core';
+
+// Node socket errors and postgres.js's own connection error codes: the server could not be reached or went away.
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
+
+// SQLSTATEs meaning "the server is not available right now" (class 08, shutdown, starting up, overloaded).
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '53400', '58030']);
+
+// SQLSTATEs of a store whose schema was never provisioned: undefined table, function, schema.
+const NOT_PROVISIONED_SQLSTATES = new Set(['42P01', '42883', '3F000']);
+
+/** The SQLSTATE or driver code of an error, if any. */
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Whether `error` says the server is unreachable, went away or is shutting down. */
+export function isConnectionError(error: unknown): boolean {
+  const code = codeOf(error);
+  if (code === undefined) return false;
+  return CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08');
+}
+
+/**
+ * Turns a driver error into the core's typed errors: unreachable server -> `StorageUnavailableError`, cancelled by
+ * the caller's signal -> `OperationAbortedError`, missing schema -> `ConfigurationError`. Anything else is rethrown.
+ */
+export function translateDriverError(error: unknown, context: string, signal?: AbortSignal): Error {
+  if (signal?.aborted) return new OperationAbortedError(signal.reason);
+  const code = codeOf(error);
+  if (isConnectionError(error)) {
+    return new StorageUnavailableError(`PostgreSQL is unavailable (${context}): ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (code !== undefined && NOT_PROVISIONED_SQLSTATES.has(code)) {
+    return new ConfigurationError(
+      `The PostgreSQL schema is missing or incomplete (${context}): provision it first (createStreamStore({ provisionSchema: true }) or \`streamstore migrate\`)`,
+      { cause: error },
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

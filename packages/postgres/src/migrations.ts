@@ -1,0 +1,174 @@
+/**
+ * The versioned schema of one store. Statements are templates over the (validated, quoted) schema name so every
+ * tenant schema gets the same objects; checksums are taken over the templates, so they do not depend on the name.
+ */
+import { createHash } from 'node:crypto';
+
+/** One migration: a version, what it does, and its statements for a given quoted schema. */
+export interface Migration {
+  version: number;
+  description: string;
+  statements(schema: string): string[];
+}
+
+/** Events per transaction: the low six decimal digits of a position number the events of one transaction. */
+export const EVENTS_PER_TRANSACTION = 1_000_000;
+
+const TABLES = (s: string): string[] => [
+  `CREATE TABLE ${s}.streams (
+  stream_id text COLLATE "C" PRIMARY KEY,
+  revision bigint NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+)`,
+  // position = transaction id * 1,000,000 + ordinal of the event in its transaction: ordering by it is ordering by
+  // (transaction_id, ordinal), the order that becomes final once the transaction id is below every open snapshot.
+  `CREATE TABLE ${s}.events (
+  position bigint NOT NULL,
+  transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  stream_id text COLLATE "C" NOT NULL,
+  revision bigint NOT NULL,
+  event_id text COLLATE "C" NOT NULL,
+  type text NOT NULL,
+  schema_version integer NOT NULL,
+  format text NOT NULL,
+  compression text,
+  data jsonb,
+  data_bytes bytea,
+  metadata jsonb,
+  metadata_text text,
+  "timestamp" timestamptz NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT events_pkey PRIMARY KEY (stream_id, revision),
+  CONSTRAINT events_event_id_key UNIQUE (stream_id, event_id),
+  CONSTRAINT events_position_key UNIQUE (position),
+  CONSTRAINT events_one_payload CHECK ((data IS NULL) <> (data_bytes IS NULL))
+)`,
+  `COMMENT ON COLUMN ${s}.events.position IS 'Global position: transaction id * 1000000 + ordinal in the transaction'`,
+  `COMMENT ON COLUMN ${s}.events.data_bytes IS 'Binary payloads, and JSON text that jsonb cannot hold (e.g. \\u0000)'`,
+];
+
+// One round trip per commit: check and advance the head, insert every event from the arrays, and report the
+// outcome as a row. The exception block makes a duplicate event id roll back the head update too.
+const APPEND_FUNCTION = (s: string): string => `CREATE OR REPLACE FUNCTION ${s}.append_events(
+  p_stream_id text,
+  p_expected_kind integer,
+  p_expected bigint,
+  p_ids text[],
+  p_types text[],
+  p_schema_versions integer[],
+  p_formats text[],
+  p_compressions text[],
+  p_data text[],
+  p_data_bytes bytea[],
+  p_metadata text[],
+  p_metadata_text text[],
+  p_timestamps timestamptz[]
+) RETURNS TABLE (o_status integer, o_revision bigint, o_position bigint)
+LANGUAGE plpgsql AS $append$
+DECLARE
+  v_count bigint := cardinality(p_ids);
+  v_head bigint;
+  v_ordinal bigint;
+  v_first bigint;
+  v_constraint text;
+BEGIN
+  -- Several appends may share a transaction: the ordinal of the next event lives in a transaction-local setting.
+  v_ordinal := coalesce(nullif(current_setting('streamstore.ordinal', true), '')::bigint, 0);
+  IF v_ordinal + v_count > ${EVENTS_PER_TRANSACTION} THEN
+    RAISE EXCEPTION 'streamstore: more than ${EVENTS_PER_TRANSACTION} events in one transaction'
+      USING ERRCODE = 'program_limit_exceeded';
+  END IF;
+  v_first := pg_current_xact_id()::text::bigint * ${EVENTS_PER_TRANSACTION} + v_ordinal;
+  BEGIN
+    IF p_expected_kind = 0 THEN -- any
+      INSERT INTO ${s}.streams AS h (stream_id, revision) VALUES (p_stream_id, v_count)
+      ON CONFLICT (stream_id) DO UPDATE SET revision = h.revision + v_count, updated_at = now()
+      RETURNING h.revision - v_count INTO v_head;
+    ELSIF p_expected_kind = 1 THEN -- no-stream
+      INSERT INTO ${s}.streams AS h (stream_id, revision) VALUES (p_stream_id, v_count)
+      ON CONFLICT (stream_id) DO NOTHING
+      RETURNING 0 INTO v_head;
+    ELSE -- 2: stream-exists, 3: exactly p_expected
+      UPDATE ${s}.streams AS h SET revision = h.revision + v_count, updated_at = now()
+      WHERE h.stream_id = p_stream_id AND (p_expected_kind = 2 OR h.revision = p_expected)
+      RETURNING h.revision - v_count INTO v_head;
+    END IF;
+    IF v_head IS NULL THEN
+      RETURN QUERY SELECT 1, coalesce((SELECT h.revision FROM ${s}.streams h WHERE h.stream_id = p_stream_id), 0), NULL::bigint;
+      RETURN;
+    END IF;
+    INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, schema_version, format, compression,
+                             data, data_bytes, metadata, metadata_text, "timestamp")
+    SELECT v_first + e.ord - 1, p_stream_id, v_head + e.ord, e.id, e.type, e.schema_version, e.format, e.compression,
+           e.data::jsonb, e.data_bytes, e.metadata::jsonb, e.metadata_text, e.ts
+    FROM unnest(p_ids, p_types, p_schema_versions, p_formats, p_compressions, p_data, p_data_bytes, p_metadata,
+                p_metadata_text, p_timestamps)
+         WITH ORDINALITY AS e(id, type, schema_version, format, compression, data, data_bytes, metadata, metadata_text, ts, ord);
+  EXCEPTION WHEN unique_violation THEN
+    GET STACKED DIAGNOSTICS v_constraint = CONSTRAINT_NAME;
+    IF v_constraint IS DISTINCT FROM 'events_event_id_key' THEN
+      RAISE;
+    END IF;
+    RETURN QUERY SELECT 2, v_head, NULL::bigint;
+    RETURN;
+  END;
+  PERFORM set_config('streamstore.ordinal', (v_ordinal + v_count)::text, true);
+  RETURN QUERY SELECT 0, v_head + v_count, v_first + v_count - 1;
+END
+$append$`;
+
+// Deletion checks the head under its row lock, like a commit, then drops the events and the head.
+const DELETE_FUNCTION = (s: string): string => `CREATE OR REPLACE FUNCTION ${s}.delete_stream(
+  p_stream_id text,
+  p_expected_kind integer,
+  p_expected bigint
+) RETURNS TABLE (o_status integer, o_revision bigint)
+LANGUAGE plpgsql AS $delete$
+DECLARE
+  v_head bigint;
+BEGIN
+  SELECT h.revision INTO v_head FROM ${s}.streams h WHERE h.stream_id = p_stream_id FOR UPDATE;
+  v_head := coalesce(v_head, 0);
+  IF NOT (p_expected_kind = 0
+          OR (p_expected_kind = 1 AND v_head = 0)
+          OR (p_expected_kind = 2 AND v_head > 0)
+          OR (p_expected_kind = 3 AND v_head = p_expected)) THEN
+    RETURN QUERY SELECT 1, v_head;
+    RETURN;
+  END IF;
+  IF v_head = 0 THEN
+    RETURN QUERY SELECT 2, 0::bigint;
+    RETURN;
+  END IF;
+  DELETE FROM ${s}.events e WHERE e.stream_id = p_stream_id;
+  DELETE FROM ${s}.streams h WHERE h.stream_id = p_stream_id;
+  RETURN QUERY SELECT 0, v_head;
+END
+$delete$`;
+
+/** Every migration, oldest first. Never edit an applied one: add a new version (checksums catch edits). */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'streams (heads) and events tables, append_events and delete_stream functions',
+    statements: (s) => [...TABLES(s), APPEND_FUNCTION(s), DELETE_FUNCTION(s)],
+  },
+];
+
+const CHECKSUM_PLACEHOLDER = '"<schema>"';
+
+/** SHA-256 of a migration's statement templates (independent of the schema name). */
+export function migrationChecksum(migration: Migration): string {
+  return createHash('sha256').update(migration.statements(CHECKSUM_PLACEHOLDER).join(';\n')).digest('hex');
+}
+
+/** The version table, created before any migration runs. */
+export function versionTableStatement(s: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
+  version integer PRIMARY KEY,
+  description text NOT NULL,
+  checksum text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now()
+)`;
+}

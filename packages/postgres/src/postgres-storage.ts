@@ -1,0 +1,161 @@
+import type {
+  AppendOutcome,
+  CallOptions,
+  EncodedEvent,
+  EventLocation,
+  ExpectedRevision,
+  MigrationStep,
+  StorageCapabilities,
+  StoredEvent,
+  StreamInfo,
+  StreamStorage,
+  StreamSummary,
+} from '@streamstore/core';
+import { comparePositions, StorageCorruptedError, throwIfAborted } from '@streamstore/core';
+import type { Sql } from 'postgres';
+import { appendArrays, EXPECTED_KIND, expectedParams } from './append-params.js';
+import { translateDriverError } from './driver-errors.js';
+import { execute } from './execute.js';
+import { quoteIdentifier } from './identifiers.js';
+import { planMigrations, provisionSchema } from './provision.js';
+import { buildQueries, type StoreQueries } from './queries.js';
+import { type EventRow, toStoredEvent } from './rows.js';
+
+const CAPABILITIES: StorageCapabilities = Object.freeze({
+  globalOrder: true,
+  backwardRead: true,
+  listStreams: true,
+  optimisticConcurrency: true,
+  locking: false,
+  // Far below the 1,000,000 events a transaction can number; keeps one commit's parameters reasonable.
+  maxEventsPerCommit: 100_000,
+});
+
+const MAX_BIGINT = '9223372036854775807';
+
+interface StreamRow {
+  stream_id: string;
+  revision: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** A store in one PostgreSQL schema. `release` ends the pool when the storage owns it. */
+export class PostgresStorage implements StreamStorage {
+  readonly name = 'postgres';
+  readonly capabilities = CAPABILITIES;
+  private readonly queries: StoreQueries;
+
+  constructor(
+    readonly sql: Sql,
+    readonly schema: string,
+    private readonly release: () => Promise<void>,
+  ) {
+    this.queries = buildQueries(quoteIdentifier(schema));
+  }
+
+  async provision(options?: CallOptions): Promise<void> {
+    throwIfAborted(options?.signal);
+    try {
+      await provisionSchema(this.sql, this.schema);
+    } catch (error) {
+      throw translateDriverError(error, 'provision', options?.signal);
+    }
+  }
+
+  async planMigrations(options?: CallOptions): Promise<MigrationStep[]> {
+    throwIfAborted(options?.signal);
+    try {
+      return await planMigrations(this.sql, this.schema);
+    } catch (error) {
+      throw translateDriverError(error, 'planMigrations', options?.signal);
+    }
+  }
+
+  async append(
+    streamId: string,
+    expected: ExpectedRevision,
+    events: readonly EncodedEvent[],
+    options?: CallOptions,
+  ): Promise<AppendOutcome> {
+    const [kind, revision] = expectedParams(expected);
+    const query = this.sql.unsafe(this.queries.append, [streamId, kind, revision, ...appendArrays(this.sql, events)] as never[], {
+      prepare: true,
+    });
+    const rows = await execute<{ o_status: number; o_revision: string; o_position: string | null }[]>(
+      query,
+      'append',
+      options?.signal,
+    );
+    const row = rows[0];
+    if (row === undefined) throw new StorageCorruptedError('append_events returned no row');
+    if (row.o_status === 0) return { status: 'ok', revision: Number(row.o_revision), position: row.o_position as string };
+    if (row.o_status === 1) return { status: 'conflict', actual: Number(row.o_revision) };
+    return { status: 'duplicate', actual: Number(row.o_revision) };
+  }
+
+  async findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
+    const query = this.sql.unsafe(this.queries.findEvents, [streamId, eventIds as string[]], { prepare: true });
+    const rows = await execute<{ event_id: string; revision: string; position: string }[]>(
+      query,
+      'findEvents',
+      options?.signal,
+    );
+    return rows.map((row) => ({ id: row.event_id, revision: Number(row.revision), position: row.position }));
+  }
+
+  async readStream(
+    streamId: string,
+    query: { from: number; direction: 'forward' | 'backward'; limit: number },
+    options?: CallOptions,
+  ): Promise<StoredEvent[]> {
+    const text = query.direction === 'forward' ? this.queries.readForward : this.queries.readBackward;
+    const pending = this.sql.unsafe(text, [streamId, query.from, query.limit], { prepare: true });
+    const rows = await execute<EventRow[]>(pending, 'readStream', options?.signal);
+    return rows.map(toStoredEvent);
+  }
+
+  async getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
+    const pending = this.sql.unsafe(this.queries.getStream, [streamId], { prepare: true });
+    const rows = await execute<StreamRow[]>(pending, 'getStream', options?.signal);
+    const row = rows[0];
+    return row ? { revision: Number(row.revision), createdAt: row.created_at, updatedAt: row.updated_at } : null;
+  }
+
+  async deleteStream(
+    streamId: string,
+    expected: ExpectedRevision | undefined,
+    options?: CallOptions,
+  ): Promise<{ status: 'ok'; deleted: boolean } | { status: 'conflict'; actual: number }> {
+    const [kind, revision] = expected === undefined ? [EXPECTED_KIND.any, 0] : expectedParams(expected);
+    const pending = this.sql.unsafe(this.queries.deleteStream, [streamId, kind, revision], { prepare: true });
+    const rows = await execute<{ o_status: number; o_revision: string }[]>(pending, 'deleteStream', options?.signal);
+    const row = rows[0];
+    if (row === undefined) throw new StorageCorruptedError('delete_stream returned no row');
+    if (row.o_status === 1) return { status: 'conflict', actual: Number(row.o_revision) };
+    return { status: 'ok', deleted: row.o_status === 0 };
+  }
+
+  async readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
+    // Positions are bigints: nothing lies after a checkpoint beyond that range.
+    if (query.after !== undefined && comparePositions(query.after, MAX_BIGINT) >= 0) return [];
+    const pending = this.sql.unsafe(this.queries.readAll, [query.after ?? '0', query.limit], { prepare: true });
+    const rows = await execute<EventRow[]>(pending, 'readAll', options?.signal);
+    return rows.map(toStoredEvent);
+  }
+
+  async listStreams(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
+    const pending = this.sql.unsafe(this.queries.listStreams, [query.after ?? '', query.limit], { prepare: true });
+    const rows = await execute<StreamRow[]>(pending, 'listStreams', options?.signal);
+    return rows.map((row) => ({
+      streamId: row.stream_id,
+      revision: Number(row.revision),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    }));
+  }
+
+  async close(): Promise<void> {
+    await this.release();
+  }
+}

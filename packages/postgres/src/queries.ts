@@ -1,0 +1,39 @@
+/**
+ * The SQL texts of one store, built once per schema from a validated, quoted schema name. Values always travel as
+ * parameters; postgres.js prepares each text once per connection.
+ */
+
+/** Columns of a stored event, with payloads as text where the core expects text. */
+const EVENT_COLUMNS = `stream_id, revision, position, event_id, type, schema_version, format, compression,
+  data::text AS data, data_bytes, coalesce(metadata::text, metadata_text) AS metadata, "timestamp", recorded_at`;
+
+/** The statements of a store in schema `s` (already quoted). */
+export interface StoreQueries {
+  append: string;
+  deleteStream: string;
+  findEvents: string;
+  readForward: string;
+  readBackward: string;
+  getStream: string;
+  readAll: string;
+  listStreams: string;
+}
+
+/** Builds the statements of a store in the quoted schema `s`. */
+export function buildQueries(s: string): StoreQueries {
+  return {
+    append: `SELECT o_status, o_revision, o_position FROM ${s}.append_events($1::text, $2::int4, $3::int8, $4::text[], $5::text[], $6::int4[], $7::text[], $8::text[],
+  $9::text[], $10::bytea[], $11::text[], $12::text[], $13::timestamptz[])`,
+    deleteStream: `SELECT o_status, o_revision FROM ${s}.delete_stream($1::text, $2::int4, $3::int8)`,
+    findEvents: `SELECT event_id, revision, position FROM ${s}.events WHERE stream_id = $1 AND event_id = ANY($2::text[])`,
+    readForward: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
+    readBackward: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`,
+    getStream: `SELECT revision, created_at, updated_at FROM ${s}.streams WHERE stream_id = $1`,
+    // Gap-free tail: only events of transactions older than every transaction still open are handed out. A position
+    // is transaction id * 1e6 + ordinal, so "transaction_id < xmin" is "position < xmin * 1e6", one index range.
+    readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.events
+  WHERE position > $1 AND position < pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 1000000
+  ORDER BY position LIMIT $2`,
+    listStreams: `SELECT stream_id, revision, created_at, updated_at FROM ${s}.streams WHERE stream_id > $1 ORDER BY stream_id LIMIT $2`,
+  };
+}

@@ -1,0 +1,42 @@
+import type { StoredEvent } from '@streamstore/core';
+
+/** A row of the events table as selected by the queries of `queries.ts` (int8 columns arrive as strings). */
+export interface EventRow {
+  stream_id: string;
+  revision: string;
+  position: string;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  format: string;
+  compression: string | null;
+  data: string | null;
+  data_bytes: Buffer | null;
+  metadata: string | null;
+  timestamp: Date;
+  recorded_at: Date;
+}
+
+/** The core's view of a stored row. JSON that jsonb could not hold comes back from `data_bytes` as text. */
+export function toStoredEvent(row: EventRow): StoredEvent {
+  let data: string | Uint8Array;
+  if (row.data !== null) data = row.data;
+  else {
+    const bytes = row.data_bytes as Buffer;
+    data = row.format === 'json' && row.compression === null ? bytes.toString('utf8') : bytes;
+  }
+  return {
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    position: row.position,
+    id: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    format: row.format,
+    compression: row.compression,
+    data,
+    metadata: row.metadata,
+    timestamp: row.timestamp.getTime(),
+    recordedAt: row.recorded_at.getTime(),
+  };
+}

@@ -1,0 +1,192 @@
+// SQLite backend benchmark: append throughput and latency (batches of 1, 10, 100; 1 writer, 4 async writers on one
+// connection, 4 writers on their own connections in worker threads), stream read throughput, and the baseline: the
+// same rows inserted with plain better-sqlite3 (one transaction per batch of 100, prepared insert, same tables).
+// Everything StreamStore does is measured (validation, serialization, the head check, the head update).
+// Usage: npm run bench:sqlite [-- --json] [-- --seconds 2]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { MIGRATIONS } from '@streamstore/sqlite';
+import Database from 'better-sqlite3';
+import { appendLoop, makeEvent, openStore, percentile, STREAMS_PER_WRITER } from './workload.mjs';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const secondsArg = args.indexOf('--seconds');
+const SECONDS = secondsArg >= 0 ? Number(args[secondsArg + 1]) : 2;
+const WRITERS = 4;
+const directory = mkdtempSync(join(tmpdir(), 'streamstore-bench-sqlite-'));
+let fileCounter = 0;
+const newFile = () => join(directory, `bench-${++fileCounter}.db`);
+
+function summarize(workload, batchSize, writers, runs, seconds) {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const events = runs.reduce((sum, r) => sum + r.events, 0);
+  return {
+    workload,
+    batchSize,
+    writers,
+    commitsPerSecond: latencies.length / seconds,
+    eventsPerSecond: events / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    p999Ms: percentile(latencies, 99.9),
+  };
+}
+
+async function appendOneWriter(batchSize) {
+  const store = await openStore(newFile());
+  const run = await appendLoop(store, 0, batchSize, SECONDS);
+  await store.close();
+  return summarize('append, 1 writer', batchSize, 1, [run], SECONDS);
+}
+
+async function appendAsyncWriters(batchSize) {
+  const store = await openStore(newFile());
+  const runs = await Promise.all(Array.from({ length: WRITERS }, (_, w) => appendLoop(store, w, batchSize, SECONDS)));
+  await store.close();
+  return summarize(`append, ${WRITERS} async writers, 1 connection`, batchSize, WRITERS, runs, SECONDS);
+}
+
+async function appendThreadWriters(batchSize) {
+  const filename = newFile();
+  await (await openStore(filename)).close();
+  const runs = await Promise.all(
+    Array.from(
+      { length: WRITERS },
+      (_, writer) =>
+        new Promise((resolve, reject) => {
+          const worker = new Worker(new URL('./writer-thread.mjs', import.meta.url), {
+            workerData: { filename, writer, batchSize, seconds: SECONDS },
+          });
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  return summarize(`append, ${WRITERS} connections (threads)`, batchSize, WRITERS, runs, SECONDS);
+}
+
+async function readStreams() {
+  const store = await openStore(newFile());
+  const streams = 20;
+  for (let s = 0; s < streams; s++) {
+    for (let b = 0; b < 10; b++) {
+      const batch = Array.from({ length: 100 }, (_, i) => makeEvent(s, b * 100 + i));
+      await store.append(`read-${s}`, b * 100, batch);
+    }
+  }
+  const latencies = [];
+  let events = 0;
+  const end = performance.now() + SECONDS * 1000;
+  for (let s = 0; performance.now() < end; s = (s + 1) % streams) {
+    const started = performance.now();
+    for await (const e of store.read(`read-${s}`)) if (e.revision > 0) events++;
+    latencies.push(performance.now() - started);
+  }
+  let all = 0;
+  const allStarted = performance.now();
+  for await (const e of store.readAll()) if (e.position) all++;
+  const allSeconds = (performance.now() - allStarted) / 1000;
+  await store.close();
+  latencies.sort((a, b) => a - b);
+  return [
+    {
+      workload: 'read, 1000-event streams',
+      batchSize: 1000,
+      writers: 1,
+      commitsPerSecond: Number.NaN,
+      eventsPerSecond: events / SECONDS,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      p999Ms: percentile(latencies, 99.9),
+    },
+    {
+      workload: `readAll, ${all} events`,
+      batchSize: all,
+      writers: 1,
+      commitsPerSecond: Number.NaN,
+      eventsPerSecond: all / allSeconds,
+      p50Ms: Number.NaN,
+      p99Ms: Number.NaN,
+      p999Ms: Number.NaN,
+    },
+  ];
+}
+
+/** Plain better-sqlite3: same tables and indexes, one transaction per batch, prepared insert, no head table work. */
+function baseline(batchSize) {
+  const db = new Database(newFile());
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  for (const migration of MIGRATIONS) for (const statement of migration.statements) db.exec(statement);
+  const insert = db.prepare(
+    `INSERT INTO events (stream_id, revision, event_id, type, schema_version, format, compression, data_text, data_blob,
+      metadata, timestamp, recorded_at) VALUES (?, ?, ?, ?, 1, 'json', NULL, ?, NULL, ?, ?, ?)`,
+  );
+  const insertBatch = db.transaction((streamId, firstRevision, batch) => {
+    const now = Date.now();
+    for (let i = 0; i < batch.length; i++) {
+      const e = batch[i];
+      insert.run(streamId, firstRevision + i, e.id, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), now, now);
+    }
+  });
+  const revisions = new Array(STREAMS_PER_WRITER).fill(0);
+  const latencies = [];
+  let n = 0;
+  let events = 0;
+  const warmUpEnd = performance.now() + 300;
+  const end = warmUpEnd + SECONDS * 1000;
+  for (let commit = 0; ; commit++) {
+    const s = commit % STREAMS_PER_WRITER;
+    const batch = new Array(batchSize);
+    for (let i = 0; i < batchSize; i++) batch[i] = makeEvent(0, n++);
+    const started = performance.now();
+    insertBatch.immediate(`w0-stream-${s}`, revisions[s] + 1, batch);
+    revisions[s] += batchSize;
+    const finished = performance.now();
+    if (finished >= end) break;
+    if (started >= warmUpEnd) {
+      latencies.push(finished - started);
+      events += batchSize;
+    }
+  }
+  db.close();
+  return summarize('BASELINE plain better-sqlite3', batchSize, 1, [{ latencies, events }], SECONDS);
+}
+
+const results = [];
+try {
+  for (const size of [1, 10, 100]) results.push(await appendOneWriter(size));
+  for (const size of [1, 10, 100]) results.push(await appendAsyncWriters(size));
+  for (const size of [1, 10, 100]) results.push(await appendThreadWriters(size));
+  results.push(...(await readStreams()));
+  results.push(baseline(100));
+} finally {
+  rmSync(directory, { recursive: true, force: true });
+}
+
+const ours = results.find((r) => r.workload === 'append, 1 writer' && r.batchSize === 100);
+const base = results.find((r) => r.workload.startsWith('BASELINE'));
+const ratio = ours.eventsPerSecond / base.eventsPerSecond;
+
+if (json) {
+  console.log(JSON.stringify({ seconds: SECONDS, results, ratioToBaseline: ratio }, null, 2));
+} else {
+  const fmt = (value, digits = 0) => (Number.isNaN(value) ? '-' : value.toFixed(digits));
+  console.table(
+    results.map((r) => ({
+      workload: r.workload,
+      batch: r.batchSize,
+      'commits/s': fmt(r.commitsPerSecond),
+      'events/s': fmt(r.eventsPerSecond),
+      'p50 ms': fmt(r.p50Ms, 3),
+      'p99 ms': fmt(r.p99Ms, 3),
+      'p99.9 ms': fmt(r.p999Ms, 3),
+    })),
+  );
+  console.log(
+    `100-event commits, 1 writer: ${(ratio * 100).toFixed(1)}% of the plain better-sqlite3 baseline (target >= 80%)`,
+  );
+}

@@ -1,0 +1,38 @@
+import { describeConformance } from '@streamstore/testing/vitest';
+import type { StreamStorage } from '@streamstore/core';
+import { postgresStorage } from '../src/index.js';
+import type { PostgresStorage } from '../src/postgres-storage.js';
+import { adminClient, CONNECTION_STRING, dropSchemas, freshStorage, uniquePrefix } from './support.js';
+
+const schemas: string[] = [];
+const prefixes: string[] = [];
+
+describeConformance({
+  name: 'postgres',
+  storage() {
+    const storage = freshStorage('conf', { max: 4 });
+    schemas.push(storage.schema);
+    return storage;
+  },
+  reopen(primary: StreamStorage) {
+    return postgresStorage({
+      connectionString: CONNECTION_STRING,
+      schema: (primary as PostgresStorage).schema,
+      pool: { max: 4 },
+    });
+  },
+  multitenant() {
+    const schemaPrefix = uniquePrefix();
+    prefixes.push(schemaPrefix);
+    return postgresStorage.multitenant({ connectionString: CONNECTION_STRING, schemaPrefix, pool: { max: 4 } });
+  },
+  async teardown() {
+    const sql = adminClient();
+    try {
+      for (const schema of schemas) await sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`;
+      for (const prefix of prefixes) await dropSchemas(sql, prefix);
+    } finally {
+      await sql.end();
+    }
+  },
+});

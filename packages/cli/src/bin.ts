@@ -2,6 +2,12 @@
 /** Entry point of the `streamstore` command. */
 import { main } from './program.js';
 
+// `streamstore tail | head` closes the pipe early: that is the reader's choice, not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const exitCode = await main(process.argv, {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -30,6 +30,7 @@ export function registerMigrateCommand(program: Command, io: CliIO): void {
         const plan = await store.planMigrations();
         if (options.print) {
           println(io, `-- ${plan.length} migration(s) planned for ${settings.backend} at ${target}`);
+          if (plan.length === 0) println(io, '-- the schema is up to date: nothing to run');
           println(io);
           printPlan(io, plan);
           return;

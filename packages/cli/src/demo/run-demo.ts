@@ -200,7 +200,7 @@ async function showDuplicateRefusal(workload: Workload): Promise<void> {
       const where = workload.tenant ? `${workload.tenant}/` : '';
       log.note(
         'duplicate',
-        `${palette.magenta('✋ duplicate')}  a batch mixing a new event with an already committed id on ${where}${streamId} ` +
+        `${palette.magenta('✋ duplicate'.padEnd(13))} a batch mixing a new event with an already committed id on ${where}${streamId} ` +
           `was refused (DuplicateEventError); the stream stayed at revision ${before.revision}`,
       );
     }

@@ -41,7 +41,7 @@ export async function runWriter(workload: Workload, name: string, random: Random
         if (attempt > 1) {
           log.note(
             'retry',
-            `${palette.green('✔ retry ok ')}  ${who} committed ${batch.length} event(s) to ${streamId} at revision ${result.revision} after re-reading`,
+            `${palette.green('✔ retry ok'.padEnd(13))} ${who} committed ${batch.length} event(s) to ${streamId} at revision ${result.revision} after re-reading`,
           );
         }
         state = foldBatch(state, batch);
@@ -53,7 +53,7 @@ export async function runWriter(workload: Workload, name: string, random: Random
         stats.conflicts++;
         log.note(
           'conflict',
-          `${palette.yellow('⚡ conflict ')}  ${who} expected ${streamId} at revision ${expected}, it is at ${error.actual} ` +
+          `${palette.yellow('⚡ conflict'.padEnd(13))} ${who} expected ${streamId} at revision ${expected}, it is at ${error.actual} ` +
             `(StreamConcurrencyError): re-reading ${error.actual - expected} event(s), deciding again`,
         );
         if (attempt >= MAX_ATTEMPTS) throw error;
@@ -98,7 +98,7 @@ async function resend(
     stats.idempotentRetries++;
     log.note(
       'idempotent',
-      `${palette.cyan('↺ idempotent')}  ${who} re-sent its ${batch.length} event(s) for ${streamId} (as if the ack was lost): ` +
+      `${palette.cyan('↺ idempotent'.padEnd(13))} ${who} re-sent its ${batch.length} event(s) for ${streamId} (as if the ack was lost): ` +
         `same ids, answer is the original revision ${revision}, nothing written twice`,
     );
   } catch (error) {

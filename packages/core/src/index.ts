@@ -12,8 +12,16 @@ export { memoryStorage } from './memory/memory-storage.js';
 export type * from './model.js';
 export { comparePositions } from './position.js';
 export type { PayloadCodec, PayloadCompressor } from './serialization/codec.js';
+export { brotliCompressor, gzipCompressor } from './serialization/compression.js';
 export { jsonCodec } from './serialization/json-codec.js';
-export { type DecodedPayload, type DecodeErrorPolicy, EventSerializer, type SerializationOptions } from './serialization/serializer.js';
+export { msgpackCodec } from './serialization/msgpack-codec.js';
+export { protobufCodec } from './serialization/protobuf-codec.js';
+export {
+  type DecodedPayload,
+  type DecodeErrorPolicy,
+  EventSerializer,
+  type SerializationOptions,
+} from './serialization/serializer.js';
 export { type EventClass, type EventTypeDefinition, TypeRegistry } from './serialization/type-registry.js';
 export type * from './storage.js';
 export {
@@ -26,6 +34,15 @@ export {
   type StreamStoreOptions,
 } from './store.js';
 export { categoryOf, parseStreamId, streamId } from './stream-id.js';
+export { CheckpointConflictError, type CheckpointStore, memoryCheckpointStore } from './subscriptions/checkpoints.js';
+export { type ConsumerLock, ConsumerLockedError, memoryConsumerLock } from './subscriptions/consumer-lock.js';
+export { type DeadLetter, type DeadLetterStore, memoryDeadLetterStore } from './subscriptions/dead-letters.js';
+export type {
+  HandlerErrorPolicy,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionTarget,
+} from './subscriptions/subscription.js';
 export {
   MAX_EVENT_ID_LENGTH,
   MAX_STREAM_ID_BYTES,
@@ -38,6 +55,3 @@ export {
   validateTenantId,
 } from './validation.js';
 export type { StreamWriter } from './writer.js';
-export { msgpackCodec } from './serialization/msgpack-codec.js';
-export { protobufCodec } from './serialization/protobuf-codec.js';
-export { gzipCompressor, brotliCompressor } from './serialization/compression.js';

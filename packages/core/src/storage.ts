@@ -136,6 +136,12 @@ export interface StreamStorage {
   /** Capability `listStreams`: up to `limit` streams whose id sorts strictly after `after`, ordered by id. */
   listStreams?(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]>;
 
+  /**
+   * Optional wake-up hint for subscriptions: calls `listener` after appends (in-process, or LISTEN/NOTIFY).
+   * Returns the function that unregisters it. Subscriptions poll anyway, so a lost hint only delays them.
+   */
+  watchAppends?(listener: () => void): () => void;
+
   /** Release connections and files. */
   close(): Promise<void>;
 }

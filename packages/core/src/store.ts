@@ -15,6 +15,8 @@ import type { CommitResult, EventData, ExpectedRevision, RecordedEvent, StreamIn
 import { toRecordedEvent } from './recorded.js';
 import { type DecodeErrorPolicy, EventSerializer, type SerializationOptions } from './serialization/serializer.js';
 import type { AppendOutcome, EncodedEvent, StorageCapabilities, StreamStorage } from './storage.js';
+import { subscriptionSource } from './subscriptions/sources.js';
+import { type SubscribeOptions, type Subscription, startSubscription } from './subscriptions/subscription.js';
 import { validateExpected, validatePositiveInteger, validateRevision, validateStreamId } from './validation.js';
 import type { StreamWriter } from './writer.js';
 
@@ -289,6 +291,17 @@ export class StreamStore {
       if (page.length < limit) return;
       after = page[page.length - 1]?.streamId;
     }
+  }
+
+  /**
+   * Subscribes to the global log, a category or one stream: delivers everything after the consumer's checkpoint in
+   * order, then follows live appends without a gap or a duplicate (at least once; in order per stream).
+   * With a `handler`, events are pushed to it; without, iterate the returned subscription.
+   * @example const sub = store.subscribe({ to: 'all', consumer: 'projector', checkpoints, handler: project });
+   */
+  subscribe(options: SubscribeOptions): Subscription {
+    this.ensureOpen();
+    return startSubscription(subscriptionSource(this, this.storage, options.to), options);
   }
 
   /** Creates or migrates the backend's schema (idempotent). */

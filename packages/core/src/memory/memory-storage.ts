@@ -30,6 +30,7 @@ class MemoryState {
   log: MemoryEvent[] = [];
   deletedInLog = 0;
   nextPosition = 1;
+  readonly listeners = new Set<() => void>();
 }
 
 const CAPABILITIES: StorageCapabilities = Object.freeze({
@@ -105,6 +106,7 @@ class MemoryStorage implements StreamStorage {
     state.nextPosition = position;
     target.updatedAt = now;
     if (!stream) state.streams.set(streamId, target);
+    for (const listener of state.listeners) queueMicrotask(listener);
     return { status: 'ok', revision, position: String(position - 1) };
   }
 
@@ -178,6 +180,11 @@ class MemoryStorage implements StreamStorage {
       streamId,
       ...summary(this.state.streams.get(streamId) as MemoryStream),
     }));
+  }
+
+  watchAppends(listener: () => void): () => void {
+    this.state.listeners.add(listener);
+    return () => this.state.listeners.delete(listener);
   }
 
   async close(): Promise<void> {}

@@ -1,0 +1,62 @@
+import { NotSupportedError, ValidationError } from '../errors.js';
+import type { RecordedEvent } from '../model.js';
+import type { StreamStorage } from '../storage.js';
+import type { StreamStore } from '../store.js';
+import { categoryOf } from '../stream-id.js';
+import { validateStreamId } from '../validation.js';
+import type { SubscriptionSource, SubscriptionTarget } from './subscription.js';
+
+async function collect(iterable: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for await (const event of iterable) events.push(event);
+  return events;
+}
+
+/** Builds the fetch/end/wake-up functions a subscription to `target` needs. */
+export function subscriptionSource(store: StreamStore, storage: StreamStorage, target: SubscriptionTarget): SubscriptionSource {
+  const onAppend = (listener: () => void) => storage.watchAppends?.(listener) ?? (() => {});
+  if (target !== 'all' && typeof target === 'object' && 'stream' in target) {
+    const streamId = validateStreamId(target.stream, 'to.stream');
+    return {
+      onAppend,
+      async fetch(checkpoint, limit, signal) {
+        const from = checkpoint === undefined ? 1 : Number(checkpoint) + 1;
+        const events = await collect(store.read(streamId, { from, maxCount: limit, pageSize: limit, signal }));
+        const last = events[events.length - 1];
+        return { events, next: last ? String(last.revision) : checkpoint, more: events.length === limit };
+      },
+      async end(signal) {
+        return String((await store.getStream(streamId, { signal }))?.revision ?? 0);
+      },
+    };
+  }
+  if (!store.capabilities.globalOrder) {
+    throw new NotSupportedError('globalOrder', `The ${storage.name} backend keeps no global log: subscribe to a stream instead`);
+  }
+  const category = target === 'all' ? undefined : target.category;
+  if (category !== undefined && (typeof category !== 'string' || category.length === 0)) {
+    throw new ValidationError('to.category', 'A category must be a non-empty string');
+  }
+  return {
+    onAppend,
+    async fetch(checkpoint, limit, signal) {
+      const page = await collect(
+        store.readAll({ maxCount: limit, pageSize: limit, signal, ...(checkpoint ? { from: checkpoint } : {}) }),
+      );
+      const last = page[page.length - 1];
+      const events = category === undefined ? page : page.filter((event) => categoryOf(event.streamId) === category);
+      return { events, next: last?.position ?? checkpoint, more: page.length === limit };
+    },
+    async end(signal) {
+      let position: string | undefined;
+      // The log's end: page through to the last position (backends may add a cheaper way later).
+      for (;;) {
+        const page = await collect(
+          store.readAll({ maxCount: 1000, pageSize: 1000, signal, ...(position ? { from: position } : {}) }),
+        );
+        if (page.length === 0) return position;
+        position = page[page.length - 1]?.position;
+      }
+    },
+  };
+}

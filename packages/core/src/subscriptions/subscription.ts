@@ -1,0 +1,196 @@
+import { OperationAbortedError, ValidationError } from '../errors.js';
+import type { RecordedEvent } from '../model.js';
+import type { CheckpointStore } from './checkpoints.js';
+import type { ConsumerLock } from './consumer-lock.js';
+import type { DeadLetterStore } from './dead-letters.js';
+
+/** What a subscription follows: the global log, one category (first part of composite ids), or one stream. */
+export type SubscriptionTarget = 'all' | { category: string } | { stream: string };
+
+/** How a handler's failures are treated: retried with exponential backoff, then stop, skip or dead-letter. */
+export interface HandlerErrorPolicy {
+  /** Attempts per event, the first included (default 3). */
+  attempts?: number;
+  /** First backoff in ms, doubled per attempt (default 100). */
+  backoffMs?: number;
+  /** After the last attempt: end the subscription with the error (default), skip the event, or park it. */
+  then?: 'stop' | 'skip' | 'dead-letter';
+}
+
+/** Options of `store.subscribe`. */
+export interface SubscribeOptions {
+  to: SubscriptionTarget;
+  /**
+   * Where to start when the consumer has no saved checkpoint: `'start'` (default), `'end'` (live events only), or a
+   * checkpoint (a position for `all`/`category`, a revision for a stream) to resume strictly after.
+   */
+  from?: 'start' | 'end' | string | number;
+  /** The consumer's name: required with `checkpoints` and `lock`. */
+  consumer?: string;
+  /** Where the consumer's checkpoint is loaded from and saved to (compare-and-set). */
+  checkpoints?: CheckpointStore;
+  /** Makes sure one instance of the consumer runs at a time; `waitForLock` waits instead of failing. */
+  lock?: ConsumerLock;
+  waitForLock?: boolean;
+  /** Handles each event, in order; without it, iterate the subscription instead. */
+  handler?: (event: RecordedEvent) => unknown | Promise<unknown>;
+  onError?: HandlerErrorPolicy;
+  /** Required when `onError.then` is `dead-letter`. */
+  deadLetters?: DeadLetterStore;
+  /** Events per fetch (default 500). */
+  batchSize?: number;
+  /** Poll interval when idle, grown up to `maxPollIntervalMs` while nothing arrives (defaults 50 and 1000 ms). */
+  pollIntervalMs?: number;
+  maxPollIntervalMs?: number;
+  signal?: AbortSignal;
+}
+
+/** A running subscription: iterate it (without a handler) or await `done` (with one). */
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  /** Resolves when the backlog up to the subscription's start has been delivered and it is live. */
+  readonly caughtUp: Promise<void>;
+  /** Resolves when the subscription has ended (rejects with the error that ended it). */
+  readonly done: Promise<void>;
+  /** Ends the subscription after the event being handled, saves the checkpoint and resolves. */
+  stop(): Promise<void>;
+}
+
+/** What a subscription needs from the store (kept small so it is easy to test). */
+export interface SubscriptionSource {
+  /**
+   * Up to `limit` events after `checkpoint`, the checkpoint after the last event examined, and whether more may
+   * follow at once (a full page was examined, even if a filter kept fewer events).
+   */
+  fetch(
+    checkpoint: string | undefined,
+    limit: number,
+    signal: AbortSignal,
+  ): Promise<{ events: RecordedEvent[]; next: string | undefined; more: boolean }>;
+  /** The checkpoint of the current end (for `from: 'end'`). */
+  end(signal: AbortSignal): Promise<string | undefined>;
+  /** Registers a wake-up hint called after local appends; returns the unsubscribe function. */
+  onAppend(listener: () => void): () => void;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/** Starts a subscription over `source`. Used by `StreamStore.subscribe`. */
+export function startSubscription(source: SubscriptionSource, options: SubscribeOptions): Subscription {
+  const batchSize = options.batchSize ?? 500;
+  const minPoll = options.pollIntervalMs ?? 50;
+  const maxPoll = Math.max(minPoll, options.maxPollIntervalMs ?? 1000);
+  if ((options.checkpoints || options.lock) && !options.consumer) {
+    throw new ValidationError('consumer', 'A consumer name is required to store checkpoints or take a lock');
+  }
+  if (options.onError?.then === 'dead-letter' && !options.deadLetters) {
+    throw new ValidationError('deadLetters', "onError.then = 'dead-letter' needs a deadLetters store");
+  }
+  const stopper = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
+  let markCaughtUp!: () => void;
+  const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
+  let wake: (() => void) | undefined;
+  const unsubscribe = source.onAppend(() => wake?.());
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+
+  async function* events(): AsyncGenerator<RecordedEvent> {
+    const consumer = options.consumer ?? '';
+    const release = options.lock
+      ? await options.lock.acquire(consumer, { wait: options.waitForLock ?? false, signal })
+      : undefined;
+    try {
+      let saved = options.checkpoints ? await options.checkpoints.load(consumer) : undefined;
+      let checkpoint = saved;
+      if (checkpoint === undefined && options.from !== undefined && options.from !== 'start') {
+        checkpoint = options.from === 'end' ? await source.end(signal) : String(options.from);
+      }
+      let poll = minPoll;
+      while (!signal.aborted) {
+        const { events: page, next, more } = await source.fetch(checkpoint, batchSize, signal);
+        for (const event of page) {
+          yield event;
+          if (signal.aborted) break;
+        }
+        checkpoint = next;
+        if (options.checkpoints && checkpoint !== undefined && checkpoint !== saved) {
+          await options.checkpoints.save(consumer, saved, checkpoint);
+          saved = checkpoint;
+        }
+        if (more || signal.aborted) {
+          poll = minPoll;
+          continue;
+        }
+        markCaughtUp();
+        let notified = false;
+        const woken = new Promise<void>((resolve) => {
+          wake = () => {
+            notified = true;
+            resolve();
+          };
+        });
+        await Promise.race([woken, sleep(poll, signal)]);
+        wake = undefined;
+        // A notification means new events: fetch at once and keep polling eagerly; silence backs off.
+        poll = notified ? minPoll : Math.min(poll * 2, maxPoll);
+      }
+    } finally {
+      unsubscribe();
+      markCaughtUp();
+      finish();
+      await release?.();
+    }
+  }
+
+  async function handle(event: RecordedEvent): Promise<void> {
+    const attempts = options.onError?.attempts ?? 3;
+    const backoff = options.onError?.backoffMs ?? 100;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await options.handler?.(event);
+        return;
+      } catch (error) {
+        if (attempt < attempts && !signal.aborted) {
+          await sleep(backoff * 2 ** (attempt - 1), signal);
+          continue;
+        }
+        const then = options.onError?.then ?? 'stop';
+        if (then === 'skip') return;
+        if (then === 'dead-letter') return options.deadLetters?.park(options.consumer ?? '', event, error, attempt);
+        throw error;
+      }
+    }
+  }
+
+  let iterating = false;
+  const run = async () => {
+    for await (const event of events()) await handle(event);
+  };
+  const done = options.handler ? run() : finished;
+  if (options.handler) done.catch(() => markCaughtUp());
+
+  return {
+    caughtUp,
+    done,
+    async stop() {
+      stopper.abort(new OperationAbortedError('subscription stopped'));
+      wake?.();
+      await done.catch(() => undefined);
+    },
+    [Symbol.asyncIterator]() {
+      if (options.handler) throw new ValidationError('handler', 'A subscription with a handler cannot also be iterated');
+      if (iterating) throw new ValidationError('subscription', 'A subscription can be iterated once');
+      iterating = true;
+      return events();
+    },
+  };
+}

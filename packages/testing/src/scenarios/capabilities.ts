@@ -1,0 +1,66 @@
+import { NotSupportedError, type StreamStorage } from '@streamstore/core';
+import { present } from '../support/assertions.js';
+import { collect, testEvents } from '../support/events.js';
+import { withCapabilities } from '../support/storage-wrappers.js';
+import { scenarioGroup } from './define.js';
+
+const scenario = scenarioGroup('capabilities');
+
+const FLAGS = ['globalOrder', 'backwardRead', 'listStreams', 'optimisticConcurrency', 'locking'] as const;
+
+/** Declared capabilities: well-formed, consistent with the SPI methods, and enforced by the API. */
+export const capabilityScenarios = [
+  scenario('declared', 'capability flags are booleans, consistent with the methods the storage implements', async (ctx) => {
+    let storage: StreamStorage | undefined;
+    const store = await ctx.createStore({
+      wrapStorage: (wrapped) => {
+        storage = wrapped;
+        return wrapped;
+      },
+    });
+    const inner = present(storage, 'the storage');
+    const capabilities = inner.capabilities;
+    for (const flag of FLAGS) ctx.assert.equal(typeof capabilities[flag], 'boolean', `capabilities.${flag} is a boolean`);
+    ctx.assert.ok(capabilities.optimisticConcurrency || capabilities.locking, 'concurrency is enforced one way or the other');
+    const max = capabilities.maxEventsPerCommit;
+    ctx.assert.ok(max === undefined || (Number.isSafeInteger(max) && max > 0), 'maxEventsPerCommit is a positive integer');
+    if (capabilities.globalOrder) ctx.assert.equal(typeof inner.readAll, 'function', 'globalOrder needs readAll');
+    if (capabilities.listStreams) ctx.assert.equal(typeof inner.listStreams, 'function', 'listStreams needs listStreams');
+    ctx.assert.deepEqual({ ...store.capabilities }, { ...capabilities }, 'the store reports the storage capabilities');
+    ctx.assert.equal(typeof inner.name, 'string');
+    ctx.assert.ok(inner.name.length > 0, 'the storage has a name');
+  }),
+
+  scenario(
+    'missing-not-supported',
+    'a capability the backend lacks makes the API throw NotSupportedError naming it',
+    async (ctx) => {
+      const stores = [
+        // The backend itself, for what it lacks...
+        await ctx.createStore(),
+        // ...and the backend declared as lacking everything optional, for the rest.
+        await ctx.createStore({
+          wrapStorage: (storage) => withCapabilities(storage, { globalOrder: false, backwardRead: false, listStreams: false }),
+        }),
+      ];
+      for (const store of stores) {
+        await store.append('s', 'no-stream', testEvents(2));
+        if (!store.capabilities.globalOrder) {
+          await ctx.assert.rejects(collect(store.readAll()), NotSupportedError, {
+            capability: 'globalOrder',
+            code: 'NOT_SUPPORTED',
+          });
+        }
+        if (!store.capabilities.backwardRead) {
+          await ctx.assert.rejects(collect(store.read('s', { direction: 'backward' })), NotSupportedError, {
+            capability: 'backwardRead',
+          });
+          ctx.assert.equal((await collect(store.read('s'))).length, 2, 'forward reads still work');
+        }
+        if (!store.capabilities.listStreams) {
+          await ctx.assert.rejects(collect(store.listStreams()), NotSupportedError, { capability: 'listStreams' });
+        }
+      }
+    },
+  ),
+];

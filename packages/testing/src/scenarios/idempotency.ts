@@ -1,0 +1,138 @@
+import { DuplicateEventError, ValidationError } from '@streamstore/core';
+import { snapshot, testEvents } from '../support/events.js';
+import { callCounter } from '../support/storage-wrappers.js';
+import { scenarioGroup } from './define.js';
+
+const scenario = scenarioGroup('idempotency');
+
+/** Idempotent retries by event id, partial overlaps and duplicates. */
+export const idempotencyScenarios = [
+  scenario(
+    'retry-at-revision',
+    'an identical batch resent at its original revision returns the original result and writes nothing',
+    async (ctx) => {
+      const store = await ctx.createStore();
+      await store.append('s', 'no-stream', testEvents(2, 'a'));
+      const original = await store.append('s', 2, testEvents(3, 'b'));
+      const before = await snapshot(store, 's');
+      ctx.assert.deepEqual(await store.append('s', 2, testEvents(3, 'b')), original);
+      ctx.assert.deepEqual(await snapshot(store, 's'), before);
+    },
+  ),
+
+  scenario('retry-no-stream', "an identical batch resent with 'no-stream' returns the original result", async (ctx) => {
+    const store = await ctx.createStore();
+    const original = await store.append('s', 'no-stream', testEvents(2, 'a'));
+    const before = await snapshot(store, 's');
+    ctx.assert.deepEqual(await store.append('s', 'no-stream', testEvents(2, 'a')), original);
+    ctx.assert.deepEqual(await store.append('s', 0, testEvents(2, 'a')), original);
+    ctx.assert.deepEqual(await snapshot(store, 's'), before);
+  }),
+
+  scenario('retry-any-latest', "with 'any', resending the stream's latest events returns the original result", async (ctx) => {
+    const store = await ctx.createStore();
+    await store.append('s', 'any', testEvents(2, 'a'));
+    const original = await store.append('s', 'any', testEvents(2, 'b'));
+    const before = await snapshot(store, 's');
+    ctx.assert.deepEqual(await store.append('s', 'any', testEvents(2, 'b')), original);
+    ctx.assert.deepEqual(await store.append('s', 'stream-exists', testEvents(2, 'b')), original);
+    ctx.assert.deepEqual(await snapshot(store, 's'), before);
+  }),
+
+  scenario(
+    'retry-after-later-appends',
+    'a retry at the original revision still returns the original result after later appends',
+    async (ctx) => {
+      const store = await ctx.createStore();
+      const first = await store.append('s', 'no-stream', testEvents(2, 'a'));
+      const second = await store.append('s', 2, testEvents(2, 'b'));
+      await store.append('s', 4, testEvents(3, 'c'));
+      const before = await snapshot(store, 's');
+      ctx.assert.deepEqual(await store.append('s', 2, testEvents(2, 'b')), second);
+      ctx.assert.deepEqual(await store.append('s', 'no-stream', testEvents(2, 'a')), first);
+      ctx.assert.deepEqual(await snapshot(store, 's'), before);
+    },
+  ),
+
+  scenario(
+    'any-not-latest',
+    "with 'any', resending events that are no longer the latest is a DuplicateEventError",
+    async (ctx) => {
+      const store = await ctx.createStore();
+      await store.append('s', 'any', testEvents(2, 'a'));
+      await store.append('s', 'any', testEvents(1, 'b'));
+      const before = await snapshot(store, 's');
+      await ctx.assert.rejects(store.append('s', 'any', testEvents(2, 'a')), DuplicateEventError, {
+        streamId: 's',
+        eventIds: ['a-1', 'a-2'],
+        code: 'DUPLICATE_EVENT',
+      });
+      ctx.assert.deepEqual(await snapshot(store, 's'), before);
+    },
+  ),
+
+  scenario(
+    'partial-overlap',
+    'a batch overlapping stored ids in part is a DuplicateEventError naming the overlapping ids',
+    async (ctx) => {
+      const store = await ctx.createStore();
+      await store.append('s', 'no-stream', testEvents(3, 'a'));
+      const before = await snapshot(store, 's');
+      const batch = [testEvents(1, 'n')[0]!, testEvents(1, 'a', 2)[0]!, testEvents(1, 'n', 2)[0]!, testEvents(1, 'a', 3)[0]!];
+      for (const expected of ['any', 3, 'stream-exists'] as const) {
+        await ctx.assert.rejects(store.append('s', expected, batch), DuplicateEventError, {
+          streamId: 's',
+          eventIds: ['a-2', 'a-3'],
+        });
+      }
+      ctx.assert.deepEqual(await snapshot(store, 's'), before);
+    },
+  ),
+
+  scenario('prefix-overlap', 'a batch that extends an earlier batch with new events is a DuplicateEventError', async (ctx) => {
+    const store = await ctx.createStore();
+    await store.append('s', 'no-stream', testEvents(2, 'a'));
+    const before = await snapshot(store, 's');
+    await ctx.assert.rejects(store.append('s', 'no-stream', testEvents(3, 'a')), DuplicateEventError, {
+      eventIds: ['a-1', 'a-2'],
+    });
+    await ctx.assert.rejects(store.append('s', 2, testEvents(3, 'a')), DuplicateEventError, { eventIds: ['a-1', 'a-2'] });
+    ctx.assert.deepEqual(await snapshot(store, 's'), before);
+  }),
+
+  scenario(
+    'same-ids-elsewhere',
+    'the same ids resent at another place (another revision, another order) are a DuplicateEventError',
+    async (ctx) => {
+      const store = await ctx.createStore();
+      await store.append('s', 'no-stream', testEvents(2, 'a'));
+      await store.append('s', 2, testEvents(2, 'b'));
+      const before = await snapshot(store, 's');
+      // The right ids, but at revision 4 instead of 0.
+      await ctx.assert.rejects(store.append('s', 4, testEvents(2, 'a')), DuplicateEventError, { eventIds: ['a-1', 'a-2'] });
+      // The right place, the wrong order.
+      const reversed = testEvents(2, 'b').reverse();
+      await ctx.assert.rejects(store.append('s', 2, reversed), DuplicateEventError, { eventIds: ['b-2', 'b-1'] });
+      // A single id of an earlier batch.
+      await ctx.assert.rejects(store.append('s', 'any', testEvents(1, 'b')), DuplicateEventError, { eventIds: ['b-1'] });
+      ctx.assert.deepEqual(await snapshot(store, 's'), before);
+    },
+  ),
+
+  scenario('ids-per-stream', 'event ids are unique per stream: the same id may be used in another stream', async (ctx) => {
+    const store = await ctx.createStore();
+    await store.append('s1', 'no-stream', testEvents(2, 'a'));
+    ctx.assert.equal((await store.append('s2', 'no-stream', testEvents(2, 'a'))).revision, 2);
+    ctx.assert.equal((await snapshot(store, 's2')).events.length, 2);
+  }),
+
+  scenario('duplicate-in-batch', 'duplicate ids inside one batch are a ValidationError before any I/O', async (ctx) => {
+    const counter = callCounter();
+    const store = await ctx.createStore({ wrapStorage: counter.wrap });
+    const batch = [...testEvents(2, 'd'), testEvents(1, 'd')[0]!];
+    const error = await ctx.assert.rejects(store.append('s', 'any', batch), ValidationError, { code: 'VALIDATION' });
+    ctx.assert.equal(error.field, 'events[2].id');
+    ctx.assert.equal(counter.io, 0, 'no storage call was made');
+    ctx.assert.equal(await store.getStream('s'), null);
+  }),
+];

@@ -1,0 +1,40 @@
+import type { Scenario } from '../scenario.js';
+import { appendScenarios } from './append.js';
+import { bulkScenarios } from './bulk.js';
+import { cancellationScenarios } from './cancellation.js';
+import { capabilityScenarios } from './capabilities.js';
+import { dataScenarios } from './data.js';
+import { deleteScenarios } from './delete.js';
+import { globalOrderScenarios } from './global-order.js';
+import { idempotencyScenarios } from './idempotency.js';
+import { lifecycleScenarios } from './lifecycle.js';
+import { limitScenarios } from './limits.js';
+import { listStreamScenarios } from './list-streams.js';
+import { raceScenarios } from './races.js';
+import { readScenarios } from './read.js';
+import { streamIdScenarios } from './stream-ids.js';
+import { tenantScenarios } from './tenants.js';
+import { validationScenarios } from './validation.js';
+
+/**
+ * Every conformance scenario, grouped by the part of the contract (DESIGN.md section 3) it covers. Ids are unique
+ * and stable; run them through `runScenarios` or a runner adapter.
+ */
+export const conformanceScenarios: readonly Scenario[] = Object.freeze([
+  ...appendScenarios,
+  ...idempotencyScenarios,
+  ...readScenarios,
+  ...deleteScenarios,
+  ...dataScenarios,
+  ...streamIdScenarios,
+  ...globalOrderScenarios,
+  ...listStreamScenarios,
+  ...cancellationScenarios,
+  ...limitScenarios,
+  ...validationScenarios,
+  ...tenantScenarios,
+  ...capabilityScenarios,
+  ...lifecycleScenarios,
+  ...raceScenarios,
+  ...bulkScenarios,
+]);

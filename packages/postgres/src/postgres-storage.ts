@@ -31,6 +31,15 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   maxEventsPerCommit: 100_000,
 });
 
+/**
+ * Marks a read's rejection as observed. The core races reads against their AbortSignal and, when the signal has
+ * already fired, drops the read's promise without awaiting it; its rejection must not surface as unhandled.
+ */
+function observed<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
 const MAX_BIGINT = '9223372036854775807';
 
 interface StreamRow {
@@ -94,7 +103,7 @@ export class PostgresStorage implements StreamStorage {
     return { status: 'duplicate', actual: Number(row.o_revision) };
   }
 
-  async findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
+  private async findEventsNow(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
     const query = this.sql.unsafe(this.queries.findEvents, [streamId, eventIds as string[]], { prepare: true });
     const rows = await execute<{ event_id: string; revision: string; position: string }[]>(
       query,
@@ -104,7 +113,7 @@ export class PostgresStorage implements StreamStorage {
     return rows.map((row) => ({ id: row.event_id, revision: Number(row.revision), position: row.position }));
   }
 
-  async readStream(
+  private async readStreamNow(
     streamId: string,
     query: { from: number; direction: 'forward' | 'backward'; limit: number },
     options?: CallOptions,
@@ -115,7 +124,7 @@ export class PostgresStorage implements StreamStorage {
     return rows.map(toStoredEvent);
   }
 
-  async getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
+  private async getStreamNow(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
     const pending = this.sql.unsafe(this.queries.getStream, [streamId], { prepare: true });
     const rows = await execute<StreamRow[]>(pending, 'getStream', options?.signal);
     const row = rows[0];
@@ -136,7 +145,7 @@ export class PostgresStorage implements StreamStorage {
     return { status: 'ok', deleted: row.o_status === 0 };
   }
 
-  async readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
+  private async readAllNow(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
     // Positions are bigints: nothing lies after a checkpoint beyond that range.
     if (query.after !== undefined && comparePositions(query.after, MAX_BIGINT) >= 0) return [];
     const pending = this.sql.unsafe(this.queries.readAll, [query.after ?? '0', query.limit], { prepare: true });
@@ -144,7 +153,7 @@ export class PostgresStorage implements StreamStorage {
     return rows.map(toStoredEvent);
   }
 
-  async listStreams(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
+  private async listStreamsNow(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
     const pending = this.sql.unsafe(this.queries.listStreams, [query.after ?? '', query.limit], { prepare: true });
     const rows = await execute<StreamRow[]>(pending, 'listStreams', options?.signal);
     return rows.map((row) => ({
@@ -153,6 +162,30 @@ export class PostgresStorage implements StreamStorage {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     }));
+  }
+
+  findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
+    return observed(this.findEventsNow(streamId, eventIds, options));
+  }
+
+  readStream(
+    streamId: string,
+    query: { from: number; direction: 'forward' | 'backward'; limit: number },
+    options?: CallOptions,
+  ): Promise<StoredEvent[]> {
+    return observed(this.readStreamNow(streamId, query, options));
+  }
+
+  getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
+    return observed(this.getStreamNow(streamId, options));
+  }
+
+  readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
+    return observed(this.readAllNow(query, options));
+  }
+
+  listStreams(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
+    return observed(this.listStreamsNow(query, options));
   }
 
   async close(): Promise<void> {

@@ -11,9 +11,16 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
  */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  throwIfAborted(signal);
+  if (signal.aborted) {
+    // The abandoned call may still fail later: observe it so it is not reported as an unhandled rejection.
+    promise.catch(() => {});
+    return Promise.reject(new OperationAbortedError(signal.reason));
+  }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new OperationAbortedError(signal.reason));
+    const onAbort = () => {
+      promise.catch(() => {});
+      reject(new OperationAbortedError(signal.reason));
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {

@@ -1,7 +1,19 @@
 import { SerializationError } from './errors.js';
-import type { RecordedEvent } from './model.js';
+import type { EventEnvelope, RecordedEvent } from './model.js';
 import type { DecodeErrorPolicy, EventSerializer } from './serialization/serializer.js';
 import type { StoredEvent } from './storage.js';
+
+// Events of a stream nearly always share one envelope: reuse the frozen object instead of allocating one per event.
+let lastEnvelope: EventEnvelope = Object.freeze({ format: 'json', compression: null, schemaVersion: 1 });
+
+function envelopeOf(stored: StoredEvent): EventEnvelope {
+  const last = lastEnvelope;
+  if (last.format === stored.format && last.compression === stored.compression && last.schemaVersion === stored.schemaVersion) {
+    return last;
+  }
+  lastEnvelope = Object.freeze({ format: stored.format, compression: stored.compression, schemaVersion: stored.schemaVersion });
+  return lastEnvelope;
+}
 
 /**
  * Turns a stored event into the public `RecordedEvent`, decoding its payload by its envelope. An undecodable event
@@ -42,7 +54,7 @@ export function toRecordedEvent(
     timestamp: new Date(stored.timestamp),
     recordedAt: new Date(stored.recordedAt),
     schemaVersion: decoded.schemaVersion,
-    envelope: { format: stored.format, compression: stored.compression, schemaVersion: stored.schemaVersion },
+    envelope: envelopeOf(stored),
   };
   if (stored.position !== undefined) event.position = stored.position;
   return event;

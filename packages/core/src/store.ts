@@ -199,6 +199,7 @@ export class StreamStore {
     const policy = options.onDecodeError ?? this.serializer.onDecodeError;
     let previous: number | undefined;
     while (remaining > 0 && from >= 1) {
+      throwIfAborted(signal);
       const limit = Math.min(pageSize, remaining);
       const page = await raceAbort(this.storage.readStream(streamId, { from, direction, limit }, { signal }), signal);
       for (const stored of page) {
@@ -210,7 +211,6 @@ export class StreamStore {
       remaining -= page.length;
       if (page.length < limit || previous === undefined) return;
       from = forward ? previous + 1 : previous - 1;
-      throwIfAborted(signal);
     }
   }
 
@@ -237,6 +237,7 @@ export class StreamStore {
     const signal = options.signal;
     const policy = options.onDecodeError ?? this.serializer.onDecodeError;
     while (remaining > 0) {
+      throwIfAborted(signal);
       const limit = Math.min(pageSize, remaining);
       const page = await raceAbort(storage.readAll({ after, limit }, { signal }), signal);
       for (const stored of page) {
@@ -246,7 +247,6 @@ export class StreamStore {
       remaining -= page.length;
       if (page.length < limit) return;
       after = page[page.length - 1]?.position;
-      throwIfAborted(signal);
     }
   }
 
@@ -284,6 +284,7 @@ export class StreamStore {
     let remaining = options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount');
     const pageSize = options.pageSize === undefined ? this.pageSize : validatePositiveInteger(options.pageSize, 'pageSize');
     while (remaining > 0) {
+      throwIfAborted(options.signal);
       const limit = Math.min(pageSize, remaining);
       const page = await raceAbort(storage.listStreams({ after, limit }, { signal: options.signal }), options.signal);
       for (const stream of page) yield stream;

@@ -156,23 +156,45 @@ function baseline(batchSize) {
   return summarize('BASELINE plain better-sqlite3', batchSize, 1, [{ latencies, events }], SECONDS);
 }
 
+/**
+ * Our 100-event commits against the baseline, measured in alternation (the machine's load drifts between runs):
+ * the median of the per-pair ratios.
+ */
+async function ratioToBaseline(pairs) {
+  const ratios = [];
+  const rows = [];
+  for (let i = 0; i < pairs; i++) {
+    const ours = await appendOneWriter(100);
+    const base = baseline(100);
+    ratios.push(ours.eventsPerSecond / base.eventsPerSecond);
+    rows.push(ours, base);
+  }
+  ratios.sort((a, b) => a - b);
+  return { ratio: ratios[Math.floor(ratios.length / 2)], ratios, rows };
+}
+
 const results = [];
+let comparison;
 try {
   for (const size of [1, 10, 100]) results.push(await appendOneWriter(size));
   for (const size of [1, 10, 100]) results.push(await appendAsyncWriters(size));
   for (const size of [1, 10, 100]) results.push(await appendThreadWriters(size));
   results.push(...(await readStreams()));
-  results.push(baseline(100));
+  comparison = await ratioToBaseline(3);
+  results.push(comparison.rows.find((r) => r.workload.startsWith('BASELINE')));
 } finally {
   rmSync(directory, { recursive: true, force: true });
 }
-
-const ours = results.find((r) => r.workload === 'append, 1 writer' && r.batchSize === 100);
-const base = results.find((r) => r.workload.startsWith('BASELINE'));
-const ratio = ours.eventsPerSecond / base.eventsPerSecond;
+const ratio = comparison.ratio;
 
 if (json) {
-  console.log(JSON.stringify({ seconds: SECONDS, results, ratioToBaseline: ratio }, null, 2));
+  console.log(
+    JSON.stringify(
+      { seconds: SECONDS, results, ratioToBaseline: ratio, pairs: comparison.rows, pairRatios: comparison.ratios },
+      null,
+      2,
+    ),
+  );
 } else {
   const fmt = (value, digits = 0) => (Number.isNaN(value) ? '-' : value.toFixed(digits));
   console.table(
@@ -186,7 +208,8 @@ if (json) {
       'p99.9 ms': fmt(r.p999Ms, 3),
     })),
   );
+  const each = comparison.ratios.map((r) => `${(r * 100).toFixed(0)}%`).join(', ');
   console.log(
-    `100-event commits, 1 writer: ${(ratio * 100).toFixed(1)}% of the plain better-sqlite3 baseline (target >= 80%)`,
+    `100-event commits, 1 writer: ${(ratio * 100).toFixed(1)}% of the plain better-sqlite3 baseline (median of ${each}; target >= 80%)`,
   );
 }

@@ -20,7 +20,7 @@ import type { ResolvedSqliteOptions } from './options.js';
 import { planMigrations, provisionSchema } from './provision.js';
 import { toEventLocation, toStoredEvent, toStreamInfo, toStreamSummary } from './rows.js';
 import { toStorageError } from './sqlite-errors.js';
-import { Statements } from './statements.js';
+import { type InsertEventsParams, MAX_ROWS_PER_INSERT, PARAMS_PER_EVENT, Statements } from './statements.js';
 
 const CAPABILITIES: StorageCapabilities = Object.freeze({
   globalOrder: true,
@@ -102,30 +102,26 @@ export class SqliteStorage implements StreamStorage {
     }
   }
 
-  async findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
-    throwIfAborted(options?.signal);
-    if (eventIds.length === 0) return [];
-    return this.run(`look up event ids in stream '${streamId}'`, () =>
-      this.statements().findEvents.all(streamId, JSON.stringify(eventIds)).map(toEventLocation),
+  findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
+    return this.read(options, `look up event ids in stream '${streamId}'`, () =>
+      eventIds.length === 0 ? [] : this.statements().findEvents.all(streamId, JSON.stringify(eventIds)).map(toEventLocation),
     );
   }
 
-  async readStream(
+  readStream(
     streamId: string,
     query: { from: number; direction: 'forward' | 'backward'; limit: number },
     options?: CallOptions,
   ): Promise<StoredEvent[]> {
-    throwIfAborted(options?.signal);
-    return this.run(`read stream '${streamId}'`, () => {
+    return this.read(options, `read stream '${streamId}'`, () => {
       const statements = this.statements();
       const statement = query.direction === 'forward' ? statements.readForward : statements.readBackward;
       return statement.all(streamId, query.from, query.limit).map(toStoredEvent);
     });
   }
 
-  async getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
-    throwIfAborted(options?.signal);
-    return this.run(`read the head of stream '${streamId}'`, () => {
+  getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
+    return this.read(options, `read the head of stream '${streamId}'`, () => {
       const row = this.statements().getStream.get(streamId);
       return row ? toStreamInfo(row) : null;
     });
@@ -139,16 +135,15 @@ export class SqliteStorage implements StreamStorage {
     });
   }
 
-  async readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
-    throwIfAborted(options?.signal);
-    const after = query.after === undefined ? 0n : BigInt(query.after);
-    if (after >= MAX_POSITION) return [];
-    return this.run('read the global log', () => this.statements().readAll.all(after, query.limit).map(toStoredEvent));
+  readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
+    return this.read(options, 'read the global log', () => {
+      const after = query.after === undefined ? 0n : BigInt(query.after);
+      return after >= MAX_POSITION ? [] : this.statements().readAll.all(after, query.limit).map(toStoredEvent);
+    });
   }
 
-  async listStreams(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
-    throwIfAborted(options?.signal);
-    return this.run('list streams', () => {
+  listStreams(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
+    return this.read(options, 'list streams', () => {
       const statements = this.statements();
       const rows =
         query.after === undefined
@@ -166,6 +161,19 @@ export class SqliteStorage implements StreamStorage {
     this.prepared = undefined;
     this.onClose?.();
     if (db?.open) db.close();
+  }
+
+  /**
+   * A read: rejects at once when `signal` has fired, else runs `work`. The rejection is marked observed because the
+   * core races reads against their signal and drops the read's promise when the signal fired first.
+   */
+  private read<T>(options: CallOptions | undefined, action: string, work: () => T): Promise<T> {
+    const promise = new Promise<T>((resolve) => {
+      throwIfAborted(options?.signal);
+      resolve(this.run(action, work));
+    });
+    promise.catch(() => {});
+    return promise;
   }
 
   /** Runs `work`, turning driver errors into typed StreamStore errors. */
@@ -205,38 +213,60 @@ function appendInTransaction(s: Statements) {
     const current = head ?? 0;
     if (!matchesExpected(expected, current)) return { status: 'conflict', actual: current };
     const recordedAt = Date.now();
-    const insert = s.insertEvent;
-    let revision = current;
     let position: number | bigint = 0;
     try {
-      for (let i = 0; i < events.length; i++) {
-        const event = events[i] as EncodedEvent;
-        const data = event.data;
-        const text = typeof data === 'string';
-        revision++;
-        position = insert.run(
-          streamId,
-          revision,
-          event.id,
-          event.type,
-          event.schemaVersion,
-          event.format,
-          event.compression,
-          text ? data : null,
-          text ? null : data,
-          event.metadata,
-          event.timestamp,
-          recordedAt,
-        ).lastInsertRowid;
+      for (let done = 0; done < events.length; ) {
+        const rows = chunkSize(events.length - done);
+        position = s
+          .insertEvents(rows)
+          .run(eventParams(streamId, current + done, events, done, rows, recordedAt)).lastInsertRowid;
+        done += rows;
       }
     } catch (error) {
       if (isDuplicateEventId(error)) throw new DuplicateEventId(current);
       throw error;
     }
+    const revision = current + events.length;
     if (head === undefined) s.insertHead.run(streamId, revision, recordedAt, recordedAt);
     else s.updateHead.run(revision, recordedAt, streamId);
     return { status: 'ok', revision, position: String(position) };
   };
+}
+
+/** The largest power of two <= `remaining`, capped at {@link MAX_ROWS_PER_INSERT}: few distinct statements, few calls. */
+function chunkSize(remaining: number): number {
+  if (remaining >= MAX_ROWS_PER_INSERT) return MAX_ROWS_PER_INSERT;
+  return 2 ** Math.floor(Math.log2(remaining));
+}
+
+/** Flat parameters of `rows` events starting at `events[first]`, the first one at revision `afterRevision + 1`. */
+function eventParams(
+  streamId: string,
+  afterRevision: number,
+  events: readonly EncodedEvent[],
+  first: number,
+  rows: number,
+  recordedAt: number,
+): InsertEventsParams {
+  const params: InsertEventsParams = new Array(rows * PARAMS_PER_EVENT);
+  for (let row = 0, p = 0; row < rows; row++) {
+    const event = events[first + row] as EncodedEvent;
+    const data = event.data;
+    const text = typeof data === 'string';
+    params[p++] = streamId;
+    params[p++] = afterRevision + row + 1;
+    params[p++] = event.id;
+    params[p++] = event.type;
+    params[p++] = event.schemaVersion;
+    params[p++] = event.format;
+    params[p++] = event.compression;
+    params[p++] = text ? data : null;
+    params[p++] = text ? null : data;
+    params[p++] = event.metadata;
+    params[p++] = event.timestamp;
+    params[p++] = recordedAt;
+  }
+  return params;
 }
 
 /** The body of a delete, run inside `BEGIN IMMEDIATE`: check `expected`, drop the events and the head. */

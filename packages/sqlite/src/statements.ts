@@ -1,26 +1,25 @@
 import type Database from 'better-sqlite3';
 import { EVENT_COLUMNS, type EventRow, type LocationRow, type StreamRow } from './rows.js';
 
-/** Positional parameters of the event insert, in column order. */
-export type InsertEventParams = [
-  streamId: string,
-  revision: number,
-  eventId: string,
-  type: string,
-  schemaVersion: number,
-  format: string,
-  compression: string | null,
-  dataText: string | null,
-  dataBlob: Uint8Array | null,
-  metadata: string | null,
-  timestamp: number,
-  recordedAt: number,
-];
+/**
+ * Parameters of a multi-row event insert: per row, in column order, stream_id, revision, event_id, type,
+ * schema_version, format, compression, data_text, data_blob, metadata, timestamp, recorded_at.
+ */
+export type InsertEventsParams = Array<string | number | Uint8Array | null>;
+
+/** Parameters per inserted event row. */
+export const PARAMS_PER_EVENT = 12;
+
+/** Largest number of rows one insert statement takes; batches are split into power-of-two chunks up to it. */
+export const MAX_ROWS_PER_INSERT = 64;
+
+const INSERT_EVENTS_PREFIX = `INSERT INTO events (stream_id, revision, event_id, type, schema_version, format, compression,
+  data_text, data_blob, metadata, timestamp, recorded_at) VALUES `;
+const EVENT_ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 /** Every statement of the hot paths, prepared once per connection (preparing costs more than running). */
 export class Statements {
   readonly selectHead: Database.Statement<[string], number>;
-  readonly insertEvent: Database.Statement<InsertEventParams>;
   readonly insertHead: Database.Statement<[string, number, number, number]>;
   readonly updateHead: Database.Statement<[number, number, string]>;
   readonly deleteEvents: Database.Statement<[string]>;
@@ -33,12 +32,11 @@ export class Statements {
   readonly listStreams: Database.Statement<[number], StreamRow>;
   readonly listStreamsAfter: Database.Statement<[string, number], StreamRow>;
 
-  constructor(db: Database.Database) {
+  /** Multi-row inserts by row count (powers of two up to {@link MAX_ROWS_PER_INSERT}): fewer calls into SQLite. */
+  private readonly insertEventsBySize = new Map<number, Database.Statement<[InsertEventsParams]>>();
+
+  constructor(private readonly db: Database.Database) {
     this.selectHead = db.prepare<[string], number>('SELECT revision FROM streams WHERE stream_id = ?').pluck();
-    this.insertEvent = db.prepare<InsertEventParams>(
-      `INSERT INTO events (stream_id, revision, event_id, type, schema_version, format, compression, data_text, data_blob,
-        metadata, timestamp, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
     this.insertHead = db.prepare('INSERT INTO streams (stream_id, revision, created_at, updated_at) VALUES (?, ?, ?, ?)');
     this.updateHead = db.prepare('UPDATE streams SET revision = ?, updated_at = ? WHERE stream_id = ?');
     this.deleteEvents = db.prepare('DELETE FROM events WHERE stream_id = ?');
@@ -75,6 +73,18 @@ export class Statements {
         'SELECT stream_id, revision, created_at, updated_at FROM streams WHERE stream_id > ? ORDER BY stream_id LIMIT ?',
       ),
     );
+  }
+
+  /** The insert of `rows` event rows (a power of two up to {@link MAX_ROWS_PER_INSERT}), prepared on first use. */
+  insertEvents(rows: number): Database.Statement<[InsertEventsParams]> {
+    let statement = this.insertEventsBySize.get(rows);
+    if (!statement) {
+      statement = this.db.prepare<[InsertEventsParams]>(
+        INSERT_EVENTS_PREFIX + new Array<string>(rows).fill(EVENT_ROW_PLACEHOLDERS).join(', '),
+      );
+      this.insertEventsBySize.set(rows, statement);
+    }
+    return statement;
   }
 }
 

@@ -70,6 +70,21 @@ describe('sqlite storage through the public API', () => {
     await store.close();
   });
 
+  it('writes a large batch (several insert chunks) atomically and in order', async () => {
+    const store = await newStore();
+    const batch = Array.from({ length: 151 }, (_, i) => event(`e${i}`));
+    expect(await store.append('big', 'no-stream', batch)).toEqual({ revision: 151, position: '151' });
+    const read = await collect(store.read('big'));
+    expect(read.map((e) => e.id)).toEqual(batch.map((e) => e.id));
+    expect(read.map((e) => e.position)).toEqual(batch.map((_, i) => String(i + 1)));
+    // A duplicate id in the last chunk rolls back the earlier chunks too.
+    const second = [...Array.from({ length: 150 }, (_, i) => event(`n${i}`)), event('e0')];
+    await expect(store.append('big', 151, second)).rejects.toBeInstanceOf(DuplicateEventError);
+    expect((await store.getStream('big'))?.revision).toBe(151);
+    expect(await collect(store.readAll({ from: '151' }))).toEqual([]);
+    await store.close();
+  });
+
   it('stores binary payloads as BLOB and JSON as TEXT', async () => {
     const filename = files.next();
     const store = await createStreamStore({

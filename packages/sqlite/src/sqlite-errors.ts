@@ -12,7 +12,7 @@ export function sqliteCode(error: unknown): string | undefined {
  * - BUSY / LOCKED (another writer held the lock beyond the busy timeout), FULL, IOERR, NOMEM: `StorageUnavailableError`,
  *   transient, safe to retry with the same event ids. BUSY is not `StreamLockedError`: the lock is the whole
  *   database's, not the stream's, and this backend is optimistic, not lock-based.
- * - CORRUPT: `StorageCorruptedError`.
+ * - CORRUPT, or a revision already taken (the head row is behind the events): `StorageCorruptedError`.
  * - NOTADB, CANTOPEN, READONLY, PERM, a missing table: `ConfigurationError` (retrying does not help).
  */
 export function toStorageError(error: unknown, filename: string, action: string): Error {
@@ -44,6 +44,15 @@ export function toStorageError(error: unknown, filename: string, action: string)
       return new StorageUnavailableError(`${where}: I/O error (${code}): could not ${action}; nothing was written`, options);
     case 'SQLITE_NOMEM':
       return new StorageUnavailableError(`${where}: out of memory: could not ${action}`, options);
+    case 'SQLITE_CONSTRAINT':
+      // An append holds the write lock and writes at head+1: a taken revision means the head row is behind its events.
+      if (/events\.revision/.test(detail)) {
+        return new StorageCorruptedError(
+          `${where}: the head of the stream is behind its stored events (${detail}): could not ${action}`,
+          options,
+        );
+      }
+      return new StorageUnavailableError(`${where}: could not ${action}: ${detail} (${code})`, options);
     case 'SQLITE_CORRUPT':
       return new StorageCorruptedError(`${where} is corrupted (${detail}): could not ${action}`, options);
     case 'SQLITE_NOTADB':

@@ -56,6 +56,23 @@ describe('a file that is not a healthy SQLite database', () => {
   });
 });
 
+describe('a head row that disagrees with the events', () => {
+  it('is reported as StorageCorruptedError and nothing is written', async () => {
+    const filename = files.next();
+    const store = await provisioned(filename);
+    await store.append('s', 'no-stream', [event('a'), event('b')]);
+    const db = new Database(filename);
+    db.prepare("UPDATE streams SET revision = 1 WHERE stream_id = 's'").run();
+    db.close();
+    await expect(store.append('s', 1, [event('c')])).rejects.toMatchObject({
+      name: 'StorageCorruptedError',
+      message: expect.stringMatching(/behind/),
+    });
+    expect(await revisions(store, 's')).toEqual([1, 2]);
+    await store.close();
+  });
+});
+
 describe('read-only files and directories', () => {
   beforeAll(() => buildSqliteDist());
 

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createStreamStore,
@@ -198,6 +198,40 @@ describe('provisioning', () => {
       code: 'CONFIGURATION',
       message: expect.stringMatching(/provision/),
     });
+    await store.close();
+  });
+});
+
+describe('options', () => {
+  it('rejects bad settings with ConfigurationError before opening anything', () => {
+    const filename = files.next();
+    for (const bad of [
+      {},
+      { filename: '' },
+      { filename, busyTimeoutMs: -1 },
+      { filename, busyTimeoutMs: 1.5 },
+      { filename, synchronous: 'OFF' },
+      { filename, pragmas: { 'journal_mode = DELETE; --': 1 } },
+      { filename, pragmas: { cache_size: '1; DROP TABLE events' } },
+    ]) {
+      expect(() => sqliteStorage(bad as Parameters<typeof sqliteStorage>[0])).toThrow(
+        expect.objectContaining({ code: 'CONFIGURATION' }),
+      );
+    }
+    expect(() => sqliteStorage.multitenant({ directory: '' })).toThrow(expect.objectContaining({ code: 'CONFIGURATION' }));
+    expect(existsSync(filename)).toBe(false);
+  });
+
+  it('accepts synchronous FULL and extra pragmas', async () => {
+    const store = await createStreamStore({
+      storage: sqliteStorage({
+        filename: files.next(),
+        synchronous: 'FULL',
+        pragmas: { cache_size: -8192, temp_store: 'MEMORY' },
+      }),
+      provisionSchema: true,
+    });
+    expect(await store.append('s', 'no-stream', [event('a')])).toMatchObject({ revision: 1 });
     await store.close();
   });
 });

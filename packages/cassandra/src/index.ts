@@ -1,0 +1,23 @@
+export { estimateCommitBytes } from './batch-size.js';
+export { CassandraStorage } from './cassandra-storage.js';
+export { type CassandraMultitenantOptions, cassandraStorage } from './cassandra-storage-factory.js';
+export { buildClientOptions, type ConnectionOptions } from './client.js';
+export type { ConsistencyName, ConsistencyOptions, SerialConsistencyName } from './consistency.js';
+export {
+  COSMOS_CASSANDRA_PORT,
+  type CosmosEndpoint,
+  type CosmosOptions,
+  parseCosmosConnectionString,
+  resolveCosmosEndpoint,
+} from './cosmos.js';
+export { tenantKeyspace } from './identifiers.js';
+export {
+  type CassandraStorageOptions,
+  DEFAULT_BUCKET_SIZE,
+  DEFAULT_MAX_MUTATION_BYTES,
+  type ReplicationOptions,
+  type ResolvedConfig,
+  resolveConfig,
+} from './options.js';
+export { createEventsTableStatement, createKeyspaceStatement, migrations } from './schema.js';
+export { Statements } from './statements.js';

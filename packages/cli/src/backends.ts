@@ -50,8 +50,8 @@ interface SqliteModule {
 
 /** What `@streamstore/postgres` exports, as far as the command uses it. */
 interface PostgresModule {
-  postgresStorage: ((options: { connectionString: string }) => StreamStorage | Promise<StreamStorage>) & {
-    multitenant(options: { connectionString: string }): MultitenantStorage | Promise<MultitenantStorage>;
+  postgresStorage: ((options: { connectionString: string; schema?: string }) => StreamStorage | Promise<StreamStorage>) & {
+    multitenant(options: { connectionString: string; schemaPrefix?: string }): MultitenantStorage | Promise<MultitenantStorage>;
   };
 }
 
@@ -152,17 +152,20 @@ const postgresEntry: BackendEntry = {
   description: 'PostgreSQL (postgres.js), a schema per tenant in multitenant mode',
   describeTarget: (settings, tenant) => {
     const url = settings.url ? redactUrl(settings.url) : '(no --url)';
-    return tenant ? `${url} (tenant ${tenant})` : url;
+    if (tenant) return `${url}, schema ${settings.schema ? `${settings.schema}_` : 'tenant_'}${tenant}`;
+    return `${url}, schema ${settings.schema ?? 'streamstore'}`;
   },
   async open({ settings }) {
     const connectionString = requireUrl(settings);
     const { postgresStorage } = await importBackend<PostgresModule>('postgres', '@streamstore/postgres', 'postgresStorage');
-    return postgresStorage({ connectionString });
+    return postgresStorage(settings.schema === undefined ? { connectionString } : { connectionString, schema: settings.schema });
   },
   async openMultitenant({ settings }) {
     const connectionString = requireUrl(settings);
     const { postgresStorage } = await importBackend<PostgresModule>('postgres', '@streamstore/postgres', 'postgresStorage');
-    return postgresStorage.multitenant({ connectionString });
+    return postgresStorage.multitenant(
+      settings.schema === undefined ? { connectionString } : { connectionString, schemaPrefix: `${settings.schema}_` },
+    );
   },
 };
 

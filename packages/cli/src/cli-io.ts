@@ -16,6 +16,7 @@ interface GlobalFlags {
   file?: string;
   dir?: string;
   url?: string;
+  schema?: string;
   tenant?: string;
   config?: string;
 }

@@ -19,6 +19,7 @@ export interface PartialSettings {
   file?: string;
   dir?: string;
   url?: string;
+  schema?: string;
   tenant?: string;
 }
 
@@ -31,6 +32,8 @@ export interface Settings {
   dir: string;
   /** Connection string (PostgreSQL). */
   url?: string;
+  /** PostgreSQL schema of the single store; in multitenant mode tenants get `<schema>_<tenant>`. */
+  schema?: string;
   /** Tenant whose store the inspection commands open. */
   tenant?: string;
   /** Which source gave each field, for `streamstore info`. */
@@ -54,6 +57,7 @@ export const ENV_VARIABLES: Readonly<Record<keyof PartialSettings, string>> = Ob
   file: 'STREAMSTORE_FILE',
   dir: 'STREAMSTORE_DIR',
   url: 'STREAMSTORE_URL',
+  schema: 'STREAMSTORE_SCHEMA',
   tenant: 'STREAMSTORE_TENANT',
 });
 
@@ -167,6 +171,7 @@ export function mergeSettings(sources: {
     sources: origin,
   };
   if (picked.url !== undefined) settings.url = picked.url;
+  if (picked.schema !== undefined) settings.schema = picked.schema;
   if (picked.tenant !== undefined) settings.tenant = picked.tenant;
   if (sources.configFile !== undefined) settings.configFile = sources.configFile;
   return settings;

@@ -24,7 +24,7 @@ const ENVIRONMENT_HELP = `
 Settings: flags win over environment variables, which win over the config file
 (--config, $${CONFIG_ENV_VARIABLE}, else ./${DEFAULT_CONFIG_FILE} when present), which wins over defaults.
 Environment: ${Object.values(ENV_VARIABLES).join(', ')}
-Config file: {"backend": "sqlite", "file": "data/events.db", "dir": "data/tenants", "url": "...", "tenant": "acme"}
+Config file: {"backend": "sqlite", "file": "data/events.db", "dir": "data/tenants", "url": "...", "schema": "...", "tenant": "acme"}
 
 Exit codes: 0 done, 1 failed (error: <message> (<code>)), 2 bad command line.`;
 
@@ -37,6 +37,7 @@ export function createProgram(io: CliIO): Command {
     .option('--file <path>', 'SQLite database file (default: ./.streamstore/demo.db)')
     .option('--dir <path>', 'SQLite directory with a database per tenant (default: ./.streamstore/tenants)')
     .option('--url <connection-string>', 'connection string (postgres)')
+    .option('--schema <name>', 'PostgreSQL schema (default: streamstore; tenants: <schema>_<tenant>, else tenant_<tenant>)')
     .option('--tenant <id>', "open this tenant's store instead of the single database")
     .option('--config <path>', `config file (default: ./${DEFAULT_CONFIG_FILE} when present)`)
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })

@@ -23,14 +23,17 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-function isBuilt(): boolean {
-  const backends = ['core', 'sqlite'].every((name) => existsSync(join(repoRoot, 'packages', name, 'dist', 'index.js')));
+function isBuilt(packages: readonly string[]): boolean {
+  const backends = ['core', 'sqlite', ...packages].every((name) =>
+    existsSync(join(repoRoot, 'packages', name, 'dist', 'index.js')),
+  );
   return backends && existsSync(BIN) && statSync(BIN).mtimeMs >= newestSource(join(packageDir, 'src'));
 }
 
-/** Builds core, sqlite and the command unless up to date. */
-export async function ensureBuilt(): Promise<void> {
-  if (isBuilt()) return;
+/** Builds core, sqlite, the `extra` backends and the command unless up to date. */
+export async function ensureBuilt(extra: readonly string[] = []): Promise<void> {
+  const isBuiltNow = () => isBuilt(extra);
+  if (isBuiltNow()) return;
   const lock = join(tmpdir(), 'streamstore-cli-test-build.lock');
   for (let waited = 0; ; waited += 200) {
     try {
@@ -39,12 +42,13 @@ export async function ensureBuilt(): Promise<void> {
     } catch {
       if (waited > 120_000) rmSync(lock, { recursive: true, force: true });
       await new Promise((resolve) => setTimeout(resolve, 200));
-      if (isBuilt()) return;
+      if (isBuiltNow()) return;
     }
   }
   try {
-    if (!isBuilt()) {
-      execFileSync('npx', ['tsc', '-b', 'packages/core', 'packages/sqlite', 'packages/cli'], { cwd: repoRoot, stdio: 'inherit' });
+    if (!isBuiltNow()) {
+      const projects = ['core', 'sqlite', ...extra, 'cli'].map((name) => `packages/${name}`);
+      execFileSync('npx', ['tsc', '-b', ...projects], { cwd: repoRoot, stdio: 'inherit' });
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });

@@ -14,7 +14,14 @@ describe('config precedence', () => {
     expect(settings.file).toBe('/work/.streamstore/demo.db');
     expect(settings.dir).toBe('/work/.streamstore/tenants');
     expect(settings.url).toBeUndefined();
-    expect(settings.sources).toEqual({ backend: 'default', file: 'default', dir: 'default', url: 'unset', tenant: 'unset' });
+    expect(settings.sources).toEqual({
+      backend: 'default',
+      file: 'default',
+      dir: 'default',
+      url: 'unset',
+      schema: 'unset',
+      tenant: 'unset',
+    });
   });
 
   it('ranks flags over env over config file over defaults, field by field', () => {

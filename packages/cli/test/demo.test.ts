@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, removeDir, runCli, tempDir } from './cli-harness.js';
 
 const cwd = tempDir();
-beforeAll(ensureBuilt, 240_000);
+beforeAll(() => ensureBuilt(), 240_000);
 afterAll(() => removeDir(cwd));
 
 function expectVerifiedSummary(stdout: string): void {

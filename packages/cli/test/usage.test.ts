@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, removeDir, runCli, tempDir } from './cli-harness.js';
 
 const cwd = tempDir();
-beforeAll(ensureBuilt, 240_000);
+beforeAll(() => ensureBuilt(), 240_000);
 afterAll(() => removeDir(cwd));
 
 const COMMANDS = ['demo', 'streams', 'read', 'tail', 'migrate', 'info'];

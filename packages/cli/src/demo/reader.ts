@@ -6,6 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Random } from './random.js';
 import { actorName, type Workload } from './workload.js';
 
+/** Most events a reader reads in one pass. */
+const WINDOW = 100;
+
 /** Runs one reader until `done()` says the writers have finished. */
 export async function runReader(workload: Workload, name: string, random: Random, done: () => boolean): Promise<void> {
   const who = actorName(workload, name);
@@ -16,9 +19,12 @@ export async function runReader(workload: Workload, name: string, random: Random
     let previous: number | undefined;
     let count = 0;
     const ids = new Set<string>();
-    const read = backwards ? store.read(streamId, { direction: 'backward', maxCount: 10 }) : store.read(streamId);
+    // A window of the stream: long streams are not read whole on every pass.
+    const head = (await store.getStream(streamId))?.revision ?? 0;
+    const from = backwards ? head : random.int(1, Math.max(1, head - WINDOW + 1));
+    const read = store.read(streamId, { direction: backwards ? 'backward' : 'forward', from, maxCount: WINDOW });
     for await (const event of read) {
-      const expected = previous === undefined ? (backwards ? event.revision : 1) : backwards ? previous - 1 : previous + 1;
+      const expected = previous === undefined ? from : backwards ? previous - 1 : previous + 1;
       if (event.revision !== expected) {
         stats.problems.push(`${who}: read ${streamId} and saw revision ${event.revision} where ${expected} was due`);
       }

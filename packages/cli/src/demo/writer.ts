@@ -4,7 +4,7 @@
  * throws StreamConcurrencyError carrying the actual revision: the writer re-reads what it missed, decides again
  * and retries. Now and then it re-sends a committed batch, as a client does when an acknowledgement is lost.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import { type EventData, StreamConcurrencyError, type StreamStore } from '@streamstore/core';
 import { type AccountState, applyEvent, decideBatch, emptyAccount } from './accounts.js';
 import type { Random } from './random.js';
@@ -30,7 +30,8 @@ export async function runWriter(workload: Workload, name: string, random: Random
     for (let attempt = 1; ; attempt++) {
       const batch = decideBatch(state, size, random, metadata);
       // Think time between deciding and committing: the window where other writers get in first.
-      await sleep(random.int(0, 2));
+      if (random.chance(0.3)) await sleep(1);
+      else await setImmediate();
       const expected = state.revision;
       try {
         const result = await store.append(streamId, expected, batch);

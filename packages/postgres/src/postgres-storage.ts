@@ -40,6 +40,12 @@ function observed<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
+/** The statement failed on the (stream_id, event_id) unique constraint: an event id is already in the stream. */
+function isDuplicateEventId(error: unknown): boolean {
+  const fields = error as { code?: unknown; constraint_name?: unknown } | null;
+  return fields?.code === '23505' && fields.constraint_name === 'events_event_id_key';
+}
+
 const MAX_BIGINT = '9223372036854775807';
 
 interface StreamRow {
@@ -91,16 +97,18 @@ export class PostgresStorage implements StreamStorage {
     const query = this.sql.unsafe(this.queries.append, [streamId, kind, revision, ...appendArrays(this.sql, events)] as never[], {
       prepare: true,
     });
-    const rows = await execute<{ o_status: number; o_revision: string; o_position: string | null }[]>(
-      query,
-      'append',
-      options?.signal,
-    );
+    let rows: { o_status: number; o_revision: string; o_position: string | null }[];
+    try {
+      rows = await execute(query, 'append', options?.signal);
+    } catch (error) {
+      if (isDuplicateEventId(error)) return { status: 'duplicate' };
+      throw error;
+    }
     const row = rows[0];
     if (row === undefined) throw new StorageCorruptedError('append_events returned no row');
     if (row.o_status === 0) return { status: 'ok', revision: Number(row.o_revision), position: row.o_position as string };
     if (row.o_status === 1) return { status: 'conflict', actual: Number(row.o_revision) };
-    return { status: 'duplicate', actual: Number(row.o_revision) };
+    throw new StorageCorruptedError(`append_events returned the unknown status ${row.o_status}`);
   }
 
   private async findEventsNow(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {

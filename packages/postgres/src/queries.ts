@@ -3,9 +3,10 @@
  * parameters; postgres.js prepares each text once per connection.
  */
 
-/** Columns of a stored event, with payloads as text where the core expects text. */
+/** Columns of a stored event, with payloads as text and times as epoch ms (cheaper to parse than dates). */
 const EVENT_COLUMNS = `stream_id, revision, position, event_id, type, schema_version, format, compression,
-  data::text AS data, data_bytes, coalesce(metadata::text, metadata_text) AS metadata, "timestamp", recorded_at`;
+  data::text AS data, data_bytes, coalesce(metadata::text, metadata_text) AS metadata,
+  (extract(epoch FROM "timestamp") * 1000)::int8 AS timestamp_ms, floor(extract(epoch FROM recorded_at) * 1000)::int8 AS recorded_ms`;
 
 /** The statements of a store in schema `s` (already quoted). */
 export interface StoreQueries {
@@ -31,8 +32,10 @@ export function buildQueries(s: string): StoreQueries {
     getStream: `SELECT revision, created_at, updated_at FROM ${s}.streams WHERE stream_id = $1`,
     // Gap-free tail: only events of transactions older than every transaction still open are handed out. A position
     // is transaction id * 1e6 + ordinal, so "transaction_id < xmin" is "position < xmin * 1e6", one index range.
+    // The bound is a sub-select so the planner sees a parameter and walks the position index in order with the
+    // LIMIT instead of collecting and sorting every row below the bound.
     readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.events
-  WHERE position > $1 AND position < pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 1000000
+  WHERE position > $1 AND position < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 1000000)
   ORDER BY position LIMIT $2`,
     listStreams: `SELECT stream_id, revision, created_at, updated_at FROM ${s}.streams WHERE stream_id > $1 ORDER BY stream_id LIMIT $2`,
   };

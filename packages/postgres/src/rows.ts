@@ -13,8 +13,8 @@ export interface EventRow {
   data: string | null;
   data_bytes: Buffer | null;
   metadata: string | null;
-  timestamp: Date;
-  recorded_at: Date;
+  timestamp_ms: string;
+  recorded_ms: string;
 }
 
 /** The core's view of a stored row. JSON that jsonb could not hold comes back from `data_bytes` as text. */
@@ -36,7 +36,7 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     compression: row.compression,
     data,
     metadata: row.metadata,
-    timestamp: row.timestamp.getTime(),
-    recordedAt: row.recorded_at.getTime(),
+    timestamp: Number(row.timestamp_ms),
+    recordedAt: Number(row.recorded_ms),
   };
 }

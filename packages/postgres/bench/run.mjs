@@ -1,0 +1,253 @@
+#!/usr/bin/env node
+/**
+ * PostgreSQL benchmark: the same workload through (a) @streamstore/postgres via the public API, (b) a raw baseline
+ * (one conditional multi-row INSERT per commit with postgres.js, no library) and (c) Emmett's PostgreSQL event store,
+ * against the same server, in one run. Run with `npm run bench:postgres` (builds first); `--json` prints JSON too.
+ * Environment: STREAMSTORE_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_SECONDS per cell.
+ * It works in a database of its own (streamstore_bench), recreated at the start and dropped at the end.
+ */
+import { performance } from 'node:perf_hooks';
+import { createStreamStore } from '@streamstore/core';
+import { postgresStorage } from '@streamstore/postgres';
+import postgres from 'postgres';
+
+const BASE_URL = process.env.STREAMSTORE_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE = 'streamstore_bench';
+const URL = BASE_URL.replace(/\/[^/?]*(\?|$)/, `/${DATABASE}$1`);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5);
+const JSON_OUTPUT = process.argv.includes('--json');
+const STREAMS = 16;
+const WRITERS = [1, 8];
+const BATCHES = [1, 10, 100];
+
+const payload = (i) => ({ orderId: `order-${i}`, amount: (i % 97) * 1.25, currency: 'EUR', items: [{ sku: 'sku-1', qty: 2 }] });
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Runs `writers` loops for SECONDS; each commit of `batch` events is timed. */
+async function timedAppends(system, writers, batch, commit) {
+  const latencies = [];
+  let events = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  const perWriter = STREAMS / writers;
+  const heads = new Map();
+  let sequence = 0;
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      for (let n = 0; performance.now() < deadline; n++) {
+        const streamId = `${system}-w${writers}-b${batch}-s${w * perWriter + (n % perWriter)}`;
+        const expected = heads.get(streamId) ?? 0;
+        const ids = Array.from({ length: batch }, () => `e-${++sequence}`);
+        const started = performance.now();
+        await commit(streamId, expected, ids);
+        latencies.push(performance.now() - started);
+        heads.set(streamId, expected + batch);
+        events += batch;
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { eventsPerSecond: events / SECONDS, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+/** Reads a whole stream repeatedly for SECONDS (time split evenly between systems by the caller). */
+async function timedReads(read, streamId, length) {
+  const latencies = [];
+  let events = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  while (performance.now() < deadline) {
+    const started = performance.now();
+    const got = await read(streamId);
+    latencies.push(performance.now() - started);
+    if (got !== length) throw new Error(`read ${got} events of ${streamId}, expected ${length}`);
+    events += got;
+  }
+  latencies.sort((a, b) => a - b);
+  return { eventsPerSecond: events / ((latencies.reduce((a, b) => a + b, 0) || 1) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+/** Reads the whole global log once in pages of 1000; p50/p99 are per page. */
+async function timedGlobal(readPage) {
+  const latencies = [];
+  let events = 0;
+  let after;
+  const started = performance.now();
+  for (;;) {
+    const t = performance.now();
+    const page = await readPage(after);
+    latencies.push(performance.now() - t);
+    events += page.count;
+    if (page.count < 1000) break;
+    after = page.last;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { eventsPerSecond: events / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), events };
+}
+
+// --- the three systems -------------------------------------------------------------------------------------------
+
+async function streamstoreSystem() {
+  const store = await createStreamStore({
+    storage: postgresStorage({ connectionString: URL, schema: 'bench_streamstore', pool: { max: 8 } }),
+    provisionSchema: true,
+    pageSize: 1000,
+  });
+  return {
+    name: 'streamstore',
+    async append(streamId, expected, ids) {
+      await store.append(streamId, expected, ids.map((id, i) => ({ id, type: 'OrderPlaced', data: payload(i) })));
+    },
+    async read(streamId) {
+      let n = 0;
+      for await (const _ of store.read(streamId)) n++;
+      return n;
+    },
+    async readAllPage(after) {
+      let count = 0;
+      let last;
+      for await (const event of store.readAll({ from: after, maxCount: 1000, pageSize: 1000 })) {
+        count++;
+        last = event.position;
+      }
+      return { count, last };
+    },
+    close: () => store.close(),
+  };
+}
+
+async function rawSystem() {
+  const sql = postgres(URL, { max: 8, onnotice: () => {} });
+  await sql.unsafe(`CREATE SCHEMA bench_raw;
+    CREATE TABLE bench_raw.events (
+      position bigint GENERATED ALWAYS AS IDENTITY, stream_id text NOT NULL, revision bigint NOT NULL,
+      event_id text NOT NULL, type text NOT NULL, data jsonb NOT NULL, metadata jsonb,
+      recorded_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (stream_id, revision), UNIQUE (stream_id, event_id), UNIQUE (position))`);
+  const insert = `INSERT INTO bench_raw.events (stream_id, revision, event_id, type, data)
+    SELECT $1, $2 + e.ord, e.id, e.type, e.data::jsonb
+    FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(id, type, data, ord)
+    WHERE (SELECT coalesce(max(revision), 0) FROM bench_raw.events WHERE stream_id = $1) = $2`;
+  return {
+    name: 'raw',
+    async append(streamId, expected, ids) {
+      const result = await sql.unsafe(
+        insert,
+        [streamId, expected, ids, ids.map(() => 'OrderPlaced'), ids.map((_, i) => JSON.stringify(payload(i)))],
+        { prepare: true },
+      );
+      if (result.count !== ids.length) throw new Error('raw baseline: unexpected conflict');
+    },
+    async read(streamId) {
+      const rows = await sql.unsafe(
+        'SELECT stream_id, revision, position, event_id, type, data, metadata, recorded_at FROM bench_raw.events WHERE stream_id = $1 ORDER BY revision',
+        [streamId],
+        { prepare: true },
+      );
+      return rows.length;
+    },
+    async readAllPage(after) {
+      const rows = await sql.unsafe(
+        'SELECT stream_id, revision, position, event_id, type, data, metadata, recorded_at FROM bench_raw.events WHERE position > $1 ORDER BY position LIMIT 1000',
+        [after ?? '0'],
+        { prepare: true },
+      );
+      return { count: rows.length, last: rows.at(-1)?.position };
+    },
+    close: () => sql.end(),
+  };
+}
+
+async function emmettSystem() {
+  let module;
+  try {
+    module = await import('@event-driven-io/emmett-postgresql');
+  } catch (error) {
+    console.error(`Emmett is not available (${error.message}); its column is left out.`);
+    return null;
+  }
+  const { dumbo } = await import('@event-driven-io/dumbo');
+  const pool = dumbo({ connectionString: URL });
+  const eventStore = module.getPostgreSQLEventStore(URL, { connectionOptions: { dumbo: pool } });
+  await eventStore.schema.migrate();
+  return {
+    name: 'emmett',
+    async append(streamId, expected, ids) {
+      const events = ids.map((_, i) => ({ type: 'OrderPlaced', data: payload(i) }));
+      await eventStore.appendToStream(streamId, events, expected === 0 ? {} : { expectedStreamVersion: BigInt(expected) });
+    },
+    async read(streamId) {
+      return (await eventStore.readStream(streamId)).events.length;
+    },
+    async readAllPage(after) {
+      const batch = await module.readMessagesBatch(pool.execute, { after: after ?? 0n, batchSize: 1000 });
+      return { count: batch.messages.length, last: batch.currentGlobalPosition };
+    },
+    // The event store closes the pool it was given.
+    close: () => eventStore.close().catch(() => {}),
+  };
+}
+
+// --- main -----------------------------------------------------------------------------------------------------------
+
+async function main() {
+  const admin = postgres(BASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await admin.unsafe(`CREATE DATABASE ${DATABASE}`);
+  const systems = [await streamstoreSystem(), await rawSystem(), await emmettSystem()].filter(Boolean);
+  const rows = [];
+  const record = (workload, system, result) => rows.push({ workload, system, ...result });
+  try {
+    for (const batch of BATCHES) {
+      for (const writers of WRITERS) {
+        for (const system of systems) {
+          record(`append ${batch} ev/commit, ${writers} writer(s)`, system.name, await timedAppends(system.name, writers, batch, system.append));
+        }
+      }
+    }
+    for (const length of [100, 1000]) {
+      for (const system of systems) {
+        const streamId = `${system.name}-read-${length}`;
+        for (let written = 0; written < length; written += 100) {
+          await system.append(streamId, written, Array.from({ length: 100 }, (_, i) => `r${length}-${written + i}`));
+        }
+        record(`read a ${length}-event stream`, system.name, await timedReads(system.read, streamId, length));
+      }
+    }
+    for (const system of systems) {
+      record('read the global log, pages of 1000', system.name, await timedGlobal(system.readAllPage));
+    }
+  } finally {
+    for (const system of systems) await system.close();
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    await admin.end();
+  }
+  print(rows);
+}
+
+function print(rows) {
+  const workloads = [...new Set(rows.map((row) => row.workload))];
+  const find = (workload, system) => rows.find((row) => row.workload === workload && row.system === system);
+  const lines = [
+    '| workload | system | events/s | p50 ms | p99 ms | vs raw | vs Emmett |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const workload of workloads) {
+    const raw = find(workload, 'raw');
+    const emmett = find(workload, 'emmett');
+    for (const row of rows.filter((r) => r.workload === workload)) {
+      const vsRaw = raw ? (row.eventsPerSecond / raw.eventsPerSecond).toFixed(2) : '-';
+      const vsEmmett = emmett ? (row.eventsPerSecond / emmett.eventsPerSecond).toFixed(2) : '-';
+      lines.push(
+        `| ${workload} | ${row.system} | ${Math.round(row.eventsPerSecond).toLocaleString('en-US')} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${vsRaw} | ${vsEmmett} |`,
+      );
+    }
+  }
+  console.log(lines.join('\n'));
+  if (JSON_OUTPUT) console.log(JSON.stringify({ seconds: SECONDS, streams: STREAMS, rows }, null, 2));
+}
+
+await main();

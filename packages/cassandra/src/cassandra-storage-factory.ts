@@ -19,7 +19,7 @@ export interface CassandraMultitenantOptions extends Omit<CassandraStorageOption
  * const storage = cassandraStorage({ contactPoints: ['127.0.0.1:9042'], localDataCenter: 'datacenter1', keyspace: 'shop' });
  * const store = await createStreamStore({ storage, provisionSchema: true });
  */
-export function cassandraStorage(options: CassandraStorageOptions): StreamStorage {
+export function cassandraStorage(options: CassandraStorageOptions): CassandraStorage {
   const config = resolveConfig(options);
   const { client, release } = openClient(options);
   return new CassandraStorage(new Session(client), config, release);
@@ -32,7 +32,7 @@ export function cassandraStorage(options: CassandraStorageOptions): StreamStorag
  */
 cassandraStorage.cosmos = function cosmos(
   options: Omit<CassandraStorageOptions, 'cosmos' | 'contactPoints'> & CosmosOptions & { localDataCenter: string },
-): StreamStorage {
+): CassandraStorage {
   const { connectionString, contactPoint, port, username, password, provisionedThroughput, ...rest } = options;
   return cassandraStorage({
     ...rest,

@@ -70,6 +70,16 @@ export class CassandraStorage implements StreamStorage {
     });
   }
 
+  /** The keyspace holding this store's table. */
+  get keyspace(): string {
+    return this.config.keyspace;
+  }
+
+  /** The events table (its version table is `<table>_schema`). */
+  get table(): string {
+    return this.config.table;
+  }
+
   // ---------------------------------------------------------------- schema
 
   async provision(options?: CallOptions): Promise<void> {

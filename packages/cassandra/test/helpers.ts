@@ -23,9 +23,12 @@ export function localStorage(keyspace: string, extra: Partial<CassandraStorageOp
 
 /** Drops the keyspaces a test file created. */
 export async function dropKeyspaces(...keyspaces: string[]): Promise<void> {
-  const client = new cassandra.Client({ ...CONNECTION });
+  // Dropping a keyspace of many tables takes a while on a small node: allow it.
+  const client = new cassandra.Client({ ...CONNECTION, socketOptions: { readTimeout: 180_000 } });
   try {
-    for (const keyspace of keyspaces) await client.execute(`DROP KEYSPACE IF EXISTS "${keyspace}"`);
+    for (const keyspace of keyspaces) {
+      await client.execute(`DROP KEYSPACE IF EXISTS "${keyspace}"`, [], { readTimeout: 180_000 });
+    }
   } finally {
     await client.shutdown();
   }

@@ -35,6 +35,11 @@ function pending(db: Database.Database, filename: string): SqliteMigration[] {
   return MIGRATIONS.filter((m) => !done.has(m.version));
 }
 
+/** Every migration, as a fresh database would get them. */
+export function allMigrations(): MigrationStep[] {
+  return MIGRATIONS.map(({ version, description, statements }) => ({ version, description, statements: [...statements] }));
+}
+
 /** The migrations {@link provisionSchema} would apply to `db`, as `migrate --print` shows them. */
 export function planMigrations(db: Database.Database, filename: string): MigrationStep[] {
   return pending(db, filename).map(({ version, description, statements }) => ({

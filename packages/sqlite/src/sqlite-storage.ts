@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import {
   type AppendOutcome,
   type CallOptions,
@@ -17,7 +18,7 @@ import {
 import type Database from 'better-sqlite3';
 import { openConnection } from './connection.js';
 import type { ResolvedSqliteOptions } from './options.js';
-import { planMigrations, provisionSchema } from './provision.js';
+import { allMigrations, planMigrations, provisionSchema } from './provision.js';
 import { toEventLocation, toStoredEvent, toStreamInfo, toStreamSummary } from './rows.js';
 import { toStorageError } from './sqlite-errors.js';
 import { type InsertEventsParams, MAX_ROWS_PER_INSERT, PARAMS_PER_EVENT, Statements } from './statements.js';
@@ -83,6 +84,8 @@ export class SqliteStorage implements StreamStorage {
 
   async planMigrations(options?: CallOptions): Promise<MigrationStep[]> {
     throwIfAborted(options?.signal);
+    // `migrate --print` must not create the file it reports on.
+    if (!this.db && this.filename !== ':memory:' && !existsSync(this.filename)) return allMigrations();
     return this.run('plan migrations', () => planMigrations(this.connection(), this.filename));
   }
 

@@ -179,6 +179,14 @@ describe('provisioning', () => {
     expect(journal).toBe('wal');
   });
 
+  it('plans every migration for a missing file without creating it', async () => {
+    const filename = files.next();
+    const storage = sqliteStorage({ filename });
+    expect((await storage.planMigrations()).map((m) => m.version)).toEqual([1]);
+    expect(existsSync(filename)).toBe(false);
+    await storage.close();
+  });
+
   it('refuses a database with a newer schema version', async () => {
     const filename = files.next();
     const storage = sqliteStorage({ filename });

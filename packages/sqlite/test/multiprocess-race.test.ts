@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createStreamStore } from '@streamstore/core';
 import { sqliteStorage } from '@streamstore/sqlite';
@@ -38,5 +38,40 @@ describe('several processes writing one file', () => {
       const own = events.filter((e) => e.id.startsWith(`w${worker}-`)).map((e) => Number(e.id.split('-')[1]));
       expect(own).toEqual(Array.from({ length: EVENTS_PER_WRITER }, (_, i) => i));
     }
+  });
+});
+
+describe('a writer process killed mid-stream', () => {
+  it('leaves whole commits only: every reported commit is there, no half batch, the head matches', async () => {
+    const filename = files.next();
+    const child = spawn(process.execPath, [fixtureScript('endless-writer.mjs'), filename, 'ticks'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let reported = 0;
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        for (const line of chunk.split('\n')) if (line) reported = Math.max(reported, Number(line));
+        if (reported >= 300 && !child.killed) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.once('exit', () => resolve());
+      child.once('error', reject);
+    });
+    await new Promise((resolve) =>
+      child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve),
+    );
+    expect(child.signalCode).toBe('SIGKILL');
+
+    const store = await createStreamStore({ storage: sqliteStorage({ filename }), provisionSchema: true });
+    const revisions: number[] = [];
+    for await (const event of store.read('ticks')) revisions.push(event.revision);
+    const head = (await store.getStream('ticks'))?.revision ?? 0;
+    await store.close();
+    expect(head).toBeGreaterThanOrEqual(reported);
+    expect(head % 10).toBe(0);
+    expect(revisions).toEqual(Array.from({ length: head }, (_, i) => i + 1));
   });
 });

@@ -166,17 +166,12 @@ export class SqliteStorage implements StreamStorage {
     if (db?.open) db.close();
   }
 
-  /**
-   * A read: rejects at once when `signal` has fired, else runs `work`. The rejection is marked observed because the
-   * core races reads against their signal and drops the read's promise when the signal fired first.
-   */
+  /** A read: rejects at once when `signal` has fired, else runs `work` (driver errors mapped). */
   private read<T>(options: CallOptions | undefined, action: string, work: () => T): Promise<T> {
-    const promise = new Promise<T>((resolve) => {
+    return new Promise<T>((resolve) => {
       throwIfAborted(options?.signal);
       resolve(this.run(action, work));
     });
-    promise.catch(() => {});
-    return promise;
   }
 
   /** Runs `work`, turning driver errors into typed StreamStore errors. */

@@ -31,11 +31,12 @@ export function buildQueries(s: string): StoreQueries {
     readBackward: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`,
     getStream: `SELECT revision, created_at, updated_at FROM ${s}.streams WHERE stream_id = $1`,
     // Gap-free tail: only events of transactions older than every transaction still open are handed out. A position
-    // is transaction id * 1e6 + ordinal, so "transaction_id < xmin" is "position < xmin * 1e6", one index range.
-    // The bound is a sub-select so the planner sees a parameter and walks the position index in order with the
-    // LIMIT instead of collecting and sorting every row below the bound.
+    // is transaction id * 1e6 + ordinal, so the events with transaction_id < xmin are exactly a prefix of the log
+    // in position order. The xmin test is a filter, not an index bound: the planner cannot estimate a bound only
+    // known at run time (it would guess 0.5% of the table and sort), while "position > $1" lets it walk the
+    // position index in order and stop at the LIMIT.
     readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.events
-  WHERE position > $1 AND position < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 1000000)
+  WHERE position > $1 AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
   ORDER BY position LIMIT $2`,
     listStreams: `SELECT stream_id, revision, created_at, updated_at FROM ${s}.streams WHERE stream_id > $1 ORDER BY stream_id LIMIT $2`,
   };

@@ -91,7 +91,7 @@ describe('subscriptions', () => {
       to: { stream: 's' },
       consumer: 'c',
       deadLetters,
-      onError: { attempts: 3, backoffMs: 1, then: 'dead-letter' },
+      onError: { attempts: 3, backoffMs: 1, afterRetries: 'dead-letter' },
       handler: (e) => {
         if (e.id === 'poison') {
           attempts++;

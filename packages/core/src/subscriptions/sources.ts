@@ -17,9 +17,17 @@ export function subscriptionSource(store: StreamStore, storage: StreamStorage, t
   const onAppend = (listener: () => void) => storage.watchAppends?.(listener) ?? (() => {});
   if (target !== 'all' && typeof target === 'object' && 'stream' in target) {
     const streamId = validateStreamId(target.stream, 'to.stream');
+    // A deleted and re-created stream starts again at revision 1: its creation time tells the incarnations apart.
+    let incarnation: number | undefined;
     return {
       onAppend,
       async fetch(checkpoint, limit, signal) {
+        const info = await store.getStream(streamId, { signal });
+        const created = info?.createdAt.getTime();
+        const recreated = incarnation !== undefined && created !== incarnation;
+        if (!info || recreated || info.revision < Number(checkpoint ?? 0)) checkpoint = undefined;
+        incarnation = created;
+        if (!info) return { events: [], next: checkpoint, more: false };
         const from = checkpoint === undefined ? 1 : Number(checkpoint) + 1;
         const events = await collect(store.read(streamId, { from, maxCount: limit, pageSize: limit, signal }));
         const last = events[events.length - 1];

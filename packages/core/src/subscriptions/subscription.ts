@@ -14,7 +14,7 @@ export interface HandlerErrorPolicy {
   /** First backoff in ms, doubled per attempt (default 100). */
   backoffMs?: number;
   /** After the last attempt: end the subscription with the error (default), skip the event, or park it. */
-  then?: 'stop' | 'skip' | 'dead-letter';
+  afterRetries?: 'stop' | 'skip' | 'dead-letter';
 }
 
 /** Options of `store.subscribe`. */
@@ -35,7 +35,7 @@ export interface SubscribeOptions {
   /** Handles each event, in order; without it, iterate the subscription instead. */
   handler?: (event: RecordedEvent) => unknown | Promise<unknown>;
   onError?: HandlerErrorPolicy;
-  /** Required when `onError.then` is `dead-letter`. */
+  /** Required when `onError.afterRetries` is `dead-letter`. */
   deadLetters?: DeadLetterStore;
   /** Events per fetch (default 500). */
   batchSize?: number;
@@ -91,8 +91,8 @@ export function startSubscription(source: SubscriptionSource, options: Subscribe
   if ((options.checkpoints || options.lock) && !options.consumer) {
     throw new ValidationError('consumer', 'A consumer name is required to store checkpoints or take a lock');
   }
-  if (options.onError?.then === 'dead-letter' && !options.deadLetters) {
-    throw new ValidationError('deadLetters', "onError.then = 'dead-letter' needs a deadLetters store");
+  if (options.onError?.afterRetries === 'dead-letter' && !options.deadLetters) {
+    throw new ValidationError('deadLetters', "onError.afterRetries = 'dead-letter' needs a deadLetters store");
   }
   const stopper = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
@@ -163,9 +163,9 @@ export function startSubscription(source: SubscriptionSource, options: Subscribe
           await sleep(backoff * 2 ** (attempt - 1), signal);
           continue;
         }
-        const then = options.onError?.then ?? 'stop';
-        if (then === 'skip') return;
-        if (then === 'dead-letter') return options.deadLetters?.park(options.consumer ?? '', event, error, attempt);
+        const outcome = options.onError?.afterRetries ?? 'stop';
+        if (outcome === 'skip') return;
+        if (outcome === 'dead-letter') return options.deadLetters?.park(options.consumer ?? '', event, error, attempt);
         throw error;
       }
     }

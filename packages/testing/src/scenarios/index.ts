@@ -13,6 +13,7 @@ import { listStreamScenarios } from './list-streams.js';
 import { raceScenarios } from './races.js';
 import { readScenarios } from './read.js';
 import { streamIdScenarios } from './stream-ids.js';
+import { subscriptionScenarios } from './subscriptions.js';
 import { tenantScenarios } from './tenants.js';
 import { validationScenarios } from './validation.js';
 
@@ -36,5 +37,6 @@ export const conformanceScenarios: readonly Scenario[] = Object.freeze([
   ...capabilityScenarios,
   ...lifecycleScenarios,
   ...raceScenarios,
+  ...subscriptionScenarios,
   ...bulkScenarios,
 ]);

@@ -1,0 +1,199 @@
+import {
+  ConsumerLockedError,
+  memoryCheckpointStore,
+  memoryConsumerLock,
+  memoryDeadLetterStore,
+  type RecordedEvent,
+  type StreamStore,
+} from '@streamstore/core';
+import { testEvents } from '../support/events.js';
+import { scenarioGroup } from './define.js';
+
+const scenario = scenarioGroup('subscriptions');
+
+/** Waits until `condition` holds, polling; fails after `timeoutMs`. */
+async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** `commits` appends of `size` events to each of `streams`, the streams written concurrently. */
+async function write(store: StreamStore, streams: string[], commits: number, size: number, tag: string): Promise<void> {
+  await Promise.all(
+    streams.map(async (streamId) => {
+      for (let c = 0; c < commits; c++) {
+        await store.append(streamId, 'any', testEvents(size, `${tag}-${streamId}-${c}`));
+      }
+    }),
+  );
+}
+
+const ids = (events: ReadonlyArray<{ id: string }>) => events.map((event) => event.id);
+
+/** Catch-up and live subscriptions (DESIGN.md: subscriptions on the global log and on single streams). */
+export const subscriptionScenarios = [
+  scenario(
+    'backlog-then-live',
+    'a subscription to all delivers the backlog, then live events from concurrent writers, each exactly once and in position order',
+    async (ctx) => {
+      const store = await ctx.createStore();
+      const streams = ['sub-a', 'sub-b', 'sub-c'];
+      await write(store, streams, 4, 5, 'old');
+      const seen: RecordedEvent[] = [];
+      const subscription = store.subscribe({ to: 'all', batchSize: 7, pollIntervalMs: 10, handler: (e) => void seen.push(e) });
+      const live = write(store, [...streams, 'sub-d'], 4, 5, 'new');
+      await subscription.caughtUp;
+      await live;
+      const total = 3 * 20 + 4 * 20;
+      await until(() => seen.length >= total, `${total} events were delivered (got ${seen.length})`);
+      await subscription.stop();
+      ctx.assert.equal(seen.length, total, 'no event delivered twice');
+      ctx.assert.equal(new Set(ids(seen)).size, total, 'every event id once');
+      const positions = seen.map((event) => BigInt(event.position as string));
+      ctx.assert.ok(
+        positions.every((p, i) => i === 0 || p > (positions[i - 1] as bigint)),
+        'positions strictly increase',
+      );
+    },
+    ['globalOrder'],
+  ),
+  scenario(
+    'checkpoint-restart',
+    'a named consumer resumes strictly after its saved checkpoint when restarted',
+    async (ctx) => {
+      const store = await ctx.createStore();
+      const checkpoints = memoryCheckpointStore();
+      await write(store, ['ck-1'], 3, 4, 'first');
+      const first: RecordedEvent[] = [];
+      const one = store.subscribe({
+        to: 'all',
+        consumer: 'projector',
+        checkpoints,
+        batchSize: 5,
+        handler: (e) => void first.push(e),
+      });
+      await one.caughtUp;
+      await one.stop();
+      ctx.assert.equal(first.length, 12);
+      ctx.assert.equal(await checkpoints.load('projector'), first[11]?.position, 'checkpoint = last handled position');
+      await write(store, ['ck-1', 'ck-2'], 1, 3, 'second');
+      const second: RecordedEvent[] = [];
+      const two = store.subscribe({ to: 'all', consumer: 'projector', checkpoints, handler: (e) => void second.push(e) });
+      await two.caughtUp;
+      await until(() => second.length >= 6, 'the new events were delivered');
+      await two.stop();
+      ctx.assert.deepEqual(
+        ids(second).sort(),
+        [...ids(testEvents(3, 'second-ck-1-0')), ...ids(testEvents(3, 'second-ck-2-0'))].sort(),
+      );
+    },
+    ['globalOrder'],
+  ),
+  scenario('stream-live', 'a subscription to one stream delivers its events in revision order, then live ones', async (ctx) => {
+    const store = await ctx.createStore();
+    await store.append('watched', 'no-stream', testEvents(5, 'w'));
+    await store.append('other', 'no-stream', testEvents(2, 'o'));
+    const seen: RecordedEvent[] = [];
+    const subscription = store.subscribe({ to: { stream: 'watched' }, pollIntervalMs: 10, handler: (e) => void seen.push(e) });
+    await subscription.caughtUp;
+    await store.append('watched', 5, testEvents(3, 'w', 6));
+    await until(() => seen.length >= 8, 'the live events were delivered');
+    await subscription.stop();
+    ctx.assert.deepEqual(
+      seen.map((e) => e.revision),
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    );
+    ctx.assert.ok(
+      seen.every((e) => e.streamId === 'watched'),
+      'only the watched stream',
+    );
+  }),
+  scenario(
+    'handler-retry',
+    'a failing handler is retried, then its event is parked as a dead letter and the rest flows',
+    async (ctx) => {
+      const store = await ctx.createStore();
+      await store.append('retry', 'no-stream', testEvents(3, 'r'));
+      const deadLetters = memoryDeadLetterStore();
+      const handled: string[] = [];
+      let attempts = 0;
+      const subscription = store.subscribe({
+        to: { stream: 'retry' },
+        consumer: 'fragile',
+        deadLetters,
+        onError: { attempts: 3, backoffMs: 1, afterRetries: 'dead-letter' },
+        handler: (event) => {
+          if (event.id === 'r-2') {
+            attempts++;
+            throw new Error('cannot project r-2');
+          }
+          handled.push(event.id);
+        },
+      });
+      await subscription.caughtUp;
+      await until(() => handled.length >= 2, 'the healthy events were handled');
+      await subscription.stop();
+      ctx.assert.equal(attempts, 3, 'three attempts');
+      ctx.assert.deepEqual(handled, ['r-1', 'r-3']);
+      const parked = await deadLetters.list('fragile');
+      ctx.assert.deepEqual(
+        parked.map((letter) => [letter.eventId, letter.revision, letter.attempts]),
+        [['r-2', 2, 3]],
+      );
+    },
+  ),
+  scenario(
+    'single-instance',
+    'a second instance of a running consumer is refused while the first holds the lock',
+    async (ctx) => {
+      const store = await ctx.createStore();
+      await store.append('locked', 'no-stream', testEvents(2, 'l'));
+      const lock = memoryConsumerLock();
+      const first = store.subscribe({ to: { stream: 'locked' }, consumer: 'only-one', lock, handler: () => {} });
+      await first.caughtUp;
+      const second = store.subscribe({ to: { stream: 'locked' }, consumer: 'only-one', lock, handler: () => {} });
+      await ctx.assert.rejects(second.done, ConsumerLockedError, { consumer: 'only-one' });
+      await first.stop();
+      const third = store.subscribe({ to: { stream: 'locked' }, consumer: 'only-one', lock, handler: () => {} });
+      await third.caughtUp;
+      await third.stop();
+    },
+  ),
+  scenario(
+    'stream-deleted',
+    'a stream subscriber sees a deleted and re-created stream start again at revision 1',
+    async (ctx) => {
+      const store = await ctx.createStore();
+      await store.append('phoenix', 'no-stream', testEvents(3, 'old'));
+      const seen: RecordedEvent[] = [];
+      const subscription = store.subscribe({ to: { stream: 'phoenix' }, pollIntervalMs: 10, handler: (e) => void seen.push(e) });
+      await subscription.caughtUp;
+      await until(() => seen.length >= 3, 'the first incarnation was delivered');
+      await store.deleteStream('phoenix');
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await store.append('phoenix', 'no-stream', testEvents(2, 'new'));
+      await until(() => seen.length >= 5, 'the re-created stream was delivered');
+      await subscription.stop();
+      ctx.assert.deepEqual(ids(seen), ['old-1', 'old-2', 'old-3', 'new-1', 'new-2']);
+    },
+  ),
+  scenario(
+    'deleted-before-delivery',
+    'events of a stream deleted before a consumer reached them are never delivered',
+    async (ctx) => {
+      const store = await ctx.createStore();
+      await store.append('gone', 'no-stream', testEvents(3, 'gone'));
+      await store.append('kept', 'no-stream', testEvents(2, 'kept'));
+      await store.deleteStream('gone');
+      const seen: RecordedEvent[] = [];
+      const subscription = store.subscribe({ to: 'all', handler: (e) => void seen.push(e) });
+      await subscription.caughtUp;
+      await subscription.stop();
+      ctx.assert.deepEqual(ids(seen), ['kept-1', 'kept-2']);
+    },
+    ['globalOrder'],
+  ),
+];

@@ -66,7 +66,11 @@ async function timedReads(read, streamId, length) {
     events += got;
   }
   latencies.sort((a, b) => a - b);
-  return { eventsPerSecond: events / ((latencies.reduce((a, b) => a + b, 0) || 1) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    eventsPerSecond: events / ((latencies.reduce((a, b) => a + b, 0) || 1) / 1000),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 /** Reads the whole global log once in pages of 1000; p50/p99 are per page. */
@@ -99,7 +103,11 @@ async function streamstoreSystem() {
   return {
     name: 'streamstore',
     async append(streamId, expected, ids) {
-      await store.append(streamId, expected, ids.map((id, i) => ({ id, type: 'OrderPlaced', data: payload(i) })));
+      await store.append(
+        streamId,
+        expected,
+        ids.map((id, i) => ({ id, type: 'OrderPlaced', data: payload(i) })),
+      );
     },
     async read(streamId) {
       let n = 0;
@@ -204,7 +212,11 @@ async function main() {
     for (const batch of BATCHES) {
       for (const writers of WRITERS) {
         for (const system of systems) {
-          record(`append ${batch} ev/commit, ${writers} writer(s)`, system.name, await timedAppends(system.name, writers, batch, system.append));
+          record(
+            `append ${batch} ev/commit, ${writers} writer(s)`,
+            system.name,
+            await timedAppends(system.name, writers, batch, system.append),
+          );
         }
       }
     }
@@ -212,7 +224,11 @@ async function main() {
       for (const system of systems) {
         const streamId = `${system.name}-read-${length}`;
         for (let written = 0; written < length; written += 100) {
-          await system.append(streamId, written, Array.from({ length: 100 }, (_, i) => `r${length}-${written + i}`));
+          await system.append(
+            streamId,
+            written,
+            Array.from({ length: 100 }, (_, i) => `r${length}-${written + i}`),
+          );
         }
         record(`read a ${length}-event stream`, system.name, await timedReads(system.read, streamId, length));
       }
@@ -231,10 +247,7 @@ async function main() {
 function print(rows) {
   const workloads = [...new Set(rows.map((row) => row.workload))];
   const find = (workload, system) => rows.find((row) => row.workload === workload && row.system === system);
-  const lines = [
-    '| workload | system | events/s | p50 ms | p99 ms | vs raw | vs Emmett |',
-    '|---|---|---:|---:|---:|---:|---:|',
-  ];
+  const lines = ['| workload | system | events/s | p50 ms | p99 ms | vs raw | vs Emmett |', '|---|---|---:|---:|---:|---:|---:|'];
   for (const workload of workloads) {
     const raw = find(workload, 'raw');
     const emmett = find(workload, 'emmett');

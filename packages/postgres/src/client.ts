@@ -1,5 +1,5 @@
-import postgres, { type Sql } from 'postgres';
 import { ConfigurationError } from '@streamstore/core';
+import postgres, { type Sql } from 'postgres';
 import type { PoolOptions } from './options.js';
 
 /** Validates pool settings (positive integers) and applies the defaults. */

@@ -15,7 +15,9 @@ export function createMultitenantStorage(options: PostgresMultitenantOptions): M
   }
   const prefix = options.schemaPrefix ?? 'tenant_';
   if (typeof prefix !== 'string' || !SCHEMA_PREFIX_PATTERN.test(prefix)) {
-    throw new ConfigurationError(`schemaPrefix ${JSON.stringify(prefix)} is invalid: it must match ${SCHEMA_PREFIX_PATTERN.source}`);
+    throw new ConfigurationError(
+      `schemaPrefix ${JSON.stringify(prefix)} is invalid: it must match ${SCHEMA_PREFIX_PATTERN.source}`,
+    );
   }
   const resolveDatabase = options.resolveDatabase;
   if (resolveDatabase !== undefined && typeof resolveDatabase !== 'function') {

@@ -113,11 +113,7 @@ export class PostgresStorage implements StreamStorage {
 
   private async findEventsNow(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
     const query = this.sql.unsafe(this.queries.findEvents, [streamId, eventIds as string[]], { prepare: true });
-    const rows = await execute<{ event_id: string; revision: string; position: string }[]>(
-      query,
-      'findEvents',
-      options?.signal,
-    );
+    const rows = await execute<{ event_id: string; revision: string; position: string }[]>(query, 'findEvents', options?.signal);
     return rows.map((row) => ({ id: row.event_id, revision: Number(row.revision), position: row.position }));
   }
 

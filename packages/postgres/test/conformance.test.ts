@@ -1,5 +1,5 @@
-import { describeConformance } from '@streamstore/testing/vitest';
 import type { StreamStorage } from '@streamstore/core';
+import { describeConformance } from '@streamstore/testing/vitest';
 import { postgresStorage } from '../src/index.js';
 import type { PostgresStorage } from '../src/postgres-storage.js';
 import { adminClient, CONNECTION_STRING, dropSchemas, freshStorage, uniquePrefix } from './support.js';

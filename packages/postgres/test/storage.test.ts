@@ -30,7 +30,9 @@ function tracked(label: string) {
 describe('postgres provisioning', () => {
   it('applies migrations once when several processes provision at the same time, and records them', async () => {
     const first = tracked('prov');
-    const others = Array.from({ length: 4 }, () => postgresStorage({ connectionString: CONNECTION_STRING, schema: first.schema }));
+    const others = Array.from({ length: 4 }, () =>
+      postgresStorage({ connectionString: CONNECTION_STRING, schema: first.schema }),
+    );
     await Promise.all([first, ...others].map((storage) => storage.provision()));
     const rows = await admin`SELECT version, checksum FROM ${admin(first.schema)}.schema_migrations`;
     expect(rows.map((row) => row.version)).toEqual([1]);
@@ -78,9 +80,11 @@ describe('postgres payloads', () => {
     for await (const event of store.read('p-1')) read.push(event);
     expect(read.map((event) => event.data)).toEqual([{ amount: 42, items: ['x'] }, nul]);
     expect(read.map((event) => event.metadata)).toEqual([{ user: 'u1' }, { note: 'z\u0000' }]);
-    const [row] = await admin`SELECT data->>'amount' AS amount FROM ${admin(storage.schema)}.events WHERE data @> '{"amount": 42}'`;
+    const [row] =
+      await admin`SELECT data->>'amount' AS amount FROM ${admin(storage.schema)}.events WHERE data @> '{"amount": 42}'`;
     expect(row?.amount).toBe('42');
-    const [odd] = await admin`SELECT data IS NULL AS in_bytes, format FROM ${admin(storage.schema)}.events WHERE event_id = 'nul'`;
+    const [odd] =
+      await admin`SELECT data IS NULL AS in_bytes, format FROM ${admin(storage.schema)}.events WHERE event_id = 'nul'`;
     expect(odd).toEqual({ in_bytes: true, format: 'json' });
     await store.close();
   });
@@ -105,7 +109,9 @@ describe('postgres multitenancy', () => {
   it('keeps tenants in separate schemas created on first use; tenants never see each other', async () => {
     const schemaPrefix = uniquePrefix();
     prefixes.push(schemaPrefix);
-    const factory = createStreamStoreFactory({ storage: postgresStorage.multitenant({ connectionString: CONNECTION_STRING, schemaPrefix }) });
+    const factory = createStreamStoreFactory({
+      storage: postgresStorage.multitenant({ connectionString: CONNECTION_STRING, schemaPrefix }),
+    });
     const acme = await factory.forTenant('acme');
     const globex = await factory.forTenant('globex');
     await acme.append('order-1', 'no-stream', [{ id: 'a1', type: 't', data: 'acme' }]);

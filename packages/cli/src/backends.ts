@@ -12,6 +12,7 @@ import {
   type StorageCapabilities,
   type StreamStorage,
 } from '@streamstore/core';
+import { parseCassandraUrl } from './cassandra-url.js';
 import type { BackendName, Settings } from './config.js';
 
 /** What a factory gets: the resolved settings and what the command is about to do. */
@@ -52,6 +53,20 @@ interface SqliteModule {
 interface PostgresModule {
   postgresStorage: ((options: { connectionString: string; schema?: string }) => StreamStorage | Promise<StreamStorage>) & {
     multitenant(options: { connectionString: string; schemaPrefix?: string }): MultitenantStorage | Promise<MultitenantStorage>;
+  };
+}
+
+/** The `@streamstore/cassandra` options the command passes. */
+interface CassandraOptions {
+  contactPoints: string[];
+  localDataCenter: string;
+  clientOptions?: { credentials: { username: string; password: string } };
+}
+
+/** What `@streamstore/cassandra` exports, as far as the command uses it. */
+interface CassandraModule {
+  cassandraStorage: ((options: CassandraOptions & { keyspace: string }) => StreamStorage) & {
+    multitenant(options: CassandraOptions & { keyspacePrefix?: string }): MultitenantStorage;
   };
 }
 
@@ -98,7 +113,7 @@ export function redactUrl(url: string): string {
 function notYetWired(name: BackendName): BackendEntry {
   const fail = async (): Promise<never> => {
     throw new ConfigurationError(
-      `The ${name} backend is not wired into the streamstore command yet; use --backend memory, sqlite or postgres`,
+      `The ${name} backend is not wired into the streamstore command yet; use --backend memory, sqlite, postgres or cassandra`,
     );
   };
   return {
@@ -169,12 +184,42 @@ const postgresEntry: BackendEntry = {
   },
 };
 
+function cassandraOptions(settings: Settings): { options: CassandraOptions; keyspace?: string } {
+  const connection = parseCassandraUrl(requireUrl(settings));
+  const options: CassandraOptions = { contactPoints: connection.contactPoints, localDataCenter: connection.localDataCenter };
+  if (connection.credentials) options.clientOptions = { credentials: connection.credentials };
+  return connection.keyspace === undefined ? { options } : { options, keyspace: connection.keyspace };
+}
+
+const cassandraEntry: BackendEntry = {
+  name: 'cassandra',
+  description: 'Apache Cassandra (a partition per stream, LWT commits), a keyspace per tenant; no global log',
+  describeTarget: (settings, tenant) => {
+    const url = settings.url ? redactUrl(settings.url) : '(no --url)';
+    if (tenant) return `${url}, keyspace ${settings.schema ? `${settings.schema}_` : 'streamstore_'}${tenant}`;
+    const keyspace = settings.url?.startsWith('cassandra://') ? parseCassandraUrl(settings.url).keyspace : undefined;
+    return `${url}, keyspace ${keyspace ?? settings.schema ?? 'streamstore'}`;
+  },
+  async open({ settings }) {
+    const { options, keyspace } = cassandraOptions(settings);
+    const { cassandraStorage } = await importBackend<CassandraModule>('cassandra', '@streamstore/cassandra', 'cassandraStorage');
+    return cassandraStorage({ ...options, keyspace: keyspace ?? settings.schema ?? 'streamstore' });
+  },
+  async openMultitenant({ settings }) {
+    const { options } = cassandraOptions(settings);
+    const { cassandraStorage } = await importBackend<CassandraModule>('cassandra', '@streamstore/cassandra', 'cassandraStorage');
+    return cassandraStorage.multitenant(
+      settings.schema === undefined ? options : { ...options, keyspacePrefix: `${settings.schema}_` },
+    );
+  },
+};
+
 /** Every backend by name. Adding a backend is adding one entry here. */
 export const BACKENDS: Readonly<Record<BackendName, BackendEntry>> = Object.freeze({
   memory: memoryEntry,
   sqlite: sqliteEntry,
   postgres: postgresEntry,
-  cassandra: notYetWired('cassandra'),
+  cassandra: cassandraEntry,
   s3: notYetWired('s3'),
 });
 

@@ -20,8 +20,8 @@ function expectVerifiedSummary(stdout: string): void {
 describe('streamstore demo', () => {
   it('runs on memory: conflicts caught and retried, idempotent retries, every stream verified', async () => {
     const run = await runCli(['demo', '--backend', 'memory', '--seed', '1', '--events', '300'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
     expectVerifiedSummary(run.stdout);
     expect(run.stdout).toContain('300 written in');
     expect(run.stdout).toMatch(/conflict .* expected account-\d\d at revision \d+, it is at \d+ \(StreamConcurrencyError\)/);
@@ -34,8 +34,8 @@ describe('streamstore demo', () => {
 
   it('runs on SQLite in ./.streamstore/demo.db by default, and a second run continues the streams', async () => {
     const first = await runCli(['demo', '--seed', '2', '--events', '200'], { cwd });
+    expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toBe('');
-    expect(first.code).toBe(0);
     expectVerifiedSummary(first.stdout);
     expect(first.stdout).toContain(`sqlite (${join(cwd, '.streamstore', 'demo.db')})`);
     expect(existsSync(join(cwd, '.streamstore', 'demo.db'))).toBe(true);
@@ -53,8 +53,8 @@ describe('streamstore demo', () => {
         cwd,
       },
     );
+    expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
     expectVerifiedSummary(run.stdout);
     for (const tenant of ['acme', 'globex', 'initech']) {
       expect(run.stdout).toContain(`tenant ${tenant}: 90 of 90 events of this run found, each exactly once`);

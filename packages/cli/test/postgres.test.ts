@@ -28,8 +28,8 @@ afterAll(async () => {
 describe('streamstore on PostgreSQL', () => {
   it('runs the demo in a schema of its own, then lists, reads and tails it', async () => {
     const demo = await runCli(['demo', ...on, '--events', '150', '--seed', '5'], { cwd });
+    expect(demo.code, demo.stderr).toBe(0);
     expect(demo.stderr).toBe('');
-    expect(demo.code).toBe(0);
     expect(demo.stdout).toContain(`schema ${schema}`);
     expect(demo.stdout).toContain('150 of 150 events of this run found, each exactly once');
     expect(demo.stdout).toContain('✔ verified');
@@ -62,8 +62,8 @@ describe('streamstore on PostgreSQL', () => {
 
   it('runs the multitenant demo with a schema per tenant', async () => {
     const demo = await runCli(['demo', ...on, '--mode', 'multitenant', '--events', '60', '--seed', '6'], { cwd });
+    expect(demo.code, demo.stderr).toBe(0);
     expect(demo.stderr).toBe('');
-    expect(demo.code).toBe(0);
     expect(demo.stdout).toMatch(/isolation: acme holds 60 events, globex holds 60 events; .* 0 event\(s\) crossed tenants/);
     const acme = await runCli(['streams', ...on, '--tenant', 'acme', '--json'], { cwd });
     expect(acme.stdout.trim().split('\n').length).toBeGreaterThan(0);

@@ -14,8 +14,8 @@ afterAll(() => removeDir(cwd));
 
 async function info(args: string[], env: Record<string, string> = {}) {
   const run = await runCli(['info', '--json', ...args], { cwd, env });
+  expect(run.code, run.stderr).toBe(0);
   expect(run.stderr).toBe('');
-  expect(run.code).toBe(0);
   return JSON.parse(run.stdout);
 }
 

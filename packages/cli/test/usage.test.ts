@@ -99,10 +99,8 @@ describe('failures exit 1 with one error line', () => {
   });
 
   it('a backend not wired into the command yet', async () => {
-    const run = await runCli(['info', '--backend', 'cassandra'], { cwd });
+    const run = await runCli(['info', '--backend', 's3'], { cwd });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(
-      /^error: The cassandra backend is not wired into the streamstore command yet.*\(CONFIGURATION\)\n$/,
-    );
+    expect(run.stderr).toMatch(/^error: The s3 backend is not wired into the streamstore command yet.*\(CONFIGURATION\)\n$/);
   });
 });

@@ -1,0 +1,125 @@
+import { type EncodedEvent, StorageCorruptedError, type StoredEvent } from '@streamstore/core';
+
+/** One event inside a commit object. Binary payloads are base64 (`binary: true`). */
+interface WireEvent {
+  id: string;
+  type: string;
+  schemaVersion: number;
+  format: string;
+  compression: string | null;
+  data: string;
+  binary?: true;
+  metadata: string | null;
+  timestamp: number;
+}
+
+/**
+ * The body of a commit object. `commitId` is random: it makes every object's content (and so its ETag) unique,
+ * and lets a writer recognise its own commit after an ambiguous response.
+ */
+export interface CommitBody {
+  v: 1;
+  kind: 'commit' | 'delete';
+  commitId: string;
+  generation: number;
+  first: number;
+  /** Events in this commit (0 for a tombstone). */
+  count: number;
+  /** When the stream (this generation) was created: the first commit's `recordedAt`. */
+  createdAt: number;
+  recordedAt: number;
+  /** Lock mode: the fencing token of the lease the writer held. */
+  token?: number;
+  events: WireEvent[];
+}
+
+/** What the store remembers of a commit without its payloads. */
+export interface CommitInfo {
+  kind: 'commit' | 'delete';
+  commitId: string;
+  first: number;
+  count: number;
+  ids: string[];
+  createdAt: number;
+  recordedAt: number;
+}
+
+/** Builds the body of a commit of `events` starting at revision `first`. */
+export function commitBody(
+  fields: Omit<CommitBody, 'v' | 'events' | 'count' | 'kind'>,
+  events: readonly EncodedEvent[],
+): CommitBody {
+  return {
+    v: 1,
+    kind: 'commit',
+    ...fields,
+    count: events.length,
+    events: events.map((event) => ({
+      id: event.id,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      format: event.format,
+      compression: event.compression,
+      ...(typeof event.data === 'string'
+        ? { data: event.data }
+        : { data: Buffer.from(event.data).toString('base64'), binary: true as const }),
+      metadata: event.metadata,
+      timestamp: event.timestamp,
+    })),
+  };
+}
+
+/** Builds a tombstone: the commit that closes a generation at revision `first`. */
+export function tombstoneBody(fields: Omit<CommitBody, 'v' | 'events' | 'count' | 'kind'>): CommitBody {
+  return { v: 1, kind: 'delete', ...fields, count: 0, events: [] };
+}
+
+/** Parses a commit object, checking the fields the protocol relies on. */
+export function parseCommit(text: string, key: string): CommitBody {
+  let body: CommitBody;
+  try {
+    body = JSON.parse(text) as CommitBody;
+  } catch (error) {
+    throw new StorageCorruptedError(`S3 object ${key} is not a StreamStore commit (invalid JSON)`, { cause: error });
+  }
+  if (
+    body?.v !== 1 ||
+    (body.kind !== 'commit' && body.kind !== 'delete') ||
+    !Number.isSafeInteger(body.first) ||
+    !Array.isArray(body.events) ||
+    body.events.length !== body.count
+  ) {
+    throw new StorageCorruptedError(`S3 object ${key} is not a valid StreamStore commit`);
+  }
+  return body;
+}
+
+/** The payload-free summary of a commit. */
+export function infoOf(body: CommitBody): CommitInfo {
+  return {
+    kind: body.kind,
+    commitId: body.commitId,
+    first: body.first,
+    count: body.count,
+    ids: body.events.map((event) => event.id),
+    createdAt: body.createdAt,
+    recordedAt: body.recordedAt,
+  };
+}
+
+/** The events of a commit as stored events. */
+export function storedEvents(streamId: string, body: CommitBody): StoredEvent[] {
+  return body.events.map((event, i) => ({
+    streamId,
+    revision: body.first + i,
+    recordedAt: body.recordedAt,
+    id: event.id,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    format: event.format,
+    compression: event.compression,
+    data: event.binary ? new Uint8Array(Buffer.from(event.data, 'base64')) : event.data,
+    metadata: event.metadata,
+    timestamp: event.timestamp,
+  }));
+}

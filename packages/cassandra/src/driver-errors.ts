@@ -39,6 +39,8 @@ export function isUnavailable(error: unknown): boolean {
     return true;
   }
   if (isDriverError(error, 'ResponseError')) return UNAVAILABLE_CODES.has((error as DriverErrorShape).code ?? -1);
+  // The connection went away under an in-flight request ("Socket was closed" and the like).
+  if ((error as { isSocketError?: unknown })?.isSocketError === true) return true;
   // Socket errors surface as plain errors with a Node error code.
   const code = (error as { code?: unknown })?.code;
   return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTCONN)$/.test(code);

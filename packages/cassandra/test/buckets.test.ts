@@ -1,6 +1,9 @@
 import { createStreamStore, DuplicateEventError, StreamConcurrencyError, type StreamStore } from '@streamstore/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropKeyspaces, localStorage, uniqueKeyspace } from './helpers.js';
+import { useSharedNode } from './node-lock.js';
+
+useSharedNode();
 
 const keyspace = uniqueKeyspace('buckets');
 const stores: StreamStore[] = [];

@@ -4,6 +4,9 @@ import { describeConformance } from '@streamstore/testing/vitest';
 import cassandra from 'cassandra-driver';
 import { type CassandraStorage, cassandraStorage } from '../src/index.js';
 import { CONNECTION, dropKeyspaces, uniqueKeyspace, uniqueTable } from './helpers.js';
+import { useSharedNode } from './node-lock.js';
+
+useSharedNode();
 
 // Creating a keyspace is slow in Cassandra: every scenario gets its own TABLE in one keyspace of this file (a table
 // is a separate set of partitions, so isolation is real), and tenant scenarios get their own keyspace prefix.

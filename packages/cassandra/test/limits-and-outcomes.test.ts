@@ -2,6 +2,9 @@ import { createStreamStore, LimitExceededError, type StreamStore } from '@stream
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CassandraStorage } from '../src/index.js';
 import { dropKeyspaces, localStorage, uniqueKeyspace } from './helpers.js';
+import { useSharedNode } from './node-lock.js';
+
+useSharedNode();
 
 const keyspace = uniqueKeyspace('limits');
 const stores: StreamStore[] = [];

@@ -46,13 +46,17 @@ export function registerDemoCommand(program: Command, io: CliIO): void {
     .option('--streams <n>', 'shared streams (per tenant)', wholeNumber(1), 8)
     .option('--events <n>', 'events to write (per tenant)', wholeNumber(1), 400)
     .option('--seed <n>', 'seed of the random choices (default: random, printed)', wholeNumber(0))
-    .option('--tenants <ids>', 'comma-separated tenants of --mode multitenant', tenantList, ['acme', 'globex'])
+    .addOption(
+      new Option('--tenants <ids>', 'comma-separated tenants of --mode multitenant')
+        .argParser(tenantList)
+        .default(['acme', 'globex'], 'acme,globex'),
+    )
     .option('--verbose', 'print every conflict, retry and idempotent retry')
     .addHelpText(
       'after',
       '\nExamples:\n  $ streamstore demo\n  $ streamstore demo --backend memory --writers 8 --events 2000\n' +
         '  $ streamstore demo --mode multitenant --tenants acme,globex,initech\n' +
-        '  $ streamstore demo --backend postgres --url postgres://127.0.0.1/streamstore',
+        '  $ streamstore demo --backend postgres --url postgres://postgres@127.0.0.1:5432/postgres',
     )
     .action(async (flags: DemoFlags, command: Command) => {
       const settings = settingsOf(command, io);

@@ -133,6 +133,13 @@ export interface StreamStorage {
   /** Capability `globalOrder`: up to `limit` events with a position strictly after `after`, in position order. */
   readAll?(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]>;
 
+  /**
+   * Optional, with `globalOrder`: like `readAll`, but only events of streams whose category (`categoryOf(streamId)`,
+   * the first part of a composite id) is `category`. Subscriptions to a category use it when present and filter
+   * `readAll` otherwise.
+   */
+  readCategory?(query: { category: string; after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]>;
+
   /** Capability `listStreams`: up to `limit` streams whose id sorts strictly after `after`, ordered by id. */
   listStreams?(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]>;
 

@@ -14,7 +14,7 @@ import { resolveLimits, type StoreLimits } from './limits.js';
 import type { CommitResult, EventData, ExpectedRevision, RecordedEvent, StreamInfo, StreamSummary } from './model.js';
 import { toRecordedEvent } from './recorded.js';
 import { type DecodeErrorPolicy, EventSerializer, type SerializationOptions } from './serialization/serializer.js';
-import type { AppendOutcome, EncodedEvent, StorageCapabilities, StreamStorage } from './storage.js';
+import type { AppendOutcome, EncodedEvent, StorageCapabilities, StoredEvent, StreamStorage } from './storage.js';
 import { subscriptionSource } from './subscriptions/sources.js';
 import { type SubscribeOptions, type Subscription, startSubscription } from './subscriptions/subscription.js';
 import { validateExpected, validatePositiveInteger, validateRevision, validateStreamId } from './validation.js';
@@ -303,6 +303,11 @@ export class StreamStore {
   subscribe(options: SubscribeOptions): Subscription {
     this.ensureOpen();
     return startSubscription(subscriptionSource(this, this.storage, options.to), options);
+  }
+
+  /** @internal Decodes a stored event with this store's serializer and decode policy (undefined when skipped). */
+  decode(stored: StoredEvent): RecordedEvent | undefined {
+    return toRecordedEvent(stored, this.serializer);
   }
 
   /** Creates or migrates the backend's schema (idempotent). */

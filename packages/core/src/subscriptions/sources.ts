@@ -45,6 +45,18 @@ export function subscriptionSource(store: StreamStore, storage: StreamStorage, t
   if (category !== undefined && (typeof category !== 'string' || category.length === 0)) {
     throw new ValidationError('to.category', 'A category must be a non-empty string');
   }
+  if (category !== undefined && storage.readCategory) {
+    const readCategory = storage.readCategory.bind(storage);
+    return {
+      onAppend,
+      async fetch(checkpoint, limit, signal) {
+        const page = await readCategory({ category, limit, ...(checkpoint ? { after: checkpoint } : {}) }, { signal });
+        const events = page.flatMap((stored) => store.decode(stored) ?? []);
+        return { events, next: page[page.length - 1]?.position ?? checkpoint, more: page.length === limit };
+      },
+      end: (signal) => logEnd(store, signal),
+    };
+  }
   return {
     onAppend,
     async fetch(checkpoint, limit, signal) {
@@ -55,16 +67,18 @@ export function subscriptionSource(store: StreamStore, storage: StreamStorage, t
       const events = category === undefined ? page : page.filter((event) => categoryOf(event.streamId) === category);
       return { events, next: last?.position ?? checkpoint, more: page.length === limit };
     },
-    async end(signal) {
-      let position: string | undefined;
-      // The log's end: page through to the last position (backends may add a cheaper way later).
-      for (;;) {
-        const page = await collect(
-          store.readAll({ maxCount: 1000, pageSize: 1000, signal, ...(position ? { from: position } : {}) }),
-        );
-        if (page.length === 0) return position;
-        position = page[page.length - 1]?.position;
-      }
-    },
+    end: (signal) => logEnd(store, signal),
   };
+}
+
+/** The position of the global log's end, paged through (backends may offer a cheaper way later). */
+async function logEnd(store: StreamStore, signal: AbortSignal): Promise<string | undefined> {
+  let position: string | undefined;
+  for (;;) {
+    const page = await collect(
+      store.readAll({ maxCount: 1000, pageSize: 1000, signal, ...(position ? { from: position } : {}) }),
+    );
+    if (page.length === 0) return position;
+    position = page[page.length - 1]?.position;
+  }
 }

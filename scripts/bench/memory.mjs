@@ -21,6 +21,7 @@ async function benchAppend(batchSize) {
   const streams = 100;
   const revisions = new Array(streams).fill(0);
   let n = 0;
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   for (let commit = 0; n < EVENTS_PER_RUN; commit++) {
     const s = commit % streams;
@@ -29,7 +30,7 @@ async function benchAppend(batchSize) {
     revisions[s] = (await store.beginWrite(`stream-${s}`, revisions[s]).appendRange(batch).commit()).revision;
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return { workload: `append, batch ${batchSize}`, events: n, seconds, eventsPerSecond: n / seconds };
+  return { workload: `append, batch ${batchSize}`, events: n, seconds, eventsPerSecond: n / seconds, eventsPerCpuSecond: n / cpuSeconds(cpu) };
 }
 
 async function benchRead() {
@@ -45,6 +46,7 @@ async function benchRead() {
     }
   }
   let events = 0;
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   while (events < 2_000_000) {
     for (let s = 0; s < streams; s++) {
@@ -52,7 +54,13 @@ async function benchRead() {
     }
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return { workload: 'read, 1000-event streams', events, seconds, eventsPerSecond: events / seconds };
+  return { workload: 'read, 1000-event streams', events, seconds, eventsPerSecond: events / seconds, eventsPerCpuSecond: events / cpuSeconds(cpu) };
+}
+
+/** CPU seconds (user + system) this process used since `since`: steadier than wall time on a busy machine. */
+function cpuSeconds(since) {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
 }
 
 const results = [];
@@ -62,5 +70,5 @@ if (json) {
   console.log(JSON.stringify({ node: process.version, backend: 'memory', results }, null, 2));
 } else {
   console.log(`StreamStore in-memory micro-benchmark (Node ${process.version})`);
-  console.table(results.map((r) => ({ workload: r.workload, events: r.events, 'events/s': Math.round(r.eventsPerSecond) })));
+  console.table(results.map((r) => ({ workload: r.workload, events: r.events, 'events/s': Math.round(r.eventsPerSecond), 'events/CPU-s': Math.round(r.eventsPerCpuSecond) })));
 }

@@ -12,6 +12,7 @@ import { matchesExpected } from './expected.js';
 import { resolveRejectedAppend } from './idempotency.js';
 import { resolveLimits, type StoreLimits } from './limits.js';
 import type { CommitResult, EventData, ExpectedRevision, RecordedEvent, StreamInfo, StreamSummary } from './model.js';
+import { PagedIterator } from './paged-iterator.js';
 import { toRecordedEvent } from './recorded.js';
 import { type DecodeErrorPolicy, EventSerializer, type SerializationOptions } from './serialization/serializer.js';
 import type { AppendOutcome, EncodedEvent, StorageCapabilities, StoredEvent, StreamStorage } from './storage.js';
@@ -173,11 +174,43 @@ export class StreamStore {
    * @example for await (const e of store.read('order-1', { from: 1 })) console.log(e.revision, e.type);
    */
   read(streamId: string, options: ReadOptions = {}): AsyncIterable<RecordedEvent> {
-    return { [Symbol.asyncIterator]: () => this.readPages(streamId, options)[Symbol.asyncIterator]() };
+    return {
+      [Symbol.asyncIterator]: () => {
+        const policy = options.onDecodeError ?? this.serializer.onDecodeError;
+        return new PagedIterator(this.streamPages(streamId, options), (stored) =>
+          toRecordedEvent(stored, this.serializer, policy),
+        );
+      },
+    };
   }
 
-  private async *readPages(rawStreamId: string, options: ReadOptions): AsyncGenerator<RecordedEvent> {
-    this.ensureOpen();
+  /** The page fetcher of a stream read; validates on the first call, so errors surface from the iteration. */
+  private streamPages(rawStreamId: string, options: ReadOptions): () => Promise<readonly StoredEvent[] | undefined> {
+    let state: { streamId: string; forward: boolean; from: number; remaining: number; pageSize: number } | undefined;
+    let previous: number | undefined;
+    return async () => {
+      this.ensureOpen();
+      if (!state) state = this.validateStreamRead(rawStreamId, options);
+      const { streamId, forward, pageSize } = state;
+      if (state.remaining <= 0 || state.from < 1) return undefined;
+      throwIfAborted(options.signal);
+      const limit = Math.min(pageSize, state.remaining);
+      const direction = forward ? 'forward' : 'backward';
+      const page = await raceAbort(
+        this.storage.readStream(streamId, { from: state.from, direction, limit }, { signal: options.signal }),
+        options.signal,
+      );
+      for (const stored of page) {
+        checkOrder(streamId, previous, stored.revision, forward);
+        previous = stored.revision;
+      }
+      state.remaining = page.length < limit || previous === undefined ? 0 : state.remaining - page.length;
+      if (previous !== undefined) state.from = forward ? previous + 1 : previous - 1;
+      return page.length === 0 ? undefined : page;
+    };
+  }
+
+  private validateStreamRead(rawStreamId: string, options: ReadOptions) {
     const streamId = validateStreamId(rawStreamId);
     const direction = options.direction ?? 'forward';
     if (direction !== 'forward' && direction !== 'backward') {
@@ -187,31 +220,15 @@ export class StreamStore {
       throw new NotSupportedError('backwardRead', `The ${this.storage.name} backend cannot read streams backwards`);
     }
     const forward = direction === 'forward';
-    let from =
+    const from =
       options.from === undefined
         ? forward
           ? 1
           : Number.MAX_SAFE_INTEGER
         : Math.max(validateRevision(options.from, 'from'), forward ? 1 : 0);
-    let remaining = options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount');
+    const remaining = options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount');
     const pageSize = options.pageSize === undefined ? this.pageSize : validatePositiveInteger(options.pageSize, 'pageSize');
-    const signal = options.signal;
-    const policy = options.onDecodeError ?? this.serializer.onDecodeError;
-    let previous: number | undefined;
-    while (remaining > 0 && from >= 1) {
-      throwIfAborted(signal);
-      const limit = Math.min(pageSize, remaining);
-      const page = await raceAbort(this.storage.readStream(streamId, { from, direction, limit }, { signal }), signal);
-      for (const stored of page) {
-        checkOrder(streamId, previous, stored.revision, forward);
-        previous = stored.revision;
-        const event = toRecordedEvent(stored, this.serializer, policy);
-        if (event) yield event;
-      }
-      remaining -= page.length;
-      if (page.length < limit || previous === undefined) return;
-      from = forward ? previous + 1 : previous - 1;
-    }
+    return { streamId, forward, from, remaining, pageSize };
   }
 
   /**
@@ -219,35 +236,42 @@ export class StreamStore {
    * @throws NotSupportedError where the backend has no global order.
    */
   readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    return { [Symbol.asyncIterator]: () => this.readAllPages(options)[Symbol.asyncIterator]() };
+    return {
+      [Symbol.asyncIterator]: () => {
+        const policy = options.onDecodeError ?? this.serializer.onDecodeError;
+        return new PagedIterator(this.logPages(options), (stored) => toRecordedEvent(stored, this.serializer, policy));
+      },
+    };
   }
 
-  private async *readAllPages(options: ReadAllOptions): AsyncGenerator<RecordedEvent> {
-    this.ensureOpen();
-    const storage = this.storage;
-    if (!this.capabilities.globalOrder || !storage.readAll) {
-      throw new NotSupportedError('globalOrder', `The ${storage.name} backend keeps no global order: readAll is not available`);
-    }
-    let after = options.from;
-    if (after !== undefined && (typeof after !== 'string' || !/^(0|[1-9][0-9]{0,19})$/.test(after))) {
-      throw new ValidationError('from', `from must be a position returned by this store, got ${JSON.stringify(after)}`);
-    }
-    let remaining = options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount');
-    const pageSize = options.pageSize === undefined ? this.pageSize : validatePositiveInteger(options.pageSize, 'pageSize');
-    const signal = options.signal;
-    const policy = options.onDecodeError ?? this.serializer.onDecodeError;
-    while (remaining > 0) {
-      throwIfAborted(signal);
-      const limit = Math.min(pageSize, remaining);
-      const page = await raceAbort(storage.readAll({ after, limit }, { signal }), signal);
-      for (const stored of page) {
-        const event = toRecordedEvent(stored, this.serializer, policy);
-        if (event) yield event;
+  /** The page fetcher of a global-log read; validates on the first call. */
+  private logPages(options: ReadAllOptions): () => Promise<readonly StoredEvent[] | undefined> {
+    let state: { after: string | undefined; remaining: number; pageSize: number } | undefined;
+    return async () => {
+      this.ensureOpen();
+      const storage = this.storage;
+      if (!this.capabilities.globalOrder || !storage.readAll) {
+        throw new NotSupportedError('globalOrder', `The ${storage.name} backend keeps no global order: readAll is not available`);
       }
-      remaining -= page.length;
-      if (page.length < limit) return;
-      after = page[page.length - 1]?.position;
-    }
+      if (!state) {
+        const after = options.from;
+        if (after !== undefined && (typeof after !== 'string' || !/^(0|[1-9][0-9]{0,19})$/.test(after))) {
+          throw new ValidationError('from', `from must be a position returned by this store, got ${JSON.stringify(after)}`);
+        }
+        state = {
+          after,
+          remaining: options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount'),
+          pageSize: options.pageSize === undefined ? this.pageSize : validatePositiveInteger(options.pageSize, 'pageSize'),
+        };
+      }
+      if (state.remaining <= 0) return undefined;
+      throwIfAborted(options.signal);
+      const limit = Math.min(state.pageSize, state.remaining);
+      const page = await raceAbort(storage.readAll({ after: state.after, limit }, { signal: options.signal }), options.signal);
+      state.remaining = page.length < limit ? 0 : state.remaining - page.length;
+      state.after = page[page.length - 1]?.position ?? state.after;
+      return page.length === 0 ? undefined : page;
+    };
   }
 
   /** The stream's revision and times, or null when it does not exist. */

@@ -10,6 +10,7 @@ import { idempotencyScenarios } from './idempotency.js';
 import { lifecycleScenarios } from './lifecycle.js';
 import { limitScenarios } from './limits.js';
 import { listStreamScenarios } from './list-streams.js';
+import { modelBasedScenarios } from './model-based.js';
 import { raceScenarios } from './races.js';
 import { readScenarios } from './read.js';
 import { streamIdScenarios } from './stream-ids.js';
@@ -39,4 +40,5 @@ export const conformanceScenarios: readonly Scenario[] = Object.freeze([
   ...raceScenarios,
   ...subscriptionScenarios,
   ...bulkScenarios,
+  ...modelBasedScenarios,
 ]);

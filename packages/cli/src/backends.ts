@@ -14,6 +14,7 @@ import {
 } from '@streamstore/core';
 import { parseCassandraUrl } from './cassandra-url.js';
 import type { BackendName, Settings } from './config.js';
+import { parseS3Url, type S3Connection } from './s3-url.js';
 
 /** What a factory gets: the resolved settings and what the command is about to do. */
 export interface BackendRequest {
@@ -70,6 +71,11 @@ interface CassandraModule {
   };
 }
 
+/** What `@streamstore/s3` exports, as far as the command uses it. */
+interface S3Module {
+  s3Storage: ((options: S3Connection) => StreamStorage) & { multitenant(options: S3Connection): MultitenantStorage };
+}
+
 /**
  * Imports a backend package by name. The name is a plain string on purpose: the command compiles whether or not
  * the backend package is built, and the module's shape is checked here instead of by the compiler.
@@ -108,21 +114,6 @@ export function redactUrl(url: string): string {
   } catch {
     return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
   }
-}
-
-function notYetWired(name: BackendName): BackendEntry {
-  const fail = async (): Promise<never> => {
-    throw new ConfigurationError(
-      `The ${name} backend is not wired into the streamstore command yet; use --backend memory, sqlite, postgres or cassandra`,
-    );
-  };
-  return {
-    name,
-    description: `${name} (not available in the command yet)`,
-    describeTarget: (settings) => (settings.url ? redactUrl(settings.url) : name),
-    open: fail,
-    openMultitenant: fail,
-  };
 }
 
 const memoryEntry: BackendEntry = {
@@ -214,13 +205,36 @@ const cassandraEntry: BackendEntry = {
   },
 };
 
+function describeS3(settings: Settings, tenant?: string): string {
+  if (!settings.url) return '(no --url)';
+  const { bucket, prefix, endpoint } = parseS3Url(settings.url);
+  const root = `s3://${bucket}/${prefix ?? ''}${tenant ? `tenants/${tenant}/` : ''}`;
+  return endpoint ? `${root} at ${endpoint}` : root;
+}
+
+const s3Entry: BackendEntry = {
+  name: 's3',
+  description: 'Amazon S3 or an S3-compatible server (conditional writes), a key prefix per tenant; no global log',
+  describeTarget: describeS3,
+  async open({ settings }) {
+    const connection = parseS3Url(requireUrl(settings));
+    const { s3Storage } = await importBackend<S3Module>('s3', '@streamstore/s3', 's3Storage');
+    return s3Storage(connection);
+  },
+  async openMultitenant({ settings }) {
+    const connection = parseS3Url(requireUrl(settings));
+    const { s3Storage } = await importBackend<S3Module>('s3', '@streamstore/s3', 's3Storage');
+    return s3Storage.multitenant(connection);
+  },
+};
+
 /** Every backend by name. Adding a backend is adding one entry here. */
 export const BACKENDS: Readonly<Record<BackendName, BackendEntry>> = Object.freeze({
   memory: memoryEntry,
   sqlite: sqliteEntry,
   postgres: postgresEntry,
   cassandra: cassandraEntry,
-  s3: notYetWired('s3'),
+  s3: s3Entry,
 });
 
 /** The registry entry of `name`. */

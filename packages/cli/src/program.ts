@@ -36,7 +36,10 @@ export function createProgram(io: CliIO): Command {
     .addOption(new Option('--backend <name>', 'storage backend (default: sqlite)').choices(BACKEND_NAMES))
     .option('--file <path>', 'SQLite database file (default: ./.streamstore/demo.db)')
     .option('--dir <path>', 'SQLite directory with a database per tenant (default: ./.streamstore/tenants)')
-    .option('--url <connection-string>', 'connection string: postgres://... or cassandra://host:9042/keyspace?dc=...')
+    .option(
+      '--url <connection-string>',
+      'connection string: postgres://..., cassandra://host:9042/keyspace?dc=..., s3://bucket/prefix/?endpoint=...',
+    )
     .option('--schema <name>', 'PostgreSQL schema or Cassandra keyspace (default: streamstore; tenants get <schema>_<tenant>)')
     .option('--tenant <id>', "open this tenant's store instead of the single database")
     .option('--config <path>', `config file (default: ./${DEFAULT_CONFIG_FILE} when present)`)

@@ -98,9 +98,9 @@ describe('failures exit 1 with one error line', () => {
     expect(run.stderr).toMatch(/^error: Tenant id "Bad-Tenant" is invalid.*\(VALIDATION\)\n$/);
   });
 
-  it('a backend not wired into the command yet', async () => {
-    const run = await runCli(['info', '--backend', 's3'], { cwd });
+  it('a connection string of the wrong kind', async () => {
+    const run = await runCli(['info', '--backend', 's3', '--url', 'postgres://127.0.0.1/db'], { cwd });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^error: The s3 backend is not wired into the streamstore command yet.*\(CONFIGURATION\)\n$/);
+    expect(run.stderr).toMatch(/^error: An S3 --url looks like s3:\/\/.*\(CONFIGURATION\)\n$/);
   });
 });

@@ -160,23 +160,30 @@ async function announceExisting(target: DemoTarget, streams: readonly string[], 
   }
 }
 
-/** Runs the writers and readers of one store; readers stop when the writers are done. */
+/**
+ * Runs the writers and readers of one store; readers stop when the writers are done. The first failure stops
+ * everyone (the budget is cancelled) and is rethrown once all have stopped.
+ */
 async function runWorkload(workload: Workload, options: DemoOptions, index: number): Promise<void> {
-  let writersDone = false;
+  let stopped = false;
+  let failure: { error: unknown } | undefined;
+  // Handlers are attached at once: a reader failing while writers still run must not be an unhandled rejection.
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    stopped = true;
+    workload.budget.cancel();
+  };
   const base = options.seed * 1009 + index * 7919;
   const writers = Array.from({ length: options.writers }, (_, i) =>
-    runWriter(workload, `writer-${i + 1}`, createRandom(base + i + 1)),
+    runWriter(workload, `writer-${i + 1}`, createRandom(base + i + 1)).catch(fail),
   );
   const readers = Array.from({ length: options.readers }, (_, i) =>
-    runReader(workload, `reader-${i + 1}`, createRandom(base + 500 + i), () => writersDone),
+    runReader(workload, `reader-${i + 1}`, createRandom(base + 500 + i), () => stopped).catch(fail),
   );
-  try {
-    await Promise.all(writers);
-  } finally {
-    writersDone = true;
-    await Promise.allSettled(readers);
-  }
+  await Promise.all(writers);
+  stopped = true;
   await Promise.all(readers);
+  if (failure) throw failure.error;
 }
 
 /** Shows, once, that a batch mixing a committed event id with a new one is refused and writes nothing. */

@@ -14,6 +14,11 @@ export class EventBudget {
     this.remaining -= granted;
     return granted;
   }
+
+  /** Stops handing out events (after a failure). */
+  cancel(): void {
+    this.remaining = 0;
+  }
 }
 
 /** The shared state of the workload on one store. */

@@ -122,7 +122,7 @@ export class S3Storage implements StreamStorage {
       }
     }
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const head = view.head;
+      const head = await this.headOf(view, signal);
       const rejection = matchesExpected(expected, head) ? await this.duplicateIn(view, events, signal) : 'conflict';
       if (rejection) {
         // Cached knowledge only ever proves success; a refusal is decided on a fresh listing.
@@ -146,7 +146,7 @@ export class S3Storage implements StreamStorage {
       );
       const key = view.folder + conditionalCommitName(head + 1);
       if (await this.createCommit(key, body, signal)) {
-        view.chain.push({ key, first: head + 1, info: infoOf(body) });
+        view.add({ key, first: head + 1, info: infoOf(body) });
         this.remember(streamId, view);
         return { status: 'ok', revision: head + events.length };
       }
@@ -164,7 +164,7 @@ export class S3Storage implements StreamStorage {
     signal?: AbortSignal,
   ): Promise<AppendOutcome> {
     const view = await this.sync(streamId, signal);
-    const head = view.head;
+    const head = await this.headOf(view, signal);
     if (!matchesExpected(expected, head)) return { status: 'conflict', actual: head };
     if (await this.duplicateIn(view, events, signal)) return { status: 'duplicate', actual: head };
     const now = Date.now();
@@ -185,15 +185,14 @@ export class S3Storage implements StreamStorage {
     await this.settings.objects.put(key, JSON.stringify(body), signal);
     await this.confirm(lease, streamId);
     view.confirmed = Math.max(view.confirmed, token);
-    view.chain.push({ key, first: head + 1, last, token, info: infoOf(body) });
+    view.add({ key, first: head + 1, last, token, info: infoOf(body) });
     this.remember(streamId, view);
     return { status: 'ok', revision: last };
   }
 
   async findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
     const view = await this.sync(streamId, options?.signal);
-    await this.loadInfo(view, view.missingInfo(), options?.signal);
-    const index = view.idIndex();
+    const index = await this.idIndexOf(view, options?.signal);
     const found: EventLocation[] = [];
     for (const id of eventIds) {
       const revision = index.get(id);
@@ -210,7 +209,7 @@ export class S3Storage implements StreamStorage {
     const signal = options?.signal;
     for (let attempt = 0; ; attempt++) {
       const view = await this.sync(streamId, signal);
-      const head = view.head;
+      const head = await this.headOf(view, signal);
       const forward = query.direction === 'forward';
       const low = forward ? query.from : Math.max(1, Math.min(query.from, head) - query.limit + 1);
       const high = forward ? Math.min(head, query.from + query.limit - 1) : Math.min(query.from, head);
@@ -236,9 +235,10 @@ export class S3Storage implements StreamStorage {
 
   async getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
     const view = await this.sync(streamId, options?.signal);
+    const revision = await this.headOf(view, options?.signal);
     const info = view.tail?.info;
-    if (!info) return null;
-    return { revision: view.head, createdAt: new Date(info.createdAt), updatedAt: new Date(info.recordedAt) };
+    if (!info || revision === 0) return null;
+    return { revision: info.first + info.count - 1, createdAt: new Date(info.createdAt), updatedAt: new Date(info.recordedAt) };
   }
 
   async deleteStream(
@@ -253,7 +253,7 @@ export class S3Storage implements StreamStorage {
     await mode.probe();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const view = await this.sync(streamId, signal);
-      const head = view.head;
+      const head = await this.headOf(view, signal);
       if (expected !== undefined && !matchesExpected(expected, head)) return { status: 'conflict', actual: head };
       if (head === 0) return { status: 'ok', deleted: false };
       // The tombstone takes the slot every writer at this head races for: appends and the delete exclude each other.
@@ -269,7 +269,7 @@ export class S3Storage implements StreamStorage {
 
   private async deleteLocked(streamId: string, expected: ExpectedRevision | undefined, lease: Lease, signal?: AbortSignal) {
     const view = await this.sync(streamId, signal);
-    const head = view.head;
+    const head = await this.headOf(view, signal);
     if (expected !== undefined && !matchesExpected(expected, head)) return { status: 'conflict' as const, actual: head };
     if (head === 0) return { status: 'ok' as const, deleted: false };
     const body = { ...this.tombstone(view, head), token: lease.fencingToken };
@@ -335,9 +335,9 @@ export class S3Storage implements StreamStorage {
       if (!deleted) {
         if (this.settings.mode.kind === 'lock') await this.extendLockedChain(streamId, view, fresh, signal);
         else this.extendChain(view, fresh);
-        const tail = view.tail;
-        if (tail) await this.loadInfo(view, [tail], signal);
-        if (tail?.info?.kind === 'delete') {
+        await this.headOf(view, signal);
+        for (let tail = view.tail; tail && !tail.info; tail = view.tail) await this.loadInfo(view, [tail], signal);
+        if (view.tail?.info?.kind === 'delete') {
           // Someone deleted the stream but may have died before marking it: complete the delete first.
           await this.settings.objects.put(view.folder + DELETED_MARKER, '{"deleted":true}', signal);
           deleted = true;
@@ -369,11 +369,12 @@ export class S3Storage implements StreamStorage {
   private extendChain(view: StreamView, fresh: ChainEntry[]): void {
     for (const entry of fresh) {
       const tail = view.tail;
+      if (tail && entry.first <= tail.first) continue; // already known (a concurrent sync of this view)
       const expectedFirst = !tail ? 1 : tail.info ? view.head + 1 : undefined;
       if (expectedFirst !== undefined && entry.first !== expectedFirst) {
         throw new StorageCorruptedError(`S3 object ${entry.key} starts at ${entry.first}, expected ${expectedFirst}`);
       }
-      view.chain.push(entry);
+      view.add(entry);
     }
   }
 
@@ -392,7 +393,7 @@ export class S3Storage implements StreamStorage {
       const candidates = fresh.filter((entry) => entry.first === next && (entry.token ?? 0) <= view.confirmed);
       if (candidates.length === 0) return;
       const winner = candidates.reduce((a, b) => ((b.token ?? 0) > (a.token ?? 0) ? b : a));
-      view.chain.push(winner);
+      if (!view.add(winner)) return;
       if ((winner.last as number) < winner.first) return; // a tombstone ends the generation
     }
   }
@@ -413,10 +414,25 @@ export class S3Storage implements StreamStorage {
     return text === null ? null : parseCommit(text, entry.key);
   }
 
+  /** The view's head revision, after loading the tail's body if a concurrent sync has not yet. */
+  private async headOf(view: StreamView, signal?: AbortSignal): Promise<number> {
+    for (let tail = view.tail; tail && !tail.info && tail.last === undefined; tail = view.tail) {
+      await this.loadInfo(view, [tail], signal);
+    }
+    return view.head;
+  }
+
+  /** The view's id index, after loading every commit body it lacks (others may extend the view meanwhile). */
+  private async idIndexOf(view: StreamView, signal?: AbortSignal): Promise<Map<string, number>> {
+    for (let missing = view.missingInfo(); missing.length > 0; missing = view.missingInfo()) {
+      await this.loadInfo(view, missing, signal);
+    }
+    return view.idIndex();
+  }
+
   /** 'duplicate' when an id of the batch is in the stream (up to the view's head), else null. */
   private async duplicateIn(view: StreamView, events: readonly EncodedEvent[], signal?: AbortSignal) {
-    await this.loadInfo(view, view.missingInfo(), signal);
-    const index = view.idIndex();
+    const index = await this.idIndexOf(view, signal);
     return events.some((event) => index.has(event.id)) ? ('duplicate' as const) : null;
   }
 

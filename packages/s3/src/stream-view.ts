@@ -55,6 +55,21 @@ export class StreamView {
     return next ? next.first - 1 : lastOf(this.chain[index] as ChainEntry);
   }
 
+  /**
+   * Appends `entry` to the chain unless an entry for its slot is already there (several calls of one process may
+   * sync the same view at once); returns false when skipped.
+   */
+  add(entry: ChainEntry): boolean {
+    const tail = this.chain.at(-1);
+    if (tail && entry.first <= tail.first) {
+      const same = this.chain.find((known) => known.key === entry.key);
+      if (same && !same.info && entry.info) same.info = entry.info;
+      return false;
+    }
+    this.chain.push(entry);
+    return true;
+  }
+
   /** Entries without a known body. */
   missingInfo(): ChainEntry[] {
     return this.chain.filter((entry) => !entry.info);
@@ -65,7 +80,7 @@ export class StreamView {
     for (; this.indexedEntries < this.chain.length; this.indexedEntries++) {
       const info = (this.chain[this.indexedEntries] as ChainEntry).info;
       if (!info) throw new Error('idIndex needs every commit body');
-      info.ids.forEach((id, i) => this.ids.set(id, info.first + i));
+      for (const [i, id] of info.ids.entries()) this.ids.set(id, info.first + i);
     }
     return this.ids;
   }

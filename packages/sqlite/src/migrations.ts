@@ -47,6 +47,46 @@ const V1_STATEMENTS = [
 )`,
 ];
 
+/** Name of the SQL function provisioning registers so migration 2 can backfill categories with the core's rules. */
+export const CATEGORY_FUNCTION = 'streamstore_category';
+
+// The category (first part of a composite id, `categoryOf` in the core) is stored with each event so that category
+// subscriptions read an index instead of filtering the whole log. Existing rows are backfilled through a function
+// the provisioner registers on its connection (the core's parser: ids may escape `-` with `\`).
+const V2_STATEMENTS = [
+  `ALTER TABLE events ADD COLUMN category TEXT NOT NULL DEFAULT ''`,
+  `UPDATE events SET category = ${CATEGORY_FUNCTION}(stream_id)`,
+  'CREATE INDEX IF NOT EXISTS events_category_position ON events (category, position)',
+];
+
+// Consumers' state next to the events, so a handler can update its read model and its checkpoint in one transaction.
+const V3_STATEMENTS = [
+  `CREATE TABLE IF NOT EXISTS checkpoints (
+  consumer TEXT PRIMARY KEY,
+  checkpoint TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID`,
+  // A lease: the holder renews expires_at while it runs; a crashed holder's lease simply runs out.
+  `CREATE TABLE IF NOT EXISTS consumer_locks (
+  consumer TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID`,
+  `CREATE TABLE IF NOT EXISTS dead_letters (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  consumer TEXT NOT NULL,
+  stream_id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  position TEXT,
+  event_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  error TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  failed_at INTEGER NOT NULL
+)`,
+  'CREATE INDEX IF NOT EXISTS dead_letters_consumer ON dead_letters (consumer, id)',
+];
+
 function migration(version: number, description: string, statements: string[]): SqliteMigration {
   const checksum = createHash('sha256').update(statements.join(';\n')).digest('hex');
   return Object.freeze({ version, description, statements: Object.freeze([...statements]) as string[], checksum });
@@ -55,6 +95,8 @@ function migration(version: number, description: string, statements: string[]): 
 /** Every migration, in version order. */
 export const MIGRATIONS: readonly SqliteMigration[] = Object.freeze([
   migration(1, 'streams heads, events log with global position, schema_version', V1_STATEMENTS),
+  migration(2, 'events.category (backfilled) and its (category, position) index for category reads', V2_STATEMENTS),
+  migration(3, 'checkpoints, consumer_locks and dead_letters for subscriptions', V3_STATEMENTS),
 ]);
 
 /** The newest schema version this package knows. */

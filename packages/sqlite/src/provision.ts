@@ -1,6 +1,12 @@
-import { ConfigurationError, type MigrationStep, StorageCorruptedError } from '@streamstore/core';
+import { ConfigurationError, categoryOf, type MigrationStep, StorageCorruptedError } from '@streamstore/core';
 import type Database from 'better-sqlite3';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE, type SqliteMigration } from './migrations.js';
+import {
+  CATEGORY_FUNCTION,
+  LATEST_SCHEMA_VERSION,
+  MIGRATIONS,
+  SCHEMA_VERSION_TABLE,
+  type SqliteMigration,
+} from './migrations.js';
 
 interface AppliedRow {
   version: number;
@@ -61,6 +67,8 @@ export function provisionSchema(db: Database.Database, filename: string, readonl
       `SQLite database '${filename}' is opened read-only and its schema is not at version ${LATEST_SCHEMA_VERSION}`,
     );
   }
+  // Migration 2 backfills categories with the core's own parser (deterministic: SQLite may cache its results).
+  db.function(CATEGORY_FUNCTION, { deterministic: true }, (id: unknown) => categoryOf(String(id)));
   db.transaction(() => {
     db.exec(SCHEMA_VERSION_TABLE);
     const record = db.prepare('INSERT INTO schema_version (version, description, checksum, applied_at) VALUES (?, ?, ?, ?)');

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import {
   type AppendOutcome,
   type CallOptions,
+  categoryOf,
   type EncodedEvent,
   type EventLocation,
   type ExpectedRevision,
@@ -16,6 +17,7 @@ import {
   throwIfAborted,
 } from '@streamstore/core';
 import type Database from 'better-sqlite3';
+import { fileKey, notifyFile, watchFile } from './append-notifier.js';
 import { openConnection } from './connection.js';
 import type { ResolvedSqliteOptions } from './options.js';
 import { allMigrations, planMigrations, provisionSchema } from './provision.js';
@@ -65,6 +67,7 @@ export class SqliteStorage implements StreamStorage {
     | undefined;
   private deleteTransaction: ((streamId: string, expected: ExpectedRevision | undefined) => DeleteOutcome) | undefined;
   private closed = false;
+  private notifierKey: string | object | undefined;
 
   /** @internal Use `sqliteStorage()`. */
   constructor(
@@ -98,7 +101,9 @@ export class SqliteStorage implements StreamStorage {
     throwIfAborted(options?.signal);
     try {
       this.statements();
-      return (this.appendTransaction as NonNullable<typeof this.appendTransaction>)(streamId, expected, events);
+      const outcome = (this.appendTransaction as NonNullable<typeof this.appendTransaction>)(streamId, expected, events);
+      if (outcome.status === 'ok' && events.length > 0) notifyFile(this.fileKey());
+      return outcome;
     } catch (error) {
       if (error instanceof DuplicateEventId) return { status: 'duplicate', actual: error.actual };
       throw toStorageError(error, this.filename, `append to stream '${streamId}'`);
@@ -145,6 +150,31 @@ export class SqliteStorage implements StreamStorage {
     });
   }
 
+  readCategory(query: { category: string; after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
+    return this.read(options, `read category '${query.category}'`, () => {
+      const after = query.after === undefined ? 0n : BigInt(query.after);
+      if (after >= MAX_POSITION) return [];
+      return this.statements().readCategory.all(query.category, after, query.limit).map(toStoredEvent);
+    });
+  }
+
+  /**
+   * Calls `listener` (as a microtask) after every commit of an append to this database file by any storage of this
+   * process. Writers in other processes or worker threads are not seen: subscriptions poll for those.
+   */
+  watchAppends(listener: () => void): () => void {
+    return watchFile(this.fileKey(), listener);
+  }
+
+  /**
+   * The better-sqlite3 connection of this storage (opened on first use). Checkpoint stores, consumer locks and
+   * dead-letter stores built on this storage use it, so a handler can update its read model on it and save its
+   * checkpoint in the same transaction (`db.transaction(...)`). Do not close it: `close()` does.
+   */
+  database(): Database.Database {
+    return this.run('open the database', () => this.connection());
+  }
+
   listStreams(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
     return this.read(options, 'list streams', () => {
       const statements = this.statements();
@@ -183,6 +213,14 @@ export class SqliteStorage implements StreamStorage {
     }
   }
 
+  /** This file's key in the in-process append notification registry (kept once the file is open, so it exists). */
+  private fileKey(): string | object {
+    if (this.notifierKey !== undefined) return this.notifierKey;
+    const key = fileKey(this.filename, this);
+    if (this.db) this.notifierKey = key;
+    return key;
+  }
+
   private connection(): Database.Database {
     if (this.closed) throw new StoreClosedError();
     this.db ??= openConnection(this.options);
@@ -211,13 +249,14 @@ function appendInTransaction(s: Statements) {
     const current = head ?? 0;
     if (!matchesExpected(expected, current)) return { status: 'conflict', actual: current };
     const recordedAt = Date.now();
+    const category = categoryOf(streamId);
     let position: number | bigint = 0;
     try {
       for (let done = 0; done < events.length; ) {
         const rows = chunkSize(events.length - done);
         position = s
           .insertEvents(rows)
-          .run(eventParams(streamId, current + done, events, done, rows, recordedAt)).lastInsertRowid;
+          .run(eventParams(streamId, category, current + done, events, done, rows, recordedAt)).lastInsertRowid;
         done += rows;
       }
     } catch (error) {
@@ -240,6 +279,7 @@ function chunkSize(remaining: number): number {
 /** Flat parameters of `rows` events starting at `events[first]`, the first one at revision `afterRevision + 1`. */
 function eventParams(
   streamId: string,
+  category: string,
   afterRevision: number,
   events: readonly EncodedEvent[],
   first: number,
@@ -263,6 +303,7 @@ function eventParams(
     params[p++] = event.metadata;
     params[p++] = event.timestamp;
     params[p++] = recordedAt;
+    params[p++] = category;
   }
   return params;
 }

@@ -3,19 +3,19 @@ import { EVENT_COLUMNS, type EventRow, type LocationRow, type StreamRow } from '
 
 /**
  * Parameters of a multi-row event insert: per row, in column order, stream_id, revision, event_id, type,
- * schema_version, format, compression, data_text, data_blob, metadata, timestamp, recorded_at.
+ * schema_version, format, compression, data_text, data_blob, metadata, timestamp, recorded_at, category.
  */
 export type InsertEventsParams = Array<string | number | Uint8Array | null>;
 
 /** Parameters per inserted event row. */
-export const PARAMS_PER_EVENT = 12;
+export const PARAMS_PER_EVENT = 13;
 
 /** Largest number of rows one insert statement takes; batches are split into power-of-two chunks up to it. */
 export const MAX_ROWS_PER_INSERT = 64;
 
 const INSERT_EVENTS_PREFIX = `INSERT INTO events (stream_id, revision, event_id, type, schema_version, format, compression,
-  data_text, data_blob, metadata, timestamp, recorded_at) VALUES `;
-const EVENT_ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  data_text, data_blob, metadata, timestamp, recorded_at, category) VALUES `;
+const EVENT_ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 /** Every statement of the hot paths, prepared once per connection (preparing costs more than running). */
 export class Statements {
@@ -29,6 +29,7 @@ export class Statements {
   readonly readBackward: Database.Statement<[string, number, number], EventRow>;
   readonly getStream: Database.Statement<[string], StreamRow>;
   readonly readAll: Database.Statement<[bigint, number], EventRow>;
+  readonly readCategory: Database.Statement<[string, bigint, number], EventRow>;
   readonly listStreams: Database.Statement<[number], StreamRow>;
   readonly listStreamsAfter: Database.Statement<[string, number], StreamRow>;
 
@@ -62,6 +63,12 @@ export class Statements {
     );
     this.readAll = raw(
       db.prepare<[bigint, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+    );
+    // Walks the (category, position) index in order and stops at the LIMIT.
+    this.readCategory = raw(
+      db.prepare<[string, bigint, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE category = ? AND position > ? ORDER BY position LIMIT ?`,
+      ),
     );
     this.listStreams = raw(
       db.prepare<[number], StreamRow>(

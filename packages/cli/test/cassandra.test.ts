@@ -24,7 +24,8 @@ afterAll(async () => {
     const result = await client.execute('SELECT keyspace_name FROM system_schema.keyspaces');
     for (const row of result.rows) {
       const name = row.keyspace_name as string;
-      if (name === keyspace || name.startsWith(`${keyspace}_`)) await client.execute(`DROP KEYSPACE IF EXISTS "${name}"`);
+      if (name === keyspace || name.startsWith(`${keyspace}_`))
+        await client.execute(`DROP KEYSPACE IF EXISTS "${name}"`, [], { readTimeout: 60_000 });
     }
   } finally {
     await client.shutdown();

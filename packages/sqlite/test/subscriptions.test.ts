@@ -53,7 +53,7 @@ describe('sqlite category column', () => {
       `INSERT INTO events (stream_id, revision, event_id, type, schema_version, format, data_text, timestamp, recorded_at)
        VALUES (?, 1, ?, 'Tick', 1, 'json', '{}', 0, 0)`,
     );
-    ESCAPED_IDS.forEach((id, i) => insert.run(id, `e${i}`));
+    for (const [i, id] of ESCAPED_IDS.entries()) insert.run(id, `e${i}`);
     db.close();
 
     const storage = sqliteStorage({ filename });

@@ -10,6 +10,7 @@ import { runScenarios, type Scenario, type StorageFixture } from '@streamstore/t
 import { describe, expect, it } from 'vitest';
 import { isValidStreamId, ReferenceModel, type TenantModel } from '../src/model/index.js';
 import { propertyRunSettings } from '../src/model/run-settings.js';
+import { hostileInputScenarios } from '../src/scenarios/hostile-input.js';
 import { modelBasedScenarios } from '../src/scenarios/model-based.js';
 
 const event = (id: string) => ({ id, type: 'T', data: { id } });
@@ -226,5 +227,57 @@ describe('model-based scenarios', () => {
       }));
     const message = await runBroken(ignoringExpected, concurrent);
     expect(message).toMatch(/not linearizable|failed on broken-memory/);
+  });
+});
+
+/** Normalizes stream ids to NFC, as a careless key scheme might: 'é' and 'e' + U+0301 become one stream. */
+const normalizingIds = (storage: StreamStorage) =>
+  new Proxy(storage, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      if (['append', 'findEvents', 'readStream', 'getStream', 'deleteStream'].includes(property as string)) {
+        return (streamId: string, ...rest: unknown[]) =>
+          (value as (...args: unknown[]) => unknown).call(target, streamId.normalize('NFC'), ...rest);
+      }
+      return value.bind(target);
+    },
+  });
+
+/** Fails with a raw driver-like error on payloads holding NUL, as a database rejecting \u0000 in JSON would. */
+const rawErrorOnNul = (storage: StreamStorage) =>
+  patched(storage, (target) => ({
+    append: (streamId: string, expected: ExpectedRevision, events: readonly EncodedEvent[]) => {
+      if (events.some((event) => typeof event.data === 'string' && event.data.includes('\\u0000'))) {
+        return Promise.reject(new Error('unsupported Unicode escape sequence'));
+      }
+      return target.append(streamId, expected, events);
+    },
+  }));
+
+const hostile = (id: string) => hostileInputScenarios.find((scenario) => scenario.id === id) as Scenario;
+
+describe('hostile-input scenarios', () => {
+  it('pass on the in-memory storage, tenants included', async () => {
+    const fixture: StorageFixture = {
+      name: 'memory',
+      storage: () => memoryStorage(),
+      multitenant: () => memoryStorage.multitenant(),
+    };
+    const report = await runScenarios(fixture, { scenarios: hostileInputScenarios });
+    expect(report.failed).toBe(0);
+    expect(report.passed).toBe(hostileInputScenarios.length);
+  });
+
+  it('catch a backend that merges unicode normalization twins', async () => {
+    const message = await runBroken(normalizingIds, hostile('hostile.stream-ids'));
+    expect(message).toContain('StreamConcurrencyError');
+  });
+
+  it('catch a backend that lets a raw driver error out for a NUL in a payload', async () => {
+    const message = await runBroken(rawErrorOnNul, hostile('hostile.types-metadata-payloads'));
+    expect(message).toContain('unsupported Unicode escape sequence');
+    const fuzz = await runBroken(rawErrorOnNul, hostile('hostile.fuzz'));
+    expect(fuzz).toMatch(/hostile\.fuzz failed on broken-memory .*\n.*unexpected error/s);
   });
 });

@@ -6,6 +6,7 @@ import { capabilityScenarios } from './capabilities.js';
 import { dataScenarios } from './data.js';
 import { deleteScenarios } from './delete.js';
 import { globalOrderScenarios } from './global-order.js';
+import { hostileInputScenarios } from './hostile-input.js';
 import { idempotencyScenarios } from './idempotency.js';
 import { lifecycleScenarios } from './lifecycle.js';
 import { limitScenarios } from './limits.js';
@@ -41,4 +42,5 @@ export const conformanceScenarios: readonly Scenario[] = Object.freeze([
   ...subscriptionScenarios,
   ...bulkScenarios,
   ...modelBasedScenarios,
+  ...hostileInputScenarios,
 ]);

@@ -3,6 +3,7 @@ import type { EncodedEvent } from '../storage.js';
 import type { PayloadCodec, PayloadCompressor } from './codec.js';
 import { brotliCompressor, gzipCompressor } from './compression.js';
 import { jsonCodec } from './json-codec.js';
+import { msgpackCodec } from './msgpack-codec.js';
 import { type EventTypeDefinition, TypeRegistry } from './type-registry.js';
 
 /** What a read does with an event it cannot decode: throw (`stop`, the default), leave it out (`skip`), or return it raw. */
@@ -14,7 +15,7 @@ export interface SerializationOptions {
   registry?: TypeRegistry;
   /** Format of new events unless their type says otherwise (default `json`). */
   defaultFormat?: string;
-  /** Extra codecs (`msgpackCodec()`, `protobufCodec({...})`, ...). JSON is always available. */
+  /** Extra codecs (`protobufCodec({...})`, your own, ...). JSON and MessagePack are always available. */
   codecs?: PayloadCodec[];
   /** Extra compressors. gzip (`gzip`) and Brotli (`br`) are always available for reading. */
   compressors?: PayloadCompressor[];
@@ -49,7 +50,8 @@ export class EventSerializer {
   constructor(options: SerializationOptions = {}) {
     this.registry = options.registry ?? new TypeRegistry();
     this.onDecodeError = options.onDecodeError ?? 'stop';
-    this.codecs.set(jsonCodec.format, jsonCodec);
+    // JSON and MessagePack need no schema, so any store can read them whatever its own settings.
+    for (const codec of [jsonCodec, msgpackCodec()]) this.codecs.set(codec.format, codec);
     for (const codec of options.codecs ?? []) this.codecs.set(codec.format, codec);
     for (const compressor of [gzipCompressor(), brotliCompressor(), ...(options.compressors ?? [])]) {
       this.compressors.set(compressor.name, compressor);

@@ -14,6 +14,7 @@ import { listStreamScenarios } from './list-streams.js';
 import { modelBasedScenarios } from './model-based.js';
 import { raceScenarios } from './races.js';
 import { readScenarios } from './read.js';
+import { serializationScenarios } from './serialization.js';
 import { streamIdScenarios } from './stream-ids.js';
 import { subscriptionScenarios } from './subscriptions.js';
 import { tenantScenarios } from './tenants.js';
@@ -40,6 +41,7 @@ export const conformanceScenarios: readonly Scenario[] = Object.freeze([
   ...lifecycleScenarios,
   ...raceScenarios,
   ...subscriptionScenarios,
+  ...serializationScenarios,
   ...bulkScenarios,
   ...modelBasedScenarios,
   ...hostileInputScenarios,

@@ -1,0 +1,99 @@
+import { writeSync } from 'node:fs';
+import type { EventData, StreamStore } from '@streamstore/core';
+import { formatAck } from './ack-log.js';
+import { type CrashChildConfig, readCrashChildConfig } from './child-config.js';
+import { crashCommitIds, crashEventId, parseCrashEventId } from './event-ids.js';
+import { randomInt, seededRandom } from './random.js';
+
+/** The part of a store the child uses. */
+export type CrashChildStore = Pick<StreamStore, 'append' | 'getStream'>;
+
+/**
+ * The child side of {@link runCrashTest}: call it from the child module with a function opening the store. It
+ * resumes every stream from `getStream`, prints `ready`, re-sends the previous round's last acknowledged batch (it
+ * must come back with its original revision), then appends batches of 1..maxBatch events with exact expected
+ * revisions until the parent kills the process, printing `ack <stream> <revision> <firstId> <count>` after each
+ * commit returns. Never returns.
+ * @example await runCrashChild(() => createStreamStore({ storage: sqliteStorage({ filename: process.argv[2] }) }));
+ */
+export async function runCrashChild(openStore: () => CrashChildStore | Promise<CrashChildStore>): Promise<never> {
+  // An orphan (parent gone) stops instead of writing forever: its stdin is the parent's pipe.
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
+  try {
+    const config = readCrashChildConfig();
+    const store = await openStore();
+    const heads = new Map<string, number>();
+    for (const streamId of config.streamIds) heads.set(streamId, (await store.getStream(streamId))?.revision ?? 0);
+    emit('ready\n');
+    if (config.resend) await resend(store, config.resend);
+    const random = seededRandom(config.seed);
+    let commits = 0;
+    const nextCommit = () => commits++;
+    await Promise.all(
+      Array.from({ length: config.writers }, (_, writer) => writeForever(store, config, writer, heads, random, nextCommit)),
+    );
+  } catch (error) {
+    try {
+      emit(`fail ${String((error as Error)?.message ?? error).replaceAll('\n', ' ')}\n`);
+      writeSync(2, `${(error as Error)?.stack ?? String(error)}\n`);
+    } finally {
+      process.exit(1);
+    }
+  }
+  throw new Error('unreachable: writers never stop');
+}
+
+/** One writer: appends to its own streams forever. */
+async function writeForever(
+  store: CrashChildStore,
+  config: CrashChildConfig,
+  writer: number,
+  heads: Map<string, number>,
+  random: () => number,
+  nextCommit: () => number,
+): Promise<void> {
+  const owned = config.streamIds.map((_, index) => index).filter((index) => index % config.writers === writer);
+  if (owned.length === 0) return;
+  for (;;) {
+    const stream = owned[randomInt(random, 0, owned.length - 1)] as number;
+    const streamId = config.streamIds[stream] as string;
+    const count = randomInt(random, 1, config.maxBatch);
+    const commit = nextCommit();
+    const ids = Array.from({ length: count }, (_, index) => crashEventId({ stream, round: config.round, commit, index, count }));
+    const head = heads.get(streamId) ?? 0;
+    const result = await store.append(streamId, head, ids.map(crashEvent));
+    if (result.revision !== head + count) {
+      throw new Error(`append of ${count} events at expected ${head} to '${streamId}' returned revision ${result.revision}`);
+    }
+    heads.set(streamId, result.revision);
+    emit(formatAck({ streamId, revision: result.revision, firstId: ids[0] as string, count }));
+  }
+}
+
+/** Re-sends an acknowledged batch with its original expectation: an idempotent retry returns the same revision. */
+async function resend(store: CrashChildStore, ack: { streamId: string; revision: number; firstId: string; count: number }) {
+  const ids = crashCommitIds(ack.firstId);
+  const result = await store.append(ack.streamId, ack.revision - ack.count, ids.map(crashEvent));
+  if (result.revision !== ack.revision) {
+    throw new Error(`re-sent commit ${ack.firstId} returned revision ${result.revision}, acknowledged at ${ack.revision}`);
+  }
+  emit(`idem ${ack.streamId} ${result.revision}\n`);
+}
+
+/** A deterministic event for an id: a retry sends exactly the same content. */
+function crashEvent(id: string): EventData {
+  return { id, type: 'CrashTestEvent', data: { ...parseCrashEventId(id) } };
+}
+
+/** Writes straight to fd 1: nothing sits in a buffer when SIGKILL lands, and each line is one atomic pipe write. */
+function emit(line: string): void {
+  const bytes = Buffer.from(line);
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += writeSync(1, bytes, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    }
+  }
+}

@@ -3,6 +3,7 @@
  * tenant schema gets the same objects; checksums are taken over the templates, so they do not depend on the name.
  */
 import { createHash } from 'node:crypto';
+import { appendsChannel, unquote } from './channel.js';
 
 /** One migration: a version, what it does, and its statements for a given quoted schema. */
 export interface Migration {
@@ -139,12 +140,129 @@ BEGIN
 END
 $delete$`;
 
+// The category of a stream id, as the core's `categoryOf`: the first part of a composite id, where `\` escapes the
+// next character (so `\-` is a `-` inside a part) and a lone trailing `\` is kept. The longest prefix made of plain
+// characters and escape pairs (plus a trailing `\`) is the first part; then the escapes are removed.
+const CATEGORY_FUNCTION = (s: string): string => String.raw`CREATE OR REPLACE FUNCTION ${s}.category_of(p_stream_id text)
+RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $category$
+  SELECT regexp_replace(substring(p_stream_id FROM '^(?:[^\\-]|\\.)*\\?'), '\\(.)', '\1', 'g')
+$category$`;
+
+// Version 2 of append_events: also stores the category, and wakes listeners with NOTIFY. pg_notify's identical
+// notifications are merged per transaction, so it costs one notification per commit. Setting streamstore.notify to
+// 'off' (per database, role or session) turns it off: subscribers then only poll.
+const APPEND_FUNCTION_V2 = (s: string): string => `CREATE OR REPLACE FUNCTION ${s}.append_events(
+  p_stream_id text,
+  p_expected_kind integer,
+  p_expected bigint,
+  p_ids text[],
+  p_types text[],
+  p_schema_versions integer[],
+  p_formats text[],
+  p_compressions text[],
+  p_data text[],
+  p_data_bytes bytea[],
+  p_metadata text[],
+  p_metadata_text text[],
+  p_timestamps timestamptz[]
+) RETURNS TABLE (o_status integer, o_revision bigint, o_position bigint)
+LANGUAGE plpgsql AS $append$
+DECLARE
+  v_count bigint := cardinality(p_ids);
+  v_head bigint;
+  v_ordinal bigint;
+  v_first bigint;
+  v_category text := ${s}.category_of(p_stream_id);
+BEGIN
+  -- Several appends may share a transaction: the ordinal of the next event lives in a transaction-local setting.
+  v_ordinal := coalesce(nullif(current_setting('streamstore.ordinal', true), '')::bigint, 0);
+  IF v_ordinal + v_count > ${EVENTS_PER_TRANSACTION} THEN
+    RAISE EXCEPTION 'streamstore: more than ${EVENTS_PER_TRANSACTION} events in one transaction'
+      USING ERRCODE = 'program_limit_exceeded';
+  END IF;
+  v_first := pg_current_xact_id()::text::bigint * ${EVENTS_PER_TRANSACTION} + v_ordinal;
+  IF p_expected_kind = 0 THEN -- any
+    INSERT INTO ${s}.streams AS h (stream_id, revision) VALUES (p_stream_id, v_count)
+    ON CONFLICT (stream_id) DO UPDATE SET revision = h.revision + v_count, updated_at = now()
+    RETURNING h.revision - v_count INTO v_head;
+  ELSIF p_expected_kind = 1 THEN -- no-stream
+    INSERT INTO ${s}.streams AS h (stream_id, revision) VALUES (p_stream_id, v_count)
+    ON CONFLICT (stream_id) DO NOTHING
+    RETURNING 0 INTO v_head;
+  ELSE -- 2: stream-exists, 3: exactly p_expected
+    UPDATE ${s}.streams AS h SET revision = h.revision + v_count, updated_at = now()
+    WHERE h.stream_id = p_stream_id AND (p_expected_kind = 2 OR h.revision = p_expected)
+    RETURNING h.revision - v_count INTO v_head;
+  END IF;
+  IF v_head IS NULL THEN
+    RETURN QUERY SELECT 1, coalesce((SELECT h.revision FROM ${s}.streams h WHERE h.stream_id = p_stream_id), 0), NULL::bigint;
+    RETURN;
+  END IF;
+  INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, schema_version, format, compression,
+                           data, data_bytes, metadata, metadata_text, "timestamp", category)
+  SELECT v_first + e.ord - 1, p_stream_id, v_head + e.ord, e.id, e.type, e.schema_version, e.format, e.compression,
+         e.data::jsonb, e.data_bytes, e.metadata::jsonb, e.metadata_text, e.ts, v_category
+  FROM unnest(p_ids, p_types, p_schema_versions, p_formats, p_compressions, p_data, p_data_bytes, p_metadata,
+              p_metadata_text, p_timestamps)
+       WITH ORDINALITY AS e(id, type, schema_version, format, compression, data, data_bytes, metadata, metadata_text, ts, ord);
+  PERFORM set_config('streamstore.ordinal', (v_ordinal + v_count)::text, true);
+  IF v_count > 0 AND current_setting('streamstore.notify', true) IS DISTINCT FROM 'off' THEN
+    PERFORM pg_notify('${appendsChannel(unquote(s))}', '');
+  END IF;
+  RETURN QUERY SELECT 0, v_head + v_count, v_first + v_count - 1;
+END
+$append$`;
+
+// The category column is backfilled in SQL (the table is locked by the ALTER for the migration's duration), then
+// made NOT NULL and indexed with the position, so a category read walks one index range in position order.
+const CATEGORY_COLUMN = (s: string): string[] => [
+  CATEGORY_FUNCTION(s),
+  `ALTER TABLE ${s}.events ADD COLUMN category text COLLATE "C"`,
+  `UPDATE ${s}.events SET category = ${s}.category_of(stream_id)`,
+  `ALTER TABLE ${s}.events ALTER COLUMN category SET NOT NULL`,
+  `CREATE INDEX events_category_position ON ${s}.events (category, position)`,
+  APPEND_FUNCTION_V2(s),
+];
+
+// Consumers' state in the store's schema, so a handler can update its read model and its checkpoint in one
+// transaction. Consumer locks are advisory locks: they need no table.
+const CONSUMER_TABLES = (s: string): string[] => [
+  `CREATE TABLE ${s}.checkpoints (
+  consumer text COLLATE "C" PRIMARY KEY,
+  checkpoint text NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+)`,
+  `CREATE TABLE ${s}.dead_letters (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  consumer text COLLATE "C" NOT NULL,
+  stream_id text COLLATE "C" NOT NULL,
+  revision bigint NOT NULL,
+  position text,
+  event_id text NOT NULL,
+  type text NOT NULL,
+  error text NOT NULL,
+  attempts integer NOT NULL,
+  failed_at timestamptz NOT NULL DEFAULT now()
+)`,
+  `CREATE INDEX dead_letters_consumer ON ${s}.dead_letters (consumer, id)`,
+];
+
 /** Every migration, oldest first. Never edit an applied one: add a new version (checksums catch edits). */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: 'streams (heads) and events tables, append_events and delete_stream functions',
     statements: (s) => [...TABLES(s), APPEND_FUNCTION(s), DELETE_FUNCTION(s)],
+  },
+  {
+    version: 2,
+    description: 'events.category (backfilled, indexed with position) for category reads; append_events notifies listeners',
+    statements: CATEGORY_COLUMN,
+  },
+  {
+    version: 3,
+    description: 'checkpoints and dead_letters tables for subscriptions',
+    statements: CONSUMER_TABLES,
   },
 ];
 

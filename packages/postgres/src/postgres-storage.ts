@@ -11,9 +11,11 @@ import type {
   StreamStorage,
   StreamSummary,
 } from '@streamstore/core';
-import { comparePositions, StorageCorruptedError, throwIfAborted } from '@streamstore/core';
+import { comparePositions, OperationAbortedError, StorageCorruptedError, throwIfAborted } from '@streamstore/core';
 import type { Sql } from 'postgres';
+import { AppendListener } from './append-listener.js';
 import { appendArrays, EXPECTED_KIND, expectedParams } from './append-params.js';
+import { appendsChannel } from './channel.js';
 import { translateDriverError } from './driver-errors.js';
 import { execute } from './execute.js';
 import { quoteIdentifier } from './identifiers.js';
@@ -48,6 +50,26 @@ function isDuplicateEventId(error: unknown): boolean {
 
 const MAX_BIGINT = '9223372036854775807';
 
+/** Longest a read of the log's tail waits for older open transactions holding committed events back. */
+const TAIL_WAIT_MS = 200;
+/** Interval between checks while waiting. */
+const TAIL_RETRY_MS = 2;
+
+/** Sleeps `ms`, or rejects with `OperationAbortedError` when `signal` fires. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    function onAbort() {
+      clearTimeout(timer);
+      reject(new OperationAbortedError(signal?.reason));
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 interface StreamRow {
   stream_id: string;
   revision: string;
@@ -60,6 +82,7 @@ export class PostgresStorage implements StreamStorage {
   readonly name = 'postgres';
   readonly capabilities = CAPABILITIES;
   private readonly queries: StoreQueries;
+  private readonly appendListener: AppendListener;
 
   constructor(
     readonly sql: Sql,
@@ -67,6 +90,7 @@ export class PostgresStorage implements StreamStorage {
     private readonly release: () => Promise<void>,
   ) {
     this.queries = buildQueries(quoteIdentifier(schema));
+    this.appendListener = new AppendListener(sql, appendsChannel(schema));
   }
 
   async provision(options?: CallOptions): Promise<void> {
@@ -152,9 +176,64 @@ export class PostgresStorage implements StreamStorage {
   private async readAllNow(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
     // Positions are bigints: nothing lies after a checkpoint beyond that range.
     if (query.after !== undefined && comparePositions(query.after, MAX_BIGINT) >= 0) return [];
-    const pending = this.sql.unsafe(this.queries.readAll, [query.after ?? '0', query.limit], { prepare: true });
-    const rows = await execute<EventRow[]>(pending, 'readAll', options?.signal);
-    return rows.map(toStoredEvent);
+    const after = query.after ?? '0';
+    return this.readTail(
+      'readAll',
+      this.queries.readAll,
+      [after, query.limit],
+      this.queries.heldBack,
+      (last) => [last],
+      after,
+      query.limit,
+      options?.signal,
+    );
+  }
+
+  private async readCategoryNow(
+    query: { category: string; after?: string; limit: number },
+    options?: CallOptions,
+  ): Promise<StoredEvent[]> {
+    if (query.after !== undefined && comparePositions(query.after, MAX_BIGINT) >= 0) return [];
+    const after = query.after ?? '0';
+    return this.readTail(
+      'readCategory',
+      this.queries.readCategory,
+      [query.category, after, query.limit],
+      this.queries.categoryHeldBack,
+      (last) => [query.category, last],
+      after,
+      query.limit,
+      options?.signal,
+    );
+  }
+
+  /**
+   * One page of the global log (or a category). When the page is short because committed events are held back by
+   * an older transaction still open somewhere in the cluster (usually another commit a few ms from its end, or a
+   * short transaction of another application), waits for it, up to {@link TAIL_WAIT_MS}: a reader then sees its
+   * own commits at once on a busy server, and a subscriber gets events without waiting for its next poll. A long
+   * transaction only delays readers by that much per page; they never skip an event.
+   */
+  private async readTail(
+    context: string,
+    text: string,
+    params: unknown[],
+    heldBackText: string,
+    heldBackParams: (last: string) => unknown[],
+    after: string,
+    limit: number,
+    signal: AbortSignal | undefined,
+  ): Promise<StoredEvent[]> {
+    const deadline = performance.now() + TAIL_WAIT_MS;
+    for (;;) {
+      const rows = await execute<EventRow[]>(this.sql.unsafe(text, params as never[], { prepare: true }), context, signal);
+      if (rows.length >= limit || performance.now() >= deadline) return rows.map(toStoredEvent);
+      const last = rows[rows.length - 1]?.position ?? after;
+      const check = this.sql.unsafe(heldBackText, heldBackParams(last) as never[], { prepare: true });
+      const [state] = await execute<{ held_back: boolean }[]>(check, context, signal);
+      if (!state?.held_back) return rows.map(toStoredEvent);
+      await pause(TAIL_RETRY_MS, signal);
+    }
   }
 
   private async listStreamsNow(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
@@ -188,11 +267,26 @@ export class PostgresStorage implements StreamStorage {
     return observed(this.readAllNow(query, options));
   }
 
+  /** Like readAll (same visibility rule), only the events of streams of `category`. */
+  readCategory(query: { category: string; after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
+    return observed(this.readCategoryNow(query, options));
+  }
+
   listStreams(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
     return observed(this.listStreamsNow(query, options));
   }
 
+  /**
+   * Calls `listener` when any process commits an append to this store: `append_events` NOTIFYs channel
+   * `<schema>_appends` once per commit, and this storage LISTENs on it while it has listeners (on the client's
+   * dedicated LISTEN connection). A hint only: subscriptions poll anyway.
+   */
+  watchAppends(listener: () => void): () => void {
+    return this.appendListener.watch(listener);
+  }
+
   async close(): Promise<void> {
+    await this.appendListener.close();
     await this.release();
   }
 }

@@ -17,6 +17,11 @@ export interface StoreQueries {
   readBackward: string;
   getStream: string;
   readAll: string;
+  readCategory: string;
+  /** Whether committed events after $1 are held back by a still-open older transaction. */
+  heldBack: string;
+  /** The same within category $1, after $2. */
+  categoryHeldBack: string;
   listStreams: string;
 }
 
@@ -38,6 +43,17 @@ export function buildQueries(s: string): StoreQueries {
     readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.events
   WHERE position > $1 AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
   ORDER BY position LIMIT $2`,
+    // The same visibility rule as readAll, on the (category, position) index: the events of transactions below xmin
+    // are a prefix of the log, so those of one category are a prefix of that category's events.
+    readCategory: `SELECT ${EVENT_COLUMNS} FROM ${s}.events
+  WHERE category = $1 AND position > $2 AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY position LIMIT $3`,
+    // The first event after the checkpoint in the position index is held back (or there is none) once a short page
+    // has been read: one index probe.
+    heldBack: `SELECT EXISTS (SELECT 1 FROM ${s}.events
+  WHERE position > $1 AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS held_back`,
+    categoryHeldBack: `SELECT EXISTS (SELECT 1 FROM ${s}.events
+  WHERE category = $1 AND position > $2 AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS held_back`,
     listStreams: `SELECT stream_id, revision, created_at, updated_at FROM ${s}.streams WHERE stream_id > $1 ORDER BY stream_id LIMIT $2`,
   };
 }

@@ -1,0 +1,19 @@
+// Crash-test child, started (and killed) by runCrashTest from crash.test.ts: appends to the Cassandra table given as
+// argument until SIGKILL. Its connections die with it, possibly in the middle of a lightweight transaction.
+
+import { cassandraStorage } from '@streamstore/cassandra';
+import { createStreamStore } from '@streamstore/core';
+import { runCrashChild } from '@streamstore/testing';
+
+const [keyspace, table, bucketSize] = process.argv.slice(2);
+await runCrashChild(() =>
+  createStreamStore({
+    storage: cassandraStorage({
+      contactPoints: ['127.0.0.1:9042'],
+      localDataCenter: 'datacenter1',
+      keyspace,
+      table,
+      bucketSize: Number(bucketSize),
+    }),
+  }),
+);

@@ -31,9 +31,12 @@ export interface PostgresConsumerLock extends ConsumerLock {
 // The single-bigint key space is apart from the two-int4 keys of the migration lock.
 const KEY = 'hashtextextended($1, 0)';
 
-/** Whether this session holds the advisory lock of key text $1 (false after a silent reconnect). */
+/**
+ * Whether backend $2 holds the advisory lock of key text $1. Asked through the pool, never on the reserved
+ * connection itself: that one may be dead (a broken connection cannot answer, and its pid then holds nothing).
+ */
 const HOLDS = `SELECT count(*)::int AS held FROM pg_locks
-  WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted AND objsubid = 1
+  WHERE locktype = 'advisory' AND pid = $2 AND granted AND objsubid = 1
     AND ((classid::int8 << 32) | objid::int8) = ${KEY}`;
 
 /**
@@ -54,17 +57,28 @@ export function postgresConsumerLock(
   }
   const target = consumerSchema(source);
 
-  const lock = async (reserved: ReservedSql, key: string, consumer: string, wait: boolean, signal?: AbortSignal) => {
+  /** Takes the lock on `reserved`; resolves with the backend pid holding it. */
+  const lock = async (
+    reserved: ReservedSql,
+    key: string,
+    consumer: string,
+    wait: boolean,
+    signal?: AbortSignal,
+  ): Promise<number> => {
     if (!wait) {
-      const [row] = await reserved.unsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_lock(${KEY}) AS locked`, [key]);
+      const [row] = await reserved.unsafe<{ locked: boolean; pid: number }[]>(
+        `SELECT pg_try_advisory_lock(${KEY}) AS locked, pg_backend_pid() AS pid`,
+        [key],
+      );
       if (!row?.locked) throw new ConsumerLockedError(consumer);
-      return;
+      return row.pid;
     }
-    const query = reserved.unsafe(`SELECT pg_advisory_lock(${KEY})`, [key]);
+    const query = reserved.unsafe<{ pid: number }[]>(`SELECT pg_advisory_lock(${KEY}), pg_backend_pid() AS pid`, [key]);
     const cancel = () => void query.cancel();
     signal?.addEventListener('abort', cancel, { once: true });
+    let rows: { pid: number }[];
     try {
-      await query;
+      rows = await query;
     } finally {
       signal?.removeEventListener('abort', cancel);
     }
@@ -73,6 +87,12 @@ export function postgresConsumerLock(
       await reserved.unsafe(`SELECT pg_advisory_unlock(${KEY})`, [key]);
       throw new OperationAbortedError(signal.reason);
     }
+    return rows[0]?.pid as number;
+  };
+
+  const stillHeld = async (key: string, pid: number): Promise<boolean> => {
+    const [row] = await target.sql.unsafe<{ held: number }[]>(HOLDS, [key, pid]);
+    return (row?.held ?? 0) > 0;
   };
 
   return {
@@ -81,35 +101,34 @@ export function postgresConsumerLock(
       throwIfAborted(signal);
       const key = `${target.schema}/${consumer}`;
       const reserved = await target.run('reserve a connection for a consumer lock', (sql) => sql.reserve(), signal);
+      let pid: number;
       try {
-        await lock(reserved, key, consumer, wait, signal);
+        pid = await lock(reserved, key, consumer, wait, signal);
       } catch (error) {
         reserved.release();
         if (error instanceof ConsumerLockedError || error instanceof OperationAbortedError) throw error;
         throw translateDriverError(error, `lock consumer '${consumer}'`, signal);
       }
       let held = true;
+      const lost = () => {
+        if (!held) return;
+        held = false;
+        clearInterval(timer);
+        options.onLost?.(consumer);
+      };
       const timer = setInterval(() => {
-        reserved.unsafe<{ held: number }[]>(HOLDS, [key]).then(
-          ([row]) => {
-            if (!held || (row?.held ?? 0) > 0) return;
-            held = false;
-            clearInterval(timer);
-            options.onLost?.(consumer);
+        stillHeld(key, pid).then(
+          (ours) => {
+            if (!ours) lost();
           },
-          // A broken connection: the server released the lock with it.
-          () => {
-            if (!held) return;
-            held = false;
-            clearInterval(timer);
-            options.onLost?.(consumer);
-          },
+          // The server is unreachable from the pool too: check again at the next tick.
+          () => {},
         );
       }, checkEveryMs);
       timer.unref();
       return async () => {
         clearInterval(timer);
-        const wasHeld = held;
+        const wasHeld = held && (await stillHeld(key, pid).catch(() => false));
         held = false;
         try {
           if (wasHeld) await reserved.unsafe(`SELECT pg_advisory_unlock(${KEY})`, [key]);

@@ -1,0 +1,398 @@
+/**
+ * Subscriptions on PostgreSQL: the category column and its migration, LISTEN/NOTIFY, category subscriptions under
+ * slow concurrent transactions, and the checkpoint store, advisory consumer lock and dead letters, each across two
+ * storages with their own pools.
+ */
+import {
+  CheckpointConflictError,
+  ConsumerLockedError,
+  categoryOf,
+  createStreamStore,
+  type EncodedEvent,
+  type RecordedEvent,
+} from '@streamstore/core';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { appendArrays } from '../src/append-params.js';
+import { quoteIdentifier } from '../src/identifiers.js';
+import {
+  MIGRATIONS,
+  migrationChecksum,
+  postgresCheckpointStore,
+  postgresConsumerLock,
+  postgresDeadLetterStore,
+  postgresStorage,
+} from '../src/index.js';
+import type { PostgresStorage } from '../src/postgres-storage.js';
+import { buildQueries } from '../src/queries.js';
+import { adminClient, CONNECTION_STRING, freshStorage } from './support.js';
+
+const admin = adminClient();
+const schemas: string[] = [];
+afterAll(async () => {
+  for (const schema of schemas) await admin`DROP SCHEMA IF EXISTS ${admin(schema)} CASCADE`;
+  await admin.end();
+});
+
+const event = (id: string) => ({ id, type: 'Tick', data: { id } });
+
+async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Two provisioned storages over one new schema, each with its own pool. */
+async function twoStorages(label: string, max = 4) {
+  const first = freshStorage(label, { max });
+  schemas.push(first.schema);
+  const second = postgresStorage({ connectionString: CONNECTION_STRING, schema: first.schema, pool: { max } }) as PostgresStorage;
+  const a = await createStreamStore({ storage: first, provisionSchema: true });
+  const b = await createStreamStore({ storage: second, provisionSchema: true });
+  return { first, second, a, b };
+}
+
+describe('postgres category column', () => {
+  it('category_of in SQL agrees with the core categoryOf, escapes included', async () => {
+    const storage = freshStorage('catfn', { max: 2 });
+    schemas.push(storage.schema);
+    await storage.provision();
+    const ids = fc.sample(fc.string({ unit: fc.constantFrom('a', 'b', '-', '\\', 'é', '\n'), minLength: 1, maxLength: 8 }), {
+      numRuns: 500,
+      seed: 7,
+    });
+    ids.push('order-1', 'a\\-b-c', 'a\\\\-b', 'x\\', '-lead', 'trail-', 'plain');
+    const rows = await storage.sql.unsafe<{ category: string }[]>(
+      `SELECT ${quoteIdentifier(storage.schema)}.category_of(id) AS category FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n) ORDER BY n`,
+      [ids],
+    );
+    expect(rows.map((row) => row.category)).toEqual(ids.map(categoryOf));
+    await storage.close();
+  });
+
+  it('migration 2 backfills the category of events written at version 1, and indexes it', async () => {
+    const storage = freshStorage('catmig', { max: 2 });
+    schemas.push(storage.schema);
+    const s = quoteIdentifier(storage.schema);
+    const v1 = MIGRATIONS[0] as (typeof MIGRATIONS)[number];
+    // A schema as version 1 of the package left it, with events written through its append function.
+    await storage.sql.begin(async (tx) => {
+      await tx.unsafe(`CREATE SCHEMA ${s}`);
+      await tx.unsafe(
+        `CREATE TABLE ${s}.schema_migrations (version integer PRIMARY KEY, description text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      for (const statement of v1.statements(s)) await tx.unsafe(statement);
+      await tx.unsafe(`INSERT INTO ${s}.schema_migrations (version, description, checksum) VALUES (1, $1, $2)`, [
+        v1.description,
+        migrationChecksum(v1),
+      ]);
+    });
+    const ids = ['order-1', 'cart-1', 'order\\-x-2', 'order'];
+    const append = buildQueries(s).append;
+    for (const id of ids) {
+      const encoded: EncodedEvent = {
+        ...event(`e-${id}`),
+        schemaVersion: 1,
+        format: 'json',
+        compression: null,
+        data: '{}',
+        metadata: null,
+        timestamp: 0,
+      };
+      await storage.sql.unsafe(append, [id, 0, 0, ...appendArrays(storage.sql, [encoded])] as never[]);
+    }
+    expect((await storage.planMigrations()).map((step) => step.version)).toEqual([2, 3]);
+    await storage.provision();
+    const rows = await storage.sql.unsafe<{ stream_id: string; category: string }[]>(
+      `SELECT stream_id, category FROM ${s}.events ORDER BY position`,
+    );
+    expect(rows.map((row) => row.category)).toEqual(ids.map(categoryOf));
+    const page = await storage.readCategory({ category: 'order', limit: 10 });
+    expect(page.map((stored) => stored.streamId)).toEqual(['order-1', 'order']);
+    const indexes = await storage.sql.unsafe<{ indexname: string }[]>(
+      'SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname = $2',
+      [storage.schema, 'events_category_position'],
+    );
+    expect(indexes).toHaveLength(1);
+    await storage.close();
+  });
+});
+
+describe('postgres LISTEN/NOTIFY', () => {
+  it('a storage is notified of commits made through another pool; unsubscribing stops it', async () => {
+    const { first, a, b } = await twoStorages('notify');
+    let calls = 0;
+    const stop = first.watchAppends(() => calls++);
+    // LISTEN starts asynchronously: commit until one is heard.
+    for (let i = 0; calls === 0; i++) {
+      if (i > 200) throw new Error('no notification was heard');
+      await b.append('warmup', 'any', [event(`w${i}`)]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const before = calls;
+    await b.append('order-1', 'any', [event('n1')]);
+    await until(() => calls > before, 'a notification for a commit of the other pool', 10_000);
+    stop();
+    await a.close();
+    await b.close();
+  });
+
+  it('a subscriber polling every 30 s is woken by NOTIFY from another pool (lag printed)', async () => {
+    const { a, b } = await twoStorages('wake');
+    const seen: Array<{ id: string; at: number }> = [];
+    const subscription = a.subscribe({
+      to: { category: 'order' },
+      pollIntervalMs: 30_000,
+      handler: (e) => void seen.push({ id: e.id, at: performance.now() }),
+    });
+    await subscription.caughtUp;
+    await new Promise((resolve) => setTimeout(resolve, 200)); // LISTEN is set up asynchronously
+    const lags: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const sent = performance.now();
+      await b.append(`order-${i}`, 'no-stream', [event(`o${i}`)]);
+      await until(() => seen.length > i, `event ${i} was delivered`, 25_000);
+      lags.push((seen[i]?.at ?? 0) - sent);
+    }
+    await subscription.stop();
+    console.log(`postgres NOTIFY wake-up lag (commit call to handler), ms: ${lags.map((lag) => lag.toFixed(1)).join(', ')}`);
+    expect(seen.map((s) => s.id)).toEqual(['o0', 'o1', 'o2', 'o3', 'o4']);
+    await a.close();
+    await b.close();
+  });
+});
+
+/** A seeded generator, so a failing run can be replayed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+describe('postgres category subscription', () => {
+  it('delivers one category exactly once, in final position order, under 6 writers holding transactions open', async () => {
+    const WRITERS = 6;
+    const TRANSACTIONS = 10;
+    const { first, a } = await twoStorages('catgap', WRITERS + 3);
+    const sql = first.sql;
+    const appendText = buildQueries(quoteIdentifier(first.schema)).append;
+    const next = random(4242);
+    const seen: RecordedEvent[] = [];
+    const subscription = a.subscribe({
+      to: { category: 'order' },
+      batchSize: 5,
+      pollIntervalMs: 5,
+      handler: (e) => void seen.push(e),
+    });
+    await subscription.caughtUp;
+
+    const writer = async (w: number) => {
+      for (let t = 0; t < TRANSACTIONS; t++) {
+        const sleeps = [next() * 0.03, next() * 0.05];
+        const rollback = t % 4 === 3;
+        await sql
+          .begin(async (tx) => {
+            await tx`SELECT pg_sleep(${sleeps[0] as number})`;
+            for (const stream of [`order-${w}`, `cart-${w}`]) {
+              const ids = Array.from({ length: 1 + Math.floor(next() * 3) }, (_, i) => `${stream}-t${t}-e${i}`);
+              const encoded = ids.map<EncodedEvent>((id) => ({
+                id,
+                type: 'Tick',
+                schemaVersion: 1,
+                format: 'json',
+                compression: null,
+                data: '{}',
+                metadata: null,
+                timestamp: Date.now(),
+              }));
+              const [row] = await tx.unsafe(appendText, [stream, 0, 0, ...appendArrays(tx as never, encoded)] as never[]);
+              expect(row?.o_status).toBe(0);
+            }
+            await tx`SELECT pg_sleep(${sleeps[1] as number})`;
+            if (rollback) throw new Error('rollback on purpose');
+          })
+          .catch((error: Error) => {
+            if (!rollback) throw error;
+          });
+      }
+    };
+    await Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w)));
+    const final = await sql<{ event_id: string; position: string }[]>`
+      SELECT event_id, position FROM ${sql(first.schema)}.events WHERE category = 'order' ORDER BY position`;
+    await until(() => seen.length >= final.length, `${final.length} order events were delivered (got ${seen.length})`);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // nothing more may arrive
+    await subscription.stop();
+    expect(final.length).toBeGreaterThan(WRITERS * 5);
+    expect(seen.map((e) => ({ event_id: e.id, position: e.position }))).toEqual(
+      final.map((row) => ({ event_id: row.event_id, position: row.position })),
+    );
+    await a.close();
+  });
+});
+
+describe('postgres checkpoint store', () => {
+  it('saves with compare-and-set; a second instance with its own pool gets CheckpointConflictError', async () => {
+    const { first, second, a, b } = await twoStorages('ckpt');
+    const mine = postgresCheckpointStore(first);
+    const theirs = postgresCheckpointStore(second);
+    expect(await mine.load('totals')).toBeUndefined();
+    await mine.save('totals', undefined, '5');
+    await expect(theirs.save('totals', undefined, '7')).rejects.toMatchObject({
+      constructor: CheckpointConflictError,
+      expected: undefined,
+      actual: '5',
+    });
+    await theirs.save('totals', '5', '9');
+    await expect(mine.save('totals', '5', '6')).rejects.toBeInstanceOf(CheckpointConflictError);
+    expect(await mine.load('totals')).toBe('9');
+    expect(await theirs.list()).toEqual([{ consumer: 'totals', checkpoint: '9', updatedAt: expect.any(Date) }]);
+    // From options: its own pool, same schema.
+    const fromOptions = postgresCheckpointStore({ connectionString: CONNECTION_STRING, schema: first.schema, pool: { max: 1 } });
+    expect(await fromOptions.load('totals')).toBe('9');
+    await fromOptions.close();
+    await a.close();
+    await b.close();
+  });
+
+  it('a handler updates its read model and its checkpoint in one transaction; a failure rolls both back', async () => {
+    const { first, a } = await twoStorages('ckptx');
+    const s = quoteIdentifier(first.schema);
+    const checkpoints = postgresCheckpointStore(first);
+    await first.sql.unsafe(`CREATE TABLE ${s}.totals (stream_id text PRIMARY KEY, events int NOT NULL)`);
+    for (let i = 0; i < 6; i++) await a.append(`order-${i % 2}`, 'any', [event(`e${i}`)]);
+    const positions = [];
+    for await (const e of a.readAll()) positions.push(e.position);
+
+    const run = async (failOn?: string) => {
+      let last = await checkpoints.load('totals');
+      const subscription = a.subscribe({
+        to: 'all',
+        from: last ?? 'start',
+        onError: { attempts: 1 },
+        handler: async (e) => {
+          await first.sql.begin(async (tx) => {
+            await tx.unsafe(
+              `INSERT INTO ${s}.totals VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET events = totals.events + 1`,
+              [e.streamId],
+            );
+            if (e.id === failOn) throw new Error('projection failed');
+            await checkpoints.saveInTransaction(tx, 'totals', last, e.position as string);
+          });
+          last = e.position;
+        },
+      });
+      if (failOn) await subscription.done.catch(() => undefined);
+      else await subscription.caughtUp;
+      await subscription.stop();
+    };
+    const total = async () => Number((await first.sql.unsafe(`SELECT coalesce(sum(events), 0) AS n FROM ${s}.totals`))[0]?.n);
+    await run('e3');
+    expect(await total()).toBe(3);
+    expect(await checkpoints.load('totals')).toBe(positions[2]);
+    await run();
+    expect(await total()).toBe(6);
+    expect(await checkpoints.load('totals')).toBe(positions[5]);
+    await a.close();
+  });
+});
+
+describe('postgres consumer lock', () => {
+  it('excludes a second instance on another pool; a waiting one gets the lock on release', async () => {
+    const { first, second, a, b } = await twoStorages('lock');
+    const lockA = postgresConsumerLock(first);
+    const lockB = postgresConsumerLock(second);
+    const release = await lockA.acquire('totals', { wait: false });
+    await expect(lockB.acquire('totals', { wait: false })).rejects.toBeInstanceOf(ConsumerLockedError);
+    const other = await lockB.acquire('another', { wait: false });
+    let granted = false;
+    const waiting = lockB.acquire('totals', { wait: true }).then((releaseB) => {
+      granted = true;
+      return releaseB;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(granted).toBe(false);
+    await release();
+    const releaseB = await waiting;
+    await expect(lockA.acquire('totals', { wait: false })).rejects.toBeInstanceOf(ConsumerLockedError);
+    await releaseB();
+    await other();
+
+    // The same consumer name in another schema is another lock.
+    const elsewhere = freshStorage('lock2', { max: 2 });
+    schemas.push(elsewhere.schema);
+    const releaseElsewhere = await postgresConsumerLock(elsewhere).acquire('totals', { wait: false });
+    await releaseElsewhere();
+    await elsewhere.close();
+
+    // Through subscriptions: the second instance of a running consumer is refused.
+    const one = a.subscribe({ to: 'all', consumer: 'proj', lock: lockA, handler: () => {} });
+    await one.caughtUp;
+    const two = b.subscribe({ to: 'all', consumer: 'proj', lock: lockB, handler: () => {} });
+    await expect(two.done).rejects.toBeInstanceOf(ConsumerLockedError);
+    await one.stop();
+    await a.close();
+    await b.close();
+  });
+
+  it('a wait is cancelled by the signal; a holder whose connection dies frees the lock and is told', async () => {
+    const { first, second, a, b } = await twoStorages('lockdie');
+    const lost: string[] = [];
+    const lockA = postgresConsumerLock(first, { checkEveryMs: 50, onLost: (consumer) => lost.push(consumer) });
+    const lockB = postgresConsumerLock(second);
+    const releaseA = await lockA.acquire('c', { wait: false });
+    const controller = new AbortController();
+    const cancelled = lockB.acquire('c', { wait: true, signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+
+    const waiting = lockB.acquire('c', { wait: true });
+    // Kill the holder's connection: the server releases its session lock.
+    const killed = await admin<{ pid: number }[]>`
+      SELECT l.pid FROM pg_locks l
+      WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+        AND ((l.classid::int8 << 32) | l.objid::int8) = hashtextextended(${`${first.schema}/c`}, 0)`;
+    expect(killed).toHaveLength(1);
+    await admin`SELECT pg_terminate_backend(${killed[0]?.pid as number})`;
+    const releaseB = await waiting;
+    await until(() => lost.length > 0, 'the lost holder was told', 10_000);
+    expect(lost).toEqual(['c']);
+    await releaseA();
+    await releaseB();
+    await a.close();
+    await b.close();
+  });
+});
+
+describe('postgres dead letters', () => {
+  it('parks a failing event with its error and attempts; the list is per consumer, oldest first', async () => {
+    const { first, second, a, b } = await twoStorages('dead');
+    await a.append('order-1', 'no-stream', [event('ok-1'), event('bad-1'), event('ok-2'), event('bad-2')]);
+    const subscription = a.subscribe({
+      to: { category: 'order' },
+      consumer: 'fragile',
+      deadLetters: postgresDeadLetterStore(first),
+      onError: { attempts: 2, backoffMs: 1, afterRetries: 'dead-letter' },
+      handler: (e) => {
+        if (e.id.startsWith('bad')) throw new TypeError(`cannot handle ${e.id}`);
+      },
+    });
+    await subscription.caughtUp;
+    await subscription.stop();
+    const letters = postgresDeadLetterStore(second);
+    const parked = await letters.list('fragile');
+    expect(parked).toEqual([
+      expect.objectContaining({ eventId: 'bad-1', streamId: 'order-1', revision: 2, attempts: 2 }),
+      expect.objectContaining({ eventId: 'bad-2', revision: 4, error: 'TypeError: cannot handle bad-2' }),
+    ]);
+    expect(parked[0]?.position).toMatch(/^\d+$/);
+    expect(parked[0]?.failedAt).toBeInstanceOf(Date);
+    expect(await letters.list('someone-else')).toEqual([]);
+    expect(await letters.list()).toHaveLength(2);
+    await a.close();
+    await b.close();
+  });
+});

@@ -2,6 +2,8 @@
  * @streamstore/testing: the StreamStore conformance kit. Runner-agnostic scenarios (plain async functions), a
  * runner-free `runScenarios`, and thin adapters in `@streamstore/testing/vitest` and `@streamstore/testing/node-test`.
  */
+
+export * from './bench/index.js';
 export * from './crash/index.js';
 export type { StorageFixture } from './fixture.js';
 export { exclusionReason, missingRequirement, probeCapabilities, runScenario } from './plan.js';

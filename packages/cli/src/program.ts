@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { CliIO } from './cli-io.js';
+import { registerBenchCommand } from './commands/bench.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -55,6 +56,7 @@ export function createProgram(io: CliIO): Command {
   registerTailCommand(program, io);
   registerMigrateCommand(program, io);
   registerInfoCommand(program, io);
+  registerBenchCommand(program, io);
 
   // A usage error prints commander's one-line error, then the command's usage line: short, not the whole help.
   for (const command of program.commands) {

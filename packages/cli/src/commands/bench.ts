@@ -1,0 +1,394 @@
+/**
+ * `streamstore bench`: runs the benchmark kit's workloads (@streamstore/testing) on one backend, each in a scratch
+ * namespace of its own (a temporary SQLite file, a PostgreSQL schema, a Cassandra keyspace, an S3 prefix) removed
+ * afterwards; optionally Emmett's PostgreSQL store on the same database; a table at the end, JSON and an HTML chart
+ * on request. `--compare a.json b.json` prints two reports side by side.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { memoryStorage, type StreamStorage } from '@streamstore/core';
+import {
+  asBenchReport,
+  type BenchProgress,
+  type BenchResult,
+  benchReport,
+  compareTable,
+  emmettPostgresPeer,
+  environmentLines,
+  growthTable,
+  parseWorkloads,
+  renderChartHtml,
+  resultsTable,
+  runWorkload,
+  type SubjectSource,
+  standardWorkloads,
+  type Workload,
+} from '@streamstore/testing';
+import cliProgress from 'cli-progress';
+import { type Command, Option } from 'commander';
+import { backendEntry, redactUrl } from '../backends.js';
+import { parseCassandraUrl } from '../cassandra-url.js';
+import { type CliIO, println, settingsOf, wholeNumber } from '../cli-io.js';
+import type { BackendName, Settings } from '../config.js';
+import { parseS3Url } from '../s3-url.js';
+import { isInteractive } from '../terminal.js';
+
+interface BenchFlags {
+  workload?: string;
+  json?: string;
+  chart?: boolean;
+  peers?: string[];
+  compare?: string[];
+  growthEvents?: number;
+}
+
+/** Peers the command knows, by flag value. */
+const PEERS = ['emmett'] as const;
+const PEER_SUBJECT = 'emmett/postgres';
+
+/** Fresh, empty storages on one backend for successive workloads, and the cleanup of all of them. */
+interface ScratchTarget {
+  storage(): Promise<StreamStorage>;
+  /** Backend package, version and (where cheap) the database server's version. */
+  environment(): Promise<Record<string, unknown>>;
+  cleanup(): Promise<void>;
+}
+
+/** Loads a driver the command only needs for scratch cleanup (a dependency of the backend package). */
+async function driver<T>(name: string): Promise<T> {
+  const loaded = (await import(name as string)) as { default?: T };
+  return (loaded.default ?? loaded) as T;
+}
+
+function packageVersion(name: BackendName): string {
+  try {
+    const entry = import.meta.resolve(`@streamstore/${name === 'memory' ? 'core' : name}`);
+    return (JSON.parse(readFileSync(new URL('../package.json', entry), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The scratch target of `settings.backend`; every workload gets a new namespace named after `tag`. */
+function scratchTarget(settings: Settings, tag: string): ScratchTarget {
+  const entry = backendEntry(settings.backend);
+  const pkg = settings.backend === 'memory' ? '@streamstore/core' : `@streamstore/${settings.backend}`;
+  const base = { backend: settings.backend, backendPackage: `${pkg}@${packageVersion(settings.backend)}` };
+  const names: string[] = [];
+  const next = () => {
+    names.push(`ssbench_${tag}_${names.length + 1}`);
+    return names.at(-1) as string;
+  };
+  const open = (overrides: Partial<Settings>) => entry.open({ settings: { ...settings, ...overrides }, purpose: 'write' });
+  switch (settings.backend) {
+    case 'memory':
+      return { storage: async () => memoryStorage(), environment: async () => base, cleanup: async () => {} };
+    case 'sqlite': {
+      const directory = mkdtempSync(join(tmpdir(), 'streamstore-bench-'));
+      return {
+        storage: () => open({ file: join(directory, `${next()}.db`) }),
+        async environment() {
+          const Database =
+            await driver<new (file: string) => { prepare(sql: string): { get(): unknown }; close(): void }>('better-sqlite3');
+          const db = new Database(':memory:');
+          const { version } = db.prepare('select sqlite_version() as version').get() as { version: string };
+          db.close();
+          return { ...base, serverVersion: `SQLite ${version}`, target: `temporary files in ${directory}` };
+        },
+        cleanup: async () => rmSync(directory, { recursive: true, force: true }),
+      };
+    }
+    case 'postgres': {
+      const url = settings.url ?? '';
+      const withSql = async <T>(work: (sql: PostgresSql) => Promise<T>): Promise<T> => {
+        const sql = (await driver<PostgresDriver>('postgres'))(url, { max: 1, onnotice: () => {} });
+        try {
+          return await work(sql);
+        } finally {
+          await sql.end({ timeout: 5 });
+        }
+      };
+      return {
+        storage: () => open({ schema: next() }),
+        environment: () =>
+          withSql(async (sql) => ({
+            ...base,
+            serverVersion: `PostgreSQL ${(await sql.unsafe('show server_version'))[0]?.server_version}`,
+            target: `${redactUrl(url)}, scratch schemas ssbench_${tag}_*`,
+          })),
+        cleanup: () =>
+          withSql(async (sql) => {
+            for (const name of names) await sql.unsafe(`drop schema if exists "${name}" cascade`);
+          }),
+      };
+    }
+    case 'cassandra': {
+      // The keyspace comes from --schema here: drop the URL's keyspace path so each workload gets its own.
+      const url = (settings.url ?? '').replace(/^(cassandra:\/\/[^/?]+)\/[^?]*/, '$1');
+      const withClient = async <T>(work: (client: CassandraClient) => Promise<T>): Promise<T> => {
+        const connection = parseCassandraUrl(url);
+        const { Client } = await driver<{ Client: new (options: object) => CassandraClient }>('cassandra-driver');
+        const client = new Client({
+          contactPoints: connection.contactPoints,
+          localDataCenter: connection.localDataCenter,
+          ...(connection.credentials ? { credentials: connection.credentials } : {}),
+        });
+        try {
+          return await work(client);
+        } finally {
+          await client.shutdown();
+        }
+      };
+      return {
+        storage: () => open({ url, schema: next() }),
+        environment: () =>
+          withClient(async (client) => ({
+            ...base,
+            serverVersion: `Cassandra ${(await client.execute('select release_version from system.local')).rows[0]?.release_version}`,
+            target: `${redactUrl(url)}, scratch keyspaces ssbench_${tag}_*`,
+          })),
+        cleanup: () =>
+          withClient(async (client) => {
+            for (const name of names) await client.execute(`drop keyspace if exists "${name}"`, [], { readTimeout: 60_000 });
+          }),
+      };
+    }
+    case 's3': {
+      const match = /^(s3:\/\/(?:[^@/]+@)?[^/?]+)(?:\/([^?]*))?(\?.*)?$/.exec(settings.url ?? '');
+      const [, root = '', prefix = '', query = ''] = match ?? [];
+      const prefixOf = (name: string) => `${prefix}${prefix && !prefix.endsWith('/') ? '/' : ''}${name}/`;
+      return {
+        storage: () => open({ url: `${root}/${prefixOf(next())}${query}` }),
+        environment: async () => ({ ...base, target: `${redactUrl(settings.url ?? '')}, scratch prefixes ssbench_${tag}_*` }),
+        async cleanup() {
+          if (names.length === 0) return;
+          const connection = parseS3Url(settings.url ?? '');
+          const s3 = await driver<S3Module>('@aws-sdk/client-s3');
+          const client = new s3.S3Client({
+            region: connection.region,
+            endpoint: connection.endpoint,
+            forcePathStyle: connection.forcePathStyle,
+            credentials: connection.credentials,
+          });
+          try {
+            for (const name of names) {
+              for (;;) {
+                const listed = await client.send(
+                  new s3.ListObjectsV2Command({ Bucket: connection.bucket, Prefix: prefixOf(name) }),
+                );
+                const keys = (listed.Contents ?? []).map((object) => ({ Key: object.Key }));
+                if (keys.length === 0) break;
+                await client.send(new s3.DeleteObjectsCommand({ Bucket: connection.bucket, Delete: { Objects: keys } }));
+              }
+            }
+          } finally {
+            client.destroy();
+          }
+        },
+      };
+    }
+  }
+}
+
+/** The few postgres.js calls the cleanup uses. */
+type PostgresSql = {
+  unsafe(query: string): Promise<Array<Record<string, string>>>;
+  end(options: { timeout: number }): Promise<void>;
+};
+type PostgresDriver = (url: string, options: object) => PostgresSql;
+/** The few cassandra-driver calls the cleanup uses. */
+interface CassandraClient {
+  execute(query: string, params?: unknown[], options?: object): Promise<{ rows: Array<Record<string, string>> }>;
+  shutdown(): Promise<void>;
+}
+/** The few AWS SDK calls the cleanup uses. */
+interface S3Module {
+  S3Client: new (options: object) => { send(command: unknown): Promise<{ Contents?: Array<{ Key?: string }> }>; destroy(): void };
+  ListObjectsV2Command: new (input: object) => unknown;
+  DeleteObjectsCommand: new (input: object) => unknown;
+}
+
+/** A progress bar on a TTY, nothing on a pipe. */
+function progressBar(io: CliIO) {
+  if (!isInteractive(io.stdout)) return { update: (_: BenchProgress) => {}, stop: () => {} };
+  let bar: cliProgress.SingleBar | undefined;
+  return {
+    update(progress: BenchProgress) {
+      if (!bar) {
+        bar = new cliProgress.SingleBar(
+          {
+            stream: io.stdout,
+            format: '  {subject} {workload} {phase} [{bar}] {percentage}% | {events} events | {eps} ev/s',
+            hideCursor: true,
+            clearOnComplete: true,
+            barsize: 25,
+            fps: 8,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(100, 0, { subject: progress.subject, workload: progress.workload, phase: progress.phase, events: 0, eps: 0 });
+      }
+      bar.update(Math.round(progress.fraction * 100), {
+        subject: progress.subject,
+        workload: progress.workload,
+        phase: progress.phase,
+        events: progress.eventsWritten.toLocaleString('en-US'),
+        eps: Math.round(progress.eventsPerSecond).toLocaleString('en-US'),
+      });
+    },
+    stop() {
+      bar?.stop();
+      bar = undefined;
+    },
+  };
+}
+
+/** The command line as typed, passwords of connection strings hidden (it goes into the JSON). */
+function commandLine(): string {
+  const args = process.argv.slice(2).map((arg) => (/^[a-z0-9]+:\/\//.test(arg) ? redactUrl(arg) : arg));
+  return ['streamstore', ...args].join(' ');
+}
+
+function readReport(file: string, cwd: string) {
+  const path = resolve(cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`Cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return asBenchReport(JSON.parse(text), path);
+  } catch (error) {
+    throw new Error(error instanceof SyntaxError ? `${path} is not valid JSON: ${error.message}` : (error as Error).message);
+  }
+}
+
+function printCompare(io: CliIO, files: string[]): void {
+  const [a, b] = files.map((file) => readReport(file, io.cwd)) as [ReturnType<typeof readReport>, ReturnType<typeof readReport>];
+  println(io, `A: ${files[0]} (${a.createdAt})`);
+  println(io, `B: ${files[1]} (${b.createdAt})`);
+  println(io);
+  const lines = compareTable(a, b);
+  if (lines.length <= 2) println(io, 'No workload appears in both reports.');
+  else for (const line of lines) println(io, line);
+  println(io);
+  println(io, 'B/A above 1: B wrote more events/s, or had higher latency (ms columns), than A.');
+}
+
+/** Runs every workload on the backend (and the peers), StreamStore then each peer, workload by workload. */
+async function runAll(settings: Settings, workloads: Workload[], flags: BenchFlags, io: CliIO): Promise<BenchResult[]> {
+  const tag = `${Date.now().toString(36).slice(-5)}${randomBytes(2).toString('hex')}`;
+  const target = scratchTarget(settings, tag);
+  const progress = progressBar(io);
+  const results: BenchResult[] = [];
+  try {
+    const environment = await target.environment();
+    const emmettEnvironment = { ...environment, backendPackage: '@event-driven-io/emmett-postgresql' };
+    let peerRuns = 0;
+    for (const workload of workloads) {
+      const subjects: Array<[SubjectSource, Record<string, unknown>]> = [[() => target.storage(), environment]];
+      if (flags.peers?.includes('emmett')) {
+        const schema = `ssbench_${tag}_emmett_${++peerRuns}`;
+        subjects.push([() => emmettPostgresPeer({ connectionString: settings.url ?? '', schema }), emmettEnvironment]);
+      }
+      for (const [source, extra] of subjects) {
+        try {
+          results.push(await runWorkload(source, workload, { onProgress: progress.update, environment: extra }));
+        } finally {
+          progress.stop();
+        }
+      }
+    }
+  } finally {
+    await target.cleanup().catch((error: unknown) => io.stderr.write(`warning: cleanup failed: ${(error as Error).message}\n`));
+  }
+  return results;
+}
+
+function printResults(io: CliIO, results: BenchResult[], peer: string | undefined): void {
+  const [first] = results;
+  if (first) for (const line of environmentLines(first)) println(io, line);
+  println(io);
+  for (const line of resultsTable(results, peer ? { peer } : {})) println(io, line);
+  const growth = growthTable(results);
+  if (growth.length > 0) {
+    println(io);
+    println(io, 'Growth: events/s per chunk (last/first near 1.00 = flat as the store grows)');
+    for (const line of growth) println(io, line);
+  }
+  const notes = results.flatMap((result) =>
+    result.notes.map((note) => `${result.workload.name}, ${result.subject.name}: ${note}`),
+  );
+  if (notes.length > 0) println(io);
+  for (const note of [...new Set(notes)]) println(io, `note: ${note}`);
+}
+
+/** Adds the `bench` command to `program`. */
+export function registerBenchCommand(program: Command, io: CliIO): void {
+  program
+    .command('bench')
+    .description(
+      'benchmark a backend with seeded workloads (writers, conflicts, readers, growth) in scratch namespaces; ' +
+        'a table at the end, JSON and an HTML chart on request; --compare two JSON reports',
+    )
+    .option('--workload <file>', 'workload JSON: one workload, an array, or {"workloads": [...]} (default: the standard set)')
+    .option('--json <file>', 'write the results as a JSON report')
+    .option('--chart', 'also write a self-contained HTML chart next to the JSON (<file>.html)')
+    .addOption(
+      new Option(
+        '--peers <names>',
+        `comparison peers on the same database, comma-separated (${PEERS.join(', ')}; postgres only)`,
+      ).argParser((value) => value.split(',').map((name) => name.trim())),
+    )
+    .option('--compare <files...>', 'print two JSON reports side by side with ratios (no benchmark is run)')
+    .option('--growth-events <n>', 'events of the standard growth workload (default 200000)', wholeNumber(1))
+    .addHelpText(
+      'after',
+      '\nEach workload runs in a new scratch namespace (temporary SQLite file, PostgreSQL schema, Cassandra keyspace, ' +
+        'S3 prefix)\nthat is removed afterwards; --file, --schema and --tenant are not used.\n' +
+        '\nExamples:\n  $ streamstore bench --backend memory\n  $ streamstore bench --backend sqlite --json out/sqlite.json --chart\n' +
+        '  $ streamstore bench --backend postgres --url postgres://postgres@127.0.0.1:5432/test --peers emmett\n' +
+        '  $ streamstore bench --backend sqlite --growth-events 5000000 --json growth.json\n' +
+        '  $ streamstore bench --compare before.json after.json',
+    )
+    .action(async (flags: BenchFlags, command: Command) => {
+      if (flags.compare !== undefined) {
+        if (flags.compare.length !== 2) command.error('error: --compare takes exactly two JSON files');
+        printCompare(io, flags.compare);
+        return;
+      }
+      if (flags.chart && !flags.json) command.error('error: --chart writes next to the JSON: pass --json <file> too');
+      for (const peer of flags.peers ?? []) {
+        if (!(PEERS as readonly string[]).includes(peer))
+          command.error(`error: unknown peer '${peer}' (known: ${PEERS.join(', ')})`);
+      }
+      const settings = settingsOf(command, io);
+      if (flags.peers?.length && settings.backend !== 'postgres') {
+        command.error(`error: --peers emmett runs Emmett's PostgreSQL store on the same database: use --backend postgres`);
+      }
+      if (['postgres', 'cassandra', 's3'].includes(settings.backend) && !settings.url) {
+        command.error(`error: the ${settings.backend} backend needs --url (or STREAMSTORE_URL)`);
+      }
+      const workloads = flags.workload
+        ? parseWorkloads(readFileSync(resolve(io.cwd, flags.workload), 'utf8'))
+        : standardWorkloads(flags.growthEvents === undefined ? {} : { growthEvents: flags.growthEvents, growthMaxSeconds: 3600 });
+      const results = await runAll(settings, workloads, flags, io);
+      printResults(io, results, flags.peers?.length ? PEER_SUBJECT : undefined);
+      if (flags.json) {
+        const path = resolve(io.cwd, flags.json);
+        const report = benchReport(results, commandLine());
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+        println(io);
+        println(io, `wrote ${path}`);
+        if (flags.chart) {
+          const html = `${path.replace(/\.json$/i, '')}.html`;
+          writeFileSync(html, renderChartHtml(report, `StreamStore benchmark: ${settings.backend}`));
+          println(io, `wrote ${html}`);
+        }
+      }
+    });
+}

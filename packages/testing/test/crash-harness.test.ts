@@ -1,14 +1,20 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type CrashAck,
+  CrashTestFailure,
   crashCommitIds,
   crashEventId,
   formatAck,
   type ObservedStream,
   parseAckLog,
   parseCrashEventId,
+  runCrashTest,
   verifyCrashRun,
 } from '@streamstore/testing';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const streamIds = ['crash-0', 'crash-1'];
 
@@ -63,13 +69,17 @@ describe('the crash verifier', () => {
       [0, 1, 2, 1],
       [0, 2, 0, 7],
     ]);
-    const result = verifyCrashRun({ streamIds, acks: acks.slice(0, 3), observed: streams });
+    // The kill caught two commits in flight: s0-r2-c0 landed, s1-r2-c1 left nothing.
+    const inFlight = ['s0-r2-c0-e0of7', 's1-r2-c1-e0of4'];
+    const result = verifyCrashRun({ streamIds, acks: acks.slice(0, 3), inFlight, observed: streams });
     expect(result.problems).toEqual([]);
     expect(result).toMatchObject({
       ackedCommits: 3,
       ackedEvents: 24,
       commitsPresent: 4,
       unackedCommitsPresent: 1,
+      inFlightAtKill: 2,
+      inFlightLanded: 1,
       eventsPresent: 31,
     });
   });
@@ -168,3 +178,109 @@ describe('the crash verifier', () => {
     ]);
   });
 });
+
+// End to end, without a server: the child writes a JSON-lines file, either one write per commit (atomic) or one
+// write per event (torn by a kill). The child runs on the built dist, like the backends' crash children.
+describe('runCrashTest end to end, on a file-backed store', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'streamstore-crash-harness-'));
+  const testingDist = pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href;
+  const childModule = join(directory, 'file-child.mjs');
+  writeFileSync(childModule, fileStoreChild(testingDist));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('passes when every commit is one write', async () => {
+    const file = join(directory, 'atomic.jsonl');
+    const report = await runCrashTest({
+      childModule,
+      childArgs: [file, 'atomic'],
+      openStore: () => fileStore(file),
+      kills: 3,
+      killDelayMs: [100, 300],
+      seed: 42,
+    });
+    expect(report.seed).toBe(42);
+    expect(report.rounds).toHaveLength(3);
+    expect(report.verification.problems).toEqual([]);
+    expect(report.verification.ackedCommits).toBe(report.rounds.reduce((sum, round) => sum + round.acks.length, 0));
+    expect(report.verification.ackedCommits).toBeGreaterThan(0);
+    expect(report.idempotentResends).toBeGreaterThan(0);
+  });
+
+  it('reports the partial commits a kill leaves when a commit is several writes', async () => {
+    const file = join(directory, 'torn.jsonl');
+    const run = runCrashTest({
+      childModule,
+      childArgs: [file, 'torn'],
+      openStore: () => fileStore(file),
+      kills: 3,
+      killDelayMs: [100, 300],
+      maxBatch: 20,
+    });
+    const failure = await run.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(CrashTestFailure);
+    const problems = (failure as CrashTestFailure).report.verification.problems;
+    expect(problems.some((problem) => problem.startsWith('partial commit '))).toBe(true);
+  });
+
+  it('fails with the child error when the child dies by itself', async () => {
+    await expect(
+      runCrashTest({ childModule, childArgs: [join(directory, 'bad.jsonl'), 'exit'], openStore: () => fileStore(''), kills: 1 }),
+    ).rejects.toThrow(/crash round 1: .*child exited by itself \(code 3/);
+  });
+});
+
+/** The verifying side of the file store. */
+function fileStore(file: string) {
+  const events = () =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { streamId: string; id: string; revision: number });
+  return {
+    async getStream(streamId: string) {
+      const revision = events().filter((event) => event.streamId === streamId).length;
+      return revision === 0 ? null : { revision };
+    },
+    async *read(streamId: string) {
+      yield* events().filter((event) => event.streamId === streamId);
+    },
+    async close() {},
+  };
+}
+
+/** Source of the child module: a JSON-lines store driven by runCrashChild. */
+function fileStoreChild(testingDist: string): string {
+  return `
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { runCrashChild } from ${JSON.stringify(testingDist)};
+
+const [file, mode] = process.argv.slice(2);
+if (mode === 'exit') process.exit(3);
+const load = () => (existsSync(file) ? readFileSync(file, 'utf8').split('\\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+const store = {
+  async getStream(streamId) {
+    const revision = load().filter((e) => e.streamId === streamId).length;
+    return revision === 0 ? null : { revision };
+  },
+  async append(streamId, expected, events) {
+    const stream = load().filter((e) => e.streamId === streamId);
+    const retried = stream.find((e) => e.id === events[0].id);
+    if (retried) return { revision: retried.revision + events.length - 1 };
+    if (stream.length !== expected) throw new Error('conflict: at ' + stream.length + ', expected ' + expected);
+    const lines = events.map((e, i) => JSON.stringify({ streamId, id: e.id, revision: expected + i + 1 }) + '\\n');
+    if (mode === 'atomic') appendFileSync(file, lines.join(''));
+    else {
+      for (const line of lines) {
+        appendFileSync(file, line);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    }
+    return { revision: expected + events.length };
+  },
+};
+await runCrashChild(() => store);
+`;
+}

@@ -19,6 +19,8 @@ export interface CrashRoundResult {
   round: number;
   killDelayMs: number;
   acks: CrashAck[];
+  /** First ids of the commits begun but not acknowledged when the kill landed. */
+  inFlight: string[];
   /** Re-sent batches that came back with their acknowledged revision (0 or 1). */
   idempotentResends: number;
 }
@@ -35,11 +37,18 @@ export function runCrashRound(spec: CrashRoundSpec): Promise<CrashRoundResult> {
       env: { ...spec.env, [CRASH_CHILD_ENV]: JSON.stringify(spec.config) },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const result: CrashRoundResult = { round: spec.config.round, killDelayMs: spec.killDelayMs, acks: [], idempotentResends: 0 };
+    const result: CrashRoundResult = {
+      round: spec.config.round,
+      killDelayMs: spec.killDelayMs,
+      acks: [],
+      inFlight: [],
+      idempotentResends: 0,
+    };
     const failures: string[] = [];
     let pending = '';
     let stderr = '';
     let killedByUs = false;
+    const begun = new Set<string>();
     let killTimer: NodeJS.Timeout | undefined;
     const kill = () => {
       killedByUs = true;
@@ -57,7 +66,10 @@ export function runCrashRound(spec: CrashRoundSpec): Promise<CrashRoundResult> {
         return;
       }
       const ack = parseAckLine(line);
-      if (ack) result.acks.push(ack);
+      if (ack) {
+        result.acks.push(ack);
+        begun.delete(ack.firstId);
+      } else if (line.startsWith('begin ')) begun.add(line.split(' ')[2] as string);
       else if (line.startsWith('idem ')) checkResend(line);
       else if (line.startsWith('fail ')) failures.push(line.slice(5));
       else failures.push(`unexpected line from the child: ${JSON.stringify(line)}`);
@@ -87,6 +99,7 @@ export function runCrashRound(spec: CrashRoundSpec): Promise<CrashRoundResult> {
       if (killTimer) clearTimeout(killTimer);
       if (!killedByUs) failures.push(`child exited by itself (code ${code}, signal ${signal}) before the kill`);
       if (failures.length === 0) {
+        result.inFlight = [...begun];
         resolve(result);
         return;
       }

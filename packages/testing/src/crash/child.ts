@@ -1,19 +1,22 @@
 import { writeSync } from 'node:fs';
-import type { EventData, StreamStore } from '@streamstore/core';
+import type { EventData } from '@streamstore/core';
 import { formatAck } from './ack-log.js';
 import { type CrashChildConfig, readCrashChildConfig } from './child-config.js';
 import { crashCommitIds, crashEventId, parseCrashEventId } from './event-ids.js';
 import { randomInt, seededRandom } from './random.js';
 
-/** The part of a store the child uses. */
-export type CrashChildStore = Pick<StreamStore, 'append' | 'getStream'>;
+/** What the child writes through: a `StreamStore` fits (the structural type lets a test drive any store-like thing). */
+export interface CrashChildStore {
+  append(streamId: string, expected: number, events: EventData[]): Promise<{ revision: number }>;
+  getStream(streamId: string): Promise<{ revision: number } | null>;
+}
 
 /**
  * The child side of {@link runCrashTest}: call it from the child module with a function opening the store. It
  * resumes every stream from `getStream`, prints `ready`, re-sends the previous round's last acknowledged batch (it
  * must come back with its original revision), then appends batches of 1..maxBatch events with exact expected
- * revisions until the parent kills the process, printing `ack <stream> <revision> <firstId> <count>` after each
- * commit returns. Never returns.
+ * revisions until the parent kills the process, printing `begin <stream> <firstId> <count>` before each commit and
+ * `ack <stream> <revision> <firstId> <count>` after it returns. Never returns.
  * @example await runCrashChild(() => createStreamStore({ storage: sqliteStorage({ filename: process.argv[2] }) }));
  */
 export async function runCrashChild(openStore: () => CrashChildStore | Promise<CrashChildStore>): Promise<never> {
@@ -62,6 +65,8 @@ async function writeForever(
     const commit = nextCommit();
     const ids = Array.from({ length: count }, (_, index) => crashEventId({ stream, round: config.round, commit, index, count }));
     const head = heads.get(streamId) ?? 0;
+    // Announced first, so the parent knows which commits the kill caught in flight.
+    emit(`begin ${streamId} ${ids[0]} ${count}\n`);
     const result = await store.append(streamId, head, ids.map(crashEvent));
     if (result.revision !== head + count) {
       throw new Error(`append of ${count} events at expected ${head} to '${streamId}' returned revision ${result.revision}`);

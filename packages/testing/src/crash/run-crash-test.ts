@@ -1,11 +1,14 @@
-import type { StreamStore } from '@streamstore/core';
 import type { CrashAck } from './ack-log.js';
 import { type CrashRoundResult, runCrashRound } from './child-round.js';
 import { randomInt, seededRandom } from './random.js';
 import { type CrashVerification, type ObservedStream, verifyCrashRun } from './verify.js';
 
-/** The part of a store the verification reads through. */
-export type CrashVerifierStore = Pick<StreamStore, 'getStream' | 'read' | 'close'>;
+/** What the verification reads through: a `StreamStore` fits. */
+export interface CrashVerifierStore {
+  getStream(streamId: string): Promise<{ revision: number } | null>;
+  read(streamId: string): AsyncIterable<{ id: string; revision: number }>;
+  close(): Promise<void>;
+}
 
 /** Options of {@link runCrashTest}. */
 export interface CrashTestOptions {
@@ -94,11 +97,19 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
     });
     rounds.push(result);
     lastAck = result.acks.at(-1) ?? lastAck;
-    log(`round ${round}: killed ${result.killDelayMs} ms after ready, ${result.acks.length} commits acknowledged`);
+    log(
+      `round ${round}: killed ${result.killDelayMs} ms after ready, ${result.acks.length} commits acknowledged, ` +
+        `${result.inFlight.length} in flight`,
+    );
   }
 
   const observed = await observe(options.openStore, streamIds);
-  const verification = verifyCrashRun({ streamIds, acks: rounds.flatMap((round) => round.acks), observed });
+  const verification = verifyCrashRun({
+    streamIds,
+    acks: rounds.flatMap((round) => round.acks),
+    inFlight: rounds.flatMap((round) => round.inFlight),
+    observed,
+  });
   const report: CrashTestReport = {
     seed,
     kills,
@@ -109,7 +120,8 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
   };
   log(
     `verified (seed ${seed}): ${verification.ackedCommits} acknowledged commits (${verification.ackedEvents} events), ` +
-      `${verification.unackedCommitsPresent} unacknowledged commits present, ${verification.problems.length} problems`,
+      `${verification.inFlightAtKill} commits in flight at the kills (${verification.inFlightLanded} of them present), ` +
+      `${verification.problems.length} problems`,
   );
   if (verification.problems.length > 0) throw new CrashTestFailure(report);
   return report;

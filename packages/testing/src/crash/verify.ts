@@ -15,6 +15,8 @@ export interface CrashVerificationInput {
   streamIds: readonly string[];
   /** Every acknowledged commit, from all children. */
   acks: readonly CrashAck[];
+  /** First ids of commits begun but never acknowledged (caught by a kill): each must be whole or absent. */
+  inFlight?: readonly string[];
   observed: readonly ObservedStream[];
 }
 
@@ -27,6 +29,9 @@ export interface CrashVerification {
   /** Whole commits found in the store, and how many of them were never acknowledged (killed after the commit). */
   commitsPresent: number;
   unackedCommitsPresent: number;
+  /** Commits a kill caught in flight, and how many of them landed anyway. */
+  inFlightAtKill: number;
+  inFlightLanded: number;
   eventsPresent: number;
 }
 
@@ -89,12 +94,20 @@ export function verifyCrashRun(input: CrashVerificationInput): CrashVerification
     if (!acked.has(commitKey)) unackedCommitsPresent++;
   }
 
+  const inFlight = input.inFlight ?? [];
+  const inFlightLanded = inFlight.filter((firstId) => {
+    const key = parseCrashEventId(firstId);
+    return key !== undefined && commits.has(crashCommitKey(key));
+  }).length;
+
   return {
     problems: problems.list(),
     ackedCommits: acked.size,
     ackedEvents: input.acks.reduce((sum, ack) => sum + ack.count, 0),
     commitsPresent: commits.size,
     unackedCommitsPresent,
+    inFlightAtKill: inFlight.length,
+    inFlightLanded,
     eventsPresent,
   };
 }

@@ -5,6 +5,7 @@
 
 export * from './bench/index.js';
 export * from './crash/index.js';
+export * from './model/index.js';
 export type { StorageFixture } from './fixture.js';
 export { exclusionReason, missingRequirement, probeCapabilities, runScenario } from './plan.js';
 export {

@@ -42,5 +42,5 @@ describe('cassandra: a writer process killed with SIGKILL at random moments', ()
     expect(report.verification.problems).toEqual([]);
     expect(report.verification.ackedCommits).toBeGreaterThan(0);
     expect(report.idempotentResends).toBeGreaterThan(0);
-  });
+  }, 120_000);
 });

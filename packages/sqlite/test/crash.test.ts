@@ -30,5 +30,5 @@ describe('sqlite: a writer process killed with SIGKILL at random moments', () =>
     expect(report.verification.problems).toEqual([]);
     expect(report.verification.ackedCommits).toBeGreaterThan(0);
     expect(report.idempotentResends).toBeGreaterThan(0);
-  });
+  }, 90_000);
 });

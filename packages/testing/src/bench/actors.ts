@@ -10,6 +10,20 @@ const MAX_ATTEMPTS = 10;
 /** Pause of a global-log reader that has caught up with the writers before it polls again. */
 const TAIL_POLL_MS = 5;
 
+/** Longest stretch an actor runs without yielding to timers and I/O (an in-memory store never waits on I/O). */
+const YIELD_EVERY_MS = 20;
+
+/** Lets timers (progress, timeline) and I/O run when the caller has not waited on any for `YIELD_EVERY_MS`. */
+function yielder(): () => Promise<void> | undefined {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    if (now - last < YIELD_EVERY_MS) return undefined;
+    last = now;
+    return new Promise((resolve) => setImmediate(resolve));
+  };
+}
+
 /** The id of stream `index` (zero-padded so ids sort like indexes). */
 export function streamName(index: number): string {
   return `bench-${String(index).padStart(6, '0')}`;
@@ -48,7 +62,9 @@ export async function runWriter(subject: BenchSubject, state: RunState, index: n
   const { workload } = state;
   const { pick, random } = actorPicker(workload, 'writer', index);
   const makeEvents = eventFactory(workload, `w${index}`);
+  const pause = yielder();
   for (;;) {
+    await pause();
     const count = state.claim(performance.now());
     if (count === 0) return;
     const stream = pick();
@@ -103,7 +119,9 @@ export async function runStreamReader(
   const counters = direction === 'forward' ? state.reads.stream : state.reads.backward;
   const recorder = direction === 'forward' ? state.recorders.readStream : state.recorders.readBackward;
   const query = { direction, maxCount: workload.readMaxCount, pageSize: workload.readPageSize };
+  const pause = yielder();
   while (state.running) {
+    await pause();
     const started = performance.now();
     const read = await subject.readStream(streamName(pick()), query);
     recorder.record(performance.now() - started);

@@ -100,7 +100,8 @@ export class RunState {
     this.recorders.commit.record(ms);
     this.chunkCommits.record(ms);
     const chunk = this.workload.chunkEvents;
-    if (chunk !== undefined && this.events - this.chunkStartEvents >= chunk) this.closeChunk(now);
+    // Chunks end at fixed multiples of chunkEvents (the commit crossing one closes it), so they do not drift.
+    if (chunk !== undefined && this.events >= (this.chunks.length + 1) * chunk) this.closeChunk(now);
   }
 
   /** Records the last, partial chunk of a growth run (when it has events). */

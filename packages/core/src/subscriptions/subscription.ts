@@ -132,14 +132,21 @@ export function startSubscription(source: SubscriptionSource, options: Subscribe
         }
         markCaughtUp();
         let notified = false;
-        const woken = new Promise<void>((resolve) => {
+        // One timer and one abort listener per idle wait, both removed by whichever ends it first.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(finish, poll);
+          function finish() {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', finish);
+            wake = undefined;
+            resolve();
+          }
           wake = () => {
             notified = true;
-            resolve();
+            finish();
           };
+          signal.addEventListener('abort', finish, { once: true });
         });
-        await Promise.race([woken, sleep(poll, signal)]);
-        wake = undefined;
         // A notification means new events: fetch at once and keep polling eagerly; silence backs off.
         poll = notified ? minPoll : Math.min(poll * 2, maxPoll);
       }

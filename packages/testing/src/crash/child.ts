@@ -73,6 +73,9 @@ async function writeForever(
     }
     heads.set(streamId, result.revision);
     emit(formatAck({ streamId, revision: result.revision, firstId: ids[0] as string, count }));
+    // A synchronous driver (better-sqlite3) resolves commits in microtasks only: give the event loop a turn, or the
+    // end of stdin (parent gone) would never be noticed.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

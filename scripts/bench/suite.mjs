@@ -1,0 +1,129 @@
+// The short default benchmark suite (`npm run bench`): the standard workloads (@streamstore/testing) through
+// `streamstore bench` on every backend that answers on this machine — memory and SQLite always; PostgreSQL, Cassandra
+// and S3 when their port answers within a short timeout — plus Emmett's PostgreSQL store as a peer on the same
+// database. Prints one side-by-side table with ratios to the peer and writes JSON and an HTML chart under
+// ./bench-results/. Under five minutes on a 2-core machine.
+// Usage: node scripts/bench/suite.mjs [--only memory,sqlite] [--growth-events 200000]
+// Environment: STREAMSTORE_BENCH_POSTGRES_URL, STREAMSTORE_BENCH_CASSANDRA_URL, STREAMSTORE_BENCH_S3_URL.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { asBenchReport, benchReport, environmentLines, growthTable, renderChartHtml, resultsTable } from '@streamstore/testing';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(repoRoot, 'packages/cli/dist/bin.js');
+const outDir = join(process.cwd(), 'bench-results');
+const args = process.argv.slice(2);
+const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const only = option('--only')?.split(',');
+const growthEvents = option('--growth-events');
+const PEER = 'emmett/postgres';
+
+const targets = [
+  { backend: 'memory' },
+  { backend: 'sqlite' },
+  {
+    backend: 'postgres',
+    url: process.env.STREAMSTORE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    port: ['127.0.0.1', 5432],
+    peers: 'emmett',
+  },
+  {
+    backend: 'cassandra',
+    url: process.env.STREAMSTORE_BENCH_CASSANDRA_URL ?? 'cassandra://127.0.0.1:9042?dc=datacenter1',
+    port: ['127.0.0.1', 9042],
+  },
+  {
+    backend: 's3',
+    url:
+      process.env.STREAMSTORE_BENCH_S3_URL ??
+      's3://streamstore-test-key:streamstore-test-secret@streamstore-test/?endpoint=http://127.0.0.1:7480',
+    port: ['127.0.0.1', 7480],
+  },
+].filter((target) => !only || only.includes(target.backend));
+
+/** Whether something listens on host:port (answers within 700 ms). */
+function answers([host, port]) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 700 });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Runs `streamstore bench` for one backend; its progress bar and table go to this terminal. */
+function runBench(target, jsonFile) {
+  const cliArgs = ['bench', '--backend', target.backend, '--json', jsonFile];
+  if (target.url) cliArgs.push('--url', target.url);
+  if (target.peers) cliArgs.push('--peers', target.peers);
+  if (growthEvents) cliArgs.push('--growth-events', growthEvents);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...cliArgs], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('close', (code) => resolve(code));
+  });
+}
+
+const started = performance.now();
+mkdirSync(outDir, { recursive: true });
+const results = [];
+const skipped = [];
+for (const target of targets) {
+  if (target.port && !(await answers(target.port))) {
+    skipped.push(`${target.backend} (nothing answers on ${target.port.join(':')})`);
+    continue;
+  }
+  console.log(`\n=== ${target.backend}${target.peers ? ` (+ peer ${target.peers})` : ''}`);
+  const jsonFile = join(outDir, `${target.backend}.json`);
+  const code = await runBench(target, jsonFile);
+  if (code !== 0) {
+    skipped.push(`${target.backend} (streamstore bench exited ${code})`);
+    continue;
+  }
+  results.push(...asBenchReport(JSON.parse(readFileSync(jsonFile, 'utf8')), jsonFile).results);
+}
+
+// Side by side: workload by workload, every system.
+const order = [...new Set(results.map((result) => result.workload.name))];
+results.sort((a, b) => order.indexOf(a.workload.name) - order.indexOf(b.workload.name));
+const report = benchReport(results, `node scripts/bench/suite.mjs ${args.join(' ')}`.trim());
+writeFileSync(join(outDir, 'suite.json'), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(join(outDir, 'suite.html'), renderChartHtml(report, 'StreamStore benchmark suite'));
+
+console.log('\n=== Side by side');
+// The machine once (from the first result), then what each backend ran on.
+if (results[0]) for (const line of environmentLines(results[0]).slice(0, 2)) console.log(line);
+console.log(
+  `load average (1/5/15 min) at the end of the suite ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' / ')}`,
+);
+for (const result of results.filter((r, i) => results.findIndex((s) => s.subject.name === r.subject.name) === i)) {
+  const env = result.environment;
+  console.log(
+    `${result.subject.name}: ${env.backendPackage ?? result.subject.library.name}${env.serverVersion ? `, ${env.serverVersion}` : ''}`,
+  );
+}
+console.log('');
+const hasPeer = results.some((result) => result.subject.name === PEER);
+for (const line of resultsTable(results, hasPeer ? { peer: PEER } : {})) console.log(line);
+const growth = growthTable(results);
+if (growth.length > 0) {
+  console.log('\nGrowth: events/s per chunk (last/first near 1.00 = flat as the store grows)');
+  for (const line of growth) console.log(line);
+}
+if (hasPeer) {
+  console.log(`\nvs ${PEER}: write events/s as a multiple of Emmett's on the same workload (like for like only on postgres).`);
+}
+for (const reason of skipped) console.log(`skipped: ${reason}`);
+console.log(
+  `\nwrote ${join(outDir, 'suite.json')} and ${join(outDir, 'suite.html')} in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+);
+process.exitCode = skipped.some((reason) => reason.includes('exited')) ? 1 : 0;

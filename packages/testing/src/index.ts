@@ -5,8 +5,8 @@
 
 export * from './bench/index.js';
 export * from './crash/index.js';
-export * from './model/index.js';
 export type { StorageFixture } from './fixture.js';
+export * from './model/index.js';
 export { exclusionReason, missingRequirement, probeCapabilities, runScenario } from './plan.js';
 export {
   type ConformanceReport,

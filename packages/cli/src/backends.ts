@@ -14,6 +14,13 @@ import {
 } from '@streamstore/core';
 import { parseCassandraUrl } from './cassandra-url.js';
 import type { BackendName, Settings } from './config.js';
+import {
+  type ConsumerState,
+  type PostgresConsumerModule,
+  postgresConsumerState,
+  type SqliteConsumerModule,
+  sqliteConsumerState,
+} from './consumer-state.js';
 import { parseS3Url, type S3Connection } from './s3-url.js';
 
 /** What a factory gets: the resolved settings and what the command is about to do. */
@@ -41,6 +48,11 @@ export interface BackendEntry {
   open(request: BackendRequest): Promise<StreamStorage>;
   /** Storage that isolates tenants (multitenant mode, `--tenant`). */
   openMultitenant(request: BackendRequest): Promise<MultitenantStorage>;
+  /**
+   * Consumers' checkpoints and dead letters kept in one of this backend's storages (`streamstore consumers`,
+   * `streamstore dead-letters`). Absent where the backend keeps none in storage.
+   */
+  consumerState?(storage: StreamStorage): Promise<ConsumerState>;
 }
 
 /** What `@streamstore/sqlite` exports, as far as the command uses it. */
@@ -151,6 +163,12 @@ const sqliteEntry: BackendEntry = {
     if (purpose === 'write') mkdirSync(settings.dir, { recursive: true });
     return sqliteStorage.multitenant({ directory: settings.dir });
   },
+  async consumerState(storage) {
+    return sqliteConsumerState(
+      await importBackend<SqliteConsumerModule>('sqlite', '@streamstore/sqlite', 'sqliteCheckpointStore'),
+      storage,
+    );
+  },
 };
 
 const postgresEntry: BackendEntry = {
@@ -171,6 +189,12 @@ const postgresEntry: BackendEntry = {
     const { postgresStorage } = await importBackend<PostgresModule>('postgres', '@streamstore/postgres', 'postgresStorage');
     return postgresStorage.multitenant(
       settings.schema === undefined ? { connectionString } : { connectionString, schemaPrefix: `${settings.schema}_` },
+    );
+  },
+  async consumerState(storage) {
+    return postgresConsumerState(
+      await importBackend<PostgresConsumerModule>('postgres', '@streamstore/postgres', 'postgresCheckpointStore'),
+      storage,
     );
   },
 };

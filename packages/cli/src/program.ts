@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { CliIO } from './cli-io.js';
 import { registerBenchCommand } from './commands/bench.js';
+import { registerConsumersCommand } from './commands/consumers.js';
+import { registerDeadLettersCommand } from './commands/dead-letters.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -54,6 +56,8 @@ export function createProgram(io: CliIO): Command {
   registerStreamsCommand(program, io);
   registerReadCommand(program, io);
   registerTailCommand(program, io);
+  registerConsumersCommand(program, io);
+  registerDeadLettersCommand(program, io);
   registerMigrateCommand(program, io);
   registerInfoCommand(program, io);
   registerBenchCommand(program, io);

@@ -1,0 +1,110 @@
+/**
+ * What `streamstore consumers` and `streamstore dead-letters` read from a SQL backend: consumers' checkpoints and
+ * dead letters (through the backend's own stores, sharing the storage's connection) and the head of the global log.
+ */
+import { type DeadLetter, StorageUnavailableError, type StreamStorage, StreamStoreError } from '@streamstore/core';
+
+/** A consumer's saved checkpoint. */
+export interface ConsumerCheckpoint {
+  consumer: string;
+  checkpoint: string;
+  updatedAt: Date;
+}
+
+/** Consumers' state kept in one store's database. */
+export interface ConsumerState {
+  /** Every consumer with a saved checkpoint, by name. */
+  checkpoints(): Promise<ConsumerCheckpoint[]>;
+  /** Parked events, oldest first; only `consumer`'s when given. */
+  deadLetters(consumer?: string): Promise<DeadLetter[]>;
+  /** The position of the last event of the global log; undefined when the log is empty. */
+  headPosition(): Promise<string | undefined>;
+  /** How many events of the global log come after `position` (a decimal position before the head). */
+  eventsAfter(position: string): Promise<number>;
+}
+
+/** The backend stores, as far as the commands use them. */
+interface ListingCheckpointStore {
+  list(): Promise<ConsumerCheckpoint[]>;
+}
+interface ListingDeadLetterStore {
+  list(consumer?: string): Promise<DeadLetter[]>;
+}
+
+/** What `@streamstore/sqlite` exports for consumers, as far as the commands use it. */
+export interface SqliteConsumerModule {
+  sqliteCheckpointStore(storage: StreamStorage): ListingCheckpointStore;
+  sqliteDeadLetterStore(storage: StreamStorage): ListingDeadLetterStore;
+}
+
+/** What `@streamstore/postgres` exports for consumers, as far as the commands use it. */
+export interface PostgresConsumerModule {
+  postgresCheckpointStore(storage: StreamStorage): ListingCheckpointStore;
+  postgresDeadLetterStore(storage: StreamStorage): ListingDeadLetterStore;
+}
+
+/** The part of a SQLite storage (its better-sqlite3 connection) the head queries use. */
+interface SqliteConnection {
+  database(): { prepare(sql: string): { pluck(): { get(...params: unknown[]): unknown } } };
+}
+
+/** The part of a PostgreSQL storage (its postgres.js pool and schema) the head queries use. */
+interface PostgresConnection {
+  sql: { unsafe(query: string, params?: unknown[]): Promise<Array<Record<string, unknown>>> };
+  schema: string;
+}
+
+/** Runs a head query; a driver error becomes a typed StorageUnavailableError (typed errors pass through). */
+async function query<T>(where: string, action: string, work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof StreamStoreError) throw error;
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new StorageUnavailableError(`${where}: could not ${action}: ${detail}`, { cause: error });
+  }
+}
+
+/** Consumers' state in a SQLite storage (tables `checkpoints`, `dead_letters`, `events` of the same file). */
+export function sqliteConsumerState(module: SqliteConsumerModule, storage: StreamStorage): ConsumerState {
+  const checkpoints = module.sqliteCheckpointStore(storage);
+  const deadLetters = module.sqliteDeadLetterStore(storage);
+  const db = () => (storage as unknown as SqliteConnection).database();
+  return {
+    checkpoints: () => checkpoints.list(),
+    deadLetters: (consumer) => deadLetters.list(consumer),
+    headPosition: () =>
+      query('SQLite', 'read the head of the global log', () => {
+        const head = db().prepare('SELECT max(position) FROM events').pluck().get();
+        return head === null || head === undefined ? undefined : String(head);
+      }),
+    eventsAfter: (position) =>
+      query('SQLite', 'count the events after a checkpoint', () =>
+        Number(db().prepare('SELECT count(*) FROM events WHERE position > ?').pluck().get(BigInt(position))),
+      ),
+  };
+}
+
+/** Consumers' state in a PostgreSQL storage (tables `checkpoints`, `dead_letters`, `events` of its schema). */
+export function postgresConsumerState(module: PostgresConsumerModule, storage: StreamStorage): ConsumerState {
+  const checkpoints = module.postgresCheckpointStore(storage);
+  const deadLetters = module.postgresDeadLetterStore(storage);
+  const { sql, schema } = storage as unknown as PostgresConnection;
+  // The schema name was validated by the storage; quoted all the same.
+  const events = `"${schema.replaceAll('"', '""')}".events`;
+  return {
+    checkpoints: () => checkpoints.list(),
+    deadLetters: (consumer) => deadLetters.list(consumer),
+    headPosition: () =>
+      query(`PostgreSQL schema '${schema}'`, 'read the head of the global log', async () => {
+        const rows = await sql.unsafe(`SELECT max(position)::text AS head FROM ${events}`);
+        const head = rows[0]?.head;
+        return typeof head === 'string' ? head : undefined;
+      }),
+    eventsAfter: (position) =>
+      query(`PostgreSQL schema '${schema}'`, 'count the events after a checkpoint', async () => {
+        const rows = await sql.unsafe(`SELECT count(*)::text AS behind FROM ${events} WHERE position > $1::bigint`, [position]);
+        return Number(rows[0]?.behind ?? 0);
+      }),
+  };
+}

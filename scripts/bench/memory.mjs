@@ -30,7 +30,13 @@ async function benchAppend(batchSize) {
     revisions[s] = (await store.beginWrite(`stream-${s}`, revisions[s]).appendRange(batch).commit()).revision;
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return { workload: `append, batch ${batchSize}`, events: n, seconds, eventsPerSecond: n / seconds, eventsPerCpuSecond: n / cpuSeconds(cpu) };
+  return {
+    workload: `append, batch ${batchSize}`,
+    events: n,
+    seconds,
+    eventsPerSecond: n / seconds,
+    eventsPerCpuSecond: n / cpuSeconds(cpu),
+  };
 }
 
 async function benchRead() {
@@ -54,7 +60,13 @@ async function benchRead() {
     }
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return { workload: 'read, 1000-event streams', events, seconds, eventsPerSecond: events / seconds, eventsPerCpuSecond: events / cpuSeconds(cpu) };
+  return {
+    workload: 'read, 1000-event streams',
+    events,
+    seconds,
+    eventsPerSecond: events / seconds,
+    eventsPerCpuSecond: events / cpuSeconds(cpu),
+  };
 }
 
 /** CPU seconds (user + system) this process used since `since`: steadier than wall time on a busy machine. */
@@ -70,5 +82,12 @@ if (json) {
   console.log(JSON.stringify({ node: process.version, backend: 'memory', results }, null, 2));
 } else {
   console.log(`StreamStore in-memory micro-benchmark (Node ${process.version})`);
-  console.table(results.map((r) => ({ workload: r.workload, events: r.events, 'events/s': Math.round(r.eventsPerSecond), 'events/CPU-s': Math.round(r.eventsPerCpuSecond) })));
+  console.table(
+    results.map((r) => ({
+      workload: r.workload,
+      events: r.events,
+      'events/s': Math.round(r.eventsPerSecond),
+      'events/CPU-s': Math.round(r.eventsPerCpuSecond),
+    })),
+  );
 }

@@ -38,13 +38,24 @@ socket.on('data', (chunk) => {
   // body: [string multimap]; report the CQL_VERSION entry if present
   const body = buf.subarray(9, 9 + length);
   let off = 0;
-  const readString = () => { const n = body.readUInt16BE(off); off += 2; const s = body.toString('utf8', off, off + n); off += n; return s; };
+  const readString = () => {
+    const n = body.readUInt16BE(off);
+    off += 2;
+    const s = body.toString('utf8', off, off + n);
+    off += n;
+    return s;
+  };
   const entries = {};
-  const nKeys = body.readUInt16BE(off); off += 2;
+  const nKeys = body.readUInt16BE(off);
+  off += 2;
   for (let i = 0; i < nKeys; i++) {
     const key = readString();
-    const nVals = body.readUInt16BE(off); off += 2;
+    const nVals = body.readUInt16BE(off);
+    off += 2;
     entries[key] = Array.from({ length: nVals }, readString);
   }
-  finish(true, `CQL answers on ${host}:${port} (CQL_VERSION ${(entries.CQL_VERSION ?? []).join(',')}, PROTOCOL_VERSIONS ${(entries.PROTOCOL_VERSIONS ?? []).join(',')})`);
+  finish(
+    true,
+    `CQL answers on ${host}:${port} (CQL_VERSION ${(entries.CQL_VERSION ?? []).join(',')}, PROTOCOL_VERSIONS ${(entries.PROTOCOL_VERSIONS ?? []).join(',')})`,
+  );
 });

@@ -23,7 +23,9 @@ try {
   const { release_version: version, cluster_name: cluster } = rs.first();
   console.log(`connected: Cassandra ${version}, cluster ${cluster}`);
 
-  await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+  await client.execute(
+    `CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
+  );
   await client.execute(`CREATE TABLE IF NOT EXISTS ${ks}.events (
       stream_id text, version bigint, head bigint static, payload text,
       PRIMARY KEY (stream_id, version))`);
@@ -36,11 +38,18 @@ try {
   await q(`UPDATE ${ks}.events SET head = ? WHERE stream_id = ? IF head = null`, [0, stream]);
 
   // Conditional logged batch on one partition: append two events if head is still 0.
-  const batch = (expected, next, from) => client.batch([
-    { query: `UPDATE ${ks}.events SET head = ? WHERE stream_id = ? IF head = ?`, params: [next, stream, expected] },
-    { query: `INSERT INTO ${ks}.events (stream_id, version, payload) VALUES (?, ?, ?)`, params: [stream, from, `e${from}`] },
-    { query: `INSERT INTO ${ks}.events (stream_id, version, payload) VALUES (?, ?, ?)`, params: [stream, from + 1, `e${from + 1}`] },
-  ], { prepare: true, logged: true });
+  const batch = (expected, next, from) =>
+    client.batch(
+      [
+        { query: `UPDATE ${ks}.events SET head = ? WHERE stream_id = ? IF head = ?`, params: [next, stream, expected] },
+        { query: `INSERT INTO ${ks}.events (stream_id, version, payload) VALUES (?, ?, ?)`, params: [stream, from, `e${from}`] },
+        {
+          query: `INSERT INTO ${ks}.events (stream_id, version, payload) VALUES (?, ?, ?)`,
+          params: [stream, from + 1, `e${from + 1}`],
+        },
+      ],
+      { prepare: true, logged: true },
+    );
   r = await batch(0, 2, 1);
   assert.equal(r.wasApplied(), true, 'batch with matching IF must apply');
   r = await batch(0, 2, 1);
@@ -48,7 +57,10 @@ try {
   assert.equal(String(r.first().head), '2', 'rejected batch reports current head');
 
   const rows = (await q(`SELECT version, payload, head FROM ${ks}.events WHERE stream_id = ?`, [stream])).rows;
-  assert.deepEqual(rows.map((x) => `${x.version}:${x.payload}`), ['0:e0', '1:e1', '2:e2']);
+  assert.deepEqual(
+    rows.map((x) => `${x.version}:${x.payload}`),
+    ['0:e0', '1:e1', '2:e2'],
+  );
   assert.equal(String(rows[0].head), '2');
 
   await client.execute(`DROP KEYSPACE ${ks}`);

@@ -62,9 +62,9 @@ async function driver<T>(name: string): Promise<T> {
   return (loaded.default ?? loaded) as T;
 }
 
-function packageVersion(name: BackendName): string {
+function packageVersion(name: BackendName | '@event-driven-io/emmett-postgresql'): string {
   try {
-    const entry = import.meta.resolve(`@streamstore/${name === 'memory' ? 'core' : name}`);
+    const entry = import.meta.resolve(name.startsWith('@') ? name : `@streamstore/${name === 'memory' ? 'core' : name}`);
     return (JSON.parse(readFileSync(new URL('../package.json', entry), 'utf8')) as { version?: string }).version ?? 'unknown';
   } catch {
     return 'unknown';
@@ -286,7 +286,10 @@ async function runAll(settings: Settings, workloads: Workload[], flags: BenchFla
   const results: BenchResult[] = [];
   try {
     const environment = await target.environment();
-    const emmettEnvironment = { ...environment, backendPackage: '@event-driven-io/emmett-postgresql' };
+    const emmettEnvironment = {
+      ...environment,
+      backendPackage: `@event-driven-io/emmett-postgresql@${packageVersion('@event-driven-io/emmett-postgresql')}`,
+    };
     let peerRuns = 0;
     for (const workload of workloads) {
       const subjects: Array<[SubjectSource, Record<string, unknown>]> = [[() => target.storage(), environment]];

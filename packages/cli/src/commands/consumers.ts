@@ -32,9 +32,10 @@ export function registerConsumersCommand(program: Command, io: CliIO): void {
     .option('--json', 'one JSON object per line')
     .addHelpText(
       'after',
-      '\nBEHIND counts the events of the global log after the checkpoint: the lag of consumers of `all` and of a\n' +
-        "category (a category consumer's count includes other categories' events; a stream consumer's checkpoint is a\n" +
-        'revision, not a position). SQLite and PostgreSQL keep checkpoints in the store.\n' +
+      '\nBEHIND: events of the global log after the checkpoint, the lag of a consumer of `all`\n' +
+        "(a category consumer's count includes other categories' events; a stream consumer's\n" +
+        'checkpoint is a revision, not a position: no figure is meaningful there).\n' +
+        'Checkpoints and dead letters live in the store on sqlite and postgres.\n' +
         '\nExamples:\n  $ streamstore consumers --file ./events.db\n  $ streamstore consumers --backend postgres --url postgres://127.0.0.1/app --json',
     )
     .action(async (options: { json?: boolean }, command: Command) => {

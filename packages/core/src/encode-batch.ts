@@ -7,15 +7,34 @@ import { validateEventId, validateEventType } from './validation.js';
 
 const METADATA_KEY = /^[^\u0000-\u001f\u007f-\u009f]{1,256}$/;
 
+/**
+ * Type names and metadata keys repeat from event to event: remember the ones already found valid (a bounded set,
+ * cleared when full) so the hot path skips their checks.
+ */
+class ValidNames {
+  private readonly names = new Set<string>();
+  has(name: string): boolean {
+    return this.names.has(name);
+  }
+  add(name: string): void {
+    if (this.names.size >= 4096) this.names.clear();
+    this.names.add(name);
+  }
+}
+const validTypes = new ValidNames();
+const validMetadataKeys = new ValidNames();
+
 function validateMetadata(field: string, metadata: unknown): void {
   if (metadata === undefined) return;
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
     throw new ValidationError(field, 'Metadata must be a plain object of custom properties');
   }
   for (const key of Object.keys(metadata)) {
+    if (validMetadataKeys.has(key)) continue;
     if (!METADATA_KEY.test(key) || !key.isWellFormed()) {
       throw new ValidationError(`${field}.${key}`, 'Metadata keys must be 1-256 characters without control characters');
     }
+    validMetadataKeys.add(key);
   }
 }
 
@@ -41,6 +60,7 @@ export function encodeBatch(events: readonly EventData[], serializer: EventSeria
     throw new LimitExceededError('maxEventsPerCommit', limits.maxEventsPerCommit, events.length, 'events');
   }
   const seen = new Set<string>();
+  const now = Date.now();
   const encoded: EncodedEvent[] = new Array(events.length);
   for (let i = 0; i < events.length; i++) {
     const field = `events[${i}]`;
@@ -49,12 +69,17 @@ export function encodeBatch(events: readonly EventData[], serializer: EventSeria
     const id = validateEventId(event.id, `${field}.id`);
     if (seen.has(id)) throw new ValidationError(`${field}.id`, `Event id '${id}' appears more than once in the batch`);
     seen.add(id);
-    const type = validateEventType(serializer.resolveType(event.type, event.data), `${field}.type`);
+    const type = serializer.resolveType(event.type, event.data);
+    if (type === undefined || !validTypes.has(type)) validTypes.add(validateEventType(type, `${field}.type`));
     validateMetadata(`${field}.metadata`, event.metadata);
     if (event.timestamp !== undefined && (!(event.timestamp instanceof Date) || Number.isNaN(event.timestamp.getTime()))) {
       throw new ValidationError(`${field}.timestamp`, 'timestamp must be a valid Date');
     }
-    const item = serializer.encode(field, { id, type, data: event.data, metadata: event.metadata, timestamp: event.timestamp });
+    const item = serializer.encode(
+      field,
+      { id, type: type as string, data: event.data, metadata: event.metadata, timestamp: event.timestamp },
+      now,
+    );
     checkSize(field, item, limits);
     encoded[i] = item;
   }

@@ -82,6 +82,7 @@ export class EventSerializer {
   encode(
     field: string,
     event: { id: string; type: string; data: unknown; metadata?: object | undefined; timestamp?: Date | undefined },
+    now = Date.now(),
   ): EncodedEvent {
     const definition = this.registry.get(event.type);
     const format = definition?.format ?? this.defaultFormat;
@@ -133,7 +134,7 @@ export class EventSerializer {
       compression,
       data,
       metadata,
-      timestamp: event.timestamp ? event.timestamp.getTime() : Date.now(),
+      timestamp: event.timestamp ? event.timestamp.getTime() : now,
     };
   }
 

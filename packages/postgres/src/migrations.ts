@@ -247,6 +247,189 @@ const CONSUMER_TABLES = (s: string): string[] => [
   `CREATE INDEX dead_letters_consumer ON ${s}.dead_letters (consumer, id)`,
 ];
 
+/** Advisory lock class of a store's appends (first key of the two-key lock; the second is hashtext(schema name)). */
+export const APPEND_LOCK_CLASS = 0x5354_5241; // "STRA"
+
+/** The schema name inside a quoted identifier, as an SQL string literal (for hashing it in the functions). */
+const schemaLiteral = (s: string): string => `'${unquote(s).replaceAll("'", "''")}'`;
+
+// Version 3 of append_events: before the transaction gets its id, it takes the store's append lock (shared, so
+// appends never wait for each other), held until the transaction ends. Readers of the log (log_horizon) look for the
+// holders of that lock: a transaction that can still add events to this store either holds it now, or will get
+// its id only after taking it. The order is asserted: a transaction whose id was assigned before its first append
+// to this store (it wrote something else first) is refused, since readers could not see it coming. The ordinal of
+// the next event now lives in a per-store transaction-local setting, which also tells a later append of the same
+// transaction that the lock is already held (stores whose names hash alike share lock and setting: harmless).
+const APPEND_FUNCTION_V3 = (s: string): string => `CREATE OR REPLACE FUNCTION ${s}.append_events(
+  p_stream_id text,
+  p_expected_kind integer,
+  p_expected bigint,
+  p_ids text[],
+  p_types text[],
+  p_schema_versions integer[],
+  p_formats text[],
+  p_compressions text[],
+  p_data text[],
+  p_data_bytes bytea[],
+  p_metadata text[],
+  p_metadata_text text[],
+  p_timestamps timestamptz[]
+) RETURNS TABLE (o_status integer, o_revision bigint, o_position bigint)
+LANGUAGE plpgsql AS $append$
+DECLARE
+  v_count bigint := cardinality(p_ids);
+  v_store integer := hashtext(${schemaLiteral(s)});
+  v_setting text := 'streamstore.ordinal_' || to_hex(v_store);
+  v_ordinal bigint := nullif(current_setting(v_setting, true), '')::bigint;
+  v_head bigint;
+  v_first bigint;
+  v_category text := ${s}.category_of(p_stream_id);
+BEGIN
+  IF v_ordinal IS NULL THEN
+    -- First append to this store in this transaction: the lock must come before the transaction id.
+    IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+      RAISE EXCEPTION 'streamstore: append_events must be the first write of its transaction (for this store)'
+        USING ERRCODE = 'invalid_transaction_state',
+              HINT = 'Readers of the global log only wait for transactions that took the store''s append lock before getting a transaction id.';
+    END IF;
+    PERFORM pg_advisory_xact_lock_shared(${APPEND_LOCK_CLASS}, v_store);
+    v_ordinal := 0;
+    PERFORM set_config(v_setting, '0', true);
+  END IF;
+  IF v_ordinal + v_count > ${EVENTS_PER_TRANSACTION} THEN
+    RAISE EXCEPTION 'streamstore: more than ${EVENTS_PER_TRANSACTION} events in one transaction'
+      USING ERRCODE = 'program_limit_exceeded';
+  END IF;
+  v_first := pg_current_xact_id()::text::bigint * ${EVENTS_PER_TRANSACTION} + v_ordinal;
+  IF p_expected_kind = 0 THEN -- any
+    INSERT INTO ${s}.streams AS h (stream_id, revision) VALUES (p_stream_id, v_count)
+    ON CONFLICT (stream_id) DO UPDATE SET revision = h.revision + v_count, updated_at = now()
+    RETURNING h.revision - v_count INTO v_head;
+  ELSIF p_expected_kind = 1 THEN -- no-stream
+    INSERT INTO ${s}.streams AS h (stream_id, revision) VALUES (p_stream_id, v_count)
+    ON CONFLICT (stream_id) DO NOTHING
+    RETURNING 0 INTO v_head;
+  ELSE -- 2: stream-exists, 3: exactly p_expected
+    UPDATE ${s}.streams AS h SET revision = h.revision + v_count, updated_at = now()
+    WHERE h.stream_id = p_stream_id AND (p_expected_kind = 2 OR h.revision = p_expected)
+    RETURNING h.revision - v_count INTO v_head;
+  END IF;
+  IF v_head IS NULL THEN
+    RETURN QUERY SELECT 1, coalesce((SELECT h.revision FROM ${s}.streams h WHERE h.stream_id = p_stream_id), 0), NULL::bigint;
+    RETURN;
+  END IF;
+  INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, schema_version, format, compression,
+                           data, data_bytes, metadata, metadata_text, "timestamp", category)
+  SELECT v_first + e.ord - 1, p_stream_id, v_head + e.ord, e.id, e.type, e.schema_version, e.format, e.compression,
+         e.data::jsonb, e.data_bytes, e.metadata::jsonb, e.metadata_text, e.ts, v_category
+  FROM unnest(p_ids, p_types, p_schema_versions, p_formats, p_compressions, p_data, p_data_bytes, p_metadata,
+              p_metadata_text, p_timestamps)
+       WITH ORDINALITY AS e(id, type, schema_version, format, compression, data, data_bytes, metadata, metadata_text, ts, ord);
+  PERFORM set_config(v_setting, (v_ordinal + v_count)::text, true);
+  IF v_count > 0 AND current_setting('streamstore.notify', true) IS DISTINCT FROM 'off' THEN
+    PERFORM pg_notify('${appendsChannel(unquote(s))}', '');
+  END IF;
+  RETURN QUERY SELECT 0, v_head + v_count, v_first + v_count - 1;
+END
+$append$`;
+
+// The horizon of the global log: the lowest transaction id that may still commit events into THIS store. Events of
+// lower transactions are final: a reader hands out exactly the events with position < horizon * 1e6, a prefix of the
+// log in position order. It is computed from the store's own appenders (the holders of its append lock), not from
+// the cluster-wide xmin, so a long transaction elsewhere (another store, database or application) holds nothing back.
+// Each statement of a VOLATILE function takes a fresh snapshot under READ COMMITTED, in this order:
+//   (a) next := xmax of a snapshot (latest completed id + 1): no transaction id assigned later is below it;
+//   (b) one read of the lock table (pg_locks is one call of pg_lock_status: a consistent view of the main lock
+//       table, where advisory and transaction id locks live): the append lock holders and their transaction ids;
+//   (c) horizon := least(their ids, next);
+//   (d) the caller's events query, a later statement, hence a snapshot taken after (b).
+// Why no event is ever handed out before a lower position can still commit: take a writer W of this store that has
+// not committed by (d)'s snapshot. Either W held the lock at (b), and the horizon is at most its id; or W took the
+// lock after (b) (locks are released only after the commit is visible, so a W that held it earlier has committed),
+// and append_events asserts that W gets its id after taking the lock: its id is then at least next, at least the
+// horizon. Either way W's events lie at or above the horizon, and so do no handed-out events.
+// A holder with no transaction id lock yet is between taking the lock and registering its id (microseconds): its id
+// is then read from its backend (pg_stat_get_activity, after (b)); an id assigned after (b) is above next anyway.
+// Transaction ids in pg_locks are 32 bits: a live one is within 2^31 of next, which gives its epoch.
+// Under REPEATABLE READ or SERIALIZABLE the events query sees the transaction's first snapshot, taken before (a): the
+// horizon is then also capped by that snapshot's xmin (the cluster-wide rule, correct for a fixed snapshot).
+const LOG_HORIZON_FUNCTION = (s: string): string => `CREATE OR REPLACE FUNCTION ${s}.log_horizon()
+RETURNS bigint LANGUAGE plpgsql VOLATILE AS $horizon$
+DECLARE
+  v_store integer := hashtext(${schemaLiteral(s)});
+  v_next bigint;
+  v_oldest bigint;
+  v_unregistered integer[];
+BEGIN
+  v_next := pg_snapshot_xmax(pg_current_snapshot())::text::bigint; -- (a)
+  WITH locks AS MATERIALIZED ( -- (b): pg_locks read once
+    SELECT l.locktype, l.virtualtransaction, l.pid, l.transactionid::text::bigint AS xid32
+    FROM pg_catalog.pg_locks l
+    WHERE (l.locktype = 'advisory' AND l.classid = ${APPEND_LOCK_CLASS}::oid AND l.objid = v_store::oid AND l.objsubid = 2
+           AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = current_database()))
+       OR (l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted)
+  ), holders AS (
+    SELECT h.pid, min(v_next + ((x.xid32 - v_next + 2147483648) & 4294967295) - 2147483648) AS xid
+    FROM locks h LEFT JOIN locks x ON x.locktype = 'transactionid' AND x.virtualtransaction = h.virtualtransaction
+    WHERE h.locktype = 'advisory'
+    GROUP BY h.virtualtransaction, h.pid
+  )
+  SELECT min(xid), array_agg(pid) FILTER (WHERE xid IS NULL AND pid IS NOT NULL)
+  INTO v_oldest, v_unregistered FROM holders;
+  IF v_unregistered IS NOT NULL THEN
+    PERFORM pg_stat_clear_snapshot(); -- backend states as of now, not as cached earlier in this transaction
+    SELECT least(v_oldest, min(v_next + ((a.backend_xid::text::bigint - v_next + 2147483648) & 4294967295) - 2147483648))
+    INTO v_oldest
+    FROM unnest(v_unregistered) AS u(pid), LATERAL pg_stat_get_activity(u.pid) AS a
+    WHERE a.backend_xid IS NOT NULL;
+  END IF;
+  IF current_setting('transaction_isolation') <> 'read committed' THEN
+    v_oldest := least(v_oldest, pg_snapshot_xmin(pg_current_snapshot())::text::bigint);
+  END IF;
+  RETURN least(v_oldest, v_next); -- (c)
+END
+$horizon$`;
+
+// Reads of the log: (d) of log_horizon, one page below the horizon. The horizon is a bound on position itself
+// (transaction_id < h  <=>  position < h * 1e6), so each read is one range of the position (or category, position)
+// index, walked in order up to the LIMIT. The held_back functions tell whether committed events wait above the
+// horizon after a checkpoint (a reader may then wait a moment for this store's appends in flight).
+const LOG_READ_FUNCTIONS = (s: string): string[] => [
+  `CREATE OR REPLACE FUNCTION ${s}.read_all(p_after bigint, p_limit integer)
+RETURNS SETOF ${s}.events LANGUAGE plpgsql VOLATILE AS $read$
+DECLARE
+  v_end bigint := ${s}.log_horizon() * ${EVENTS_PER_TRANSACTION};
+BEGIN
+  RETURN QUERY SELECT e.* FROM ${s}.events e WHERE e.position > p_after AND e.position < v_end ORDER BY e.position LIMIT p_limit;
+END
+$read$`,
+  `CREATE OR REPLACE FUNCTION ${s}.read_category(p_category text, p_after bigint, p_limit integer)
+RETURNS SETOF ${s}.events LANGUAGE plpgsql VOLATILE AS $read$
+DECLARE
+  v_end bigint := ${s}.log_horizon() * ${EVENTS_PER_TRANSACTION};
+BEGIN
+  RETURN QUERY SELECT e.* FROM ${s}.events e
+    WHERE e.category = p_category AND e.position > p_after AND e.position < v_end ORDER BY e.position LIMIT p_limit;
+END
+$read$`,
+  `CREATE OR REPLACE FUNCTION ${s}.log_held_back(p_after bigint)
+RETURNS boolean LANGUAGE plpgsql VOLATILE AS $held$
+DECLARE
+  v_end bigint := ${s}.log_horizon() * ${EVENTS_PER_TRANSACTION};
+BEGIN
+  RETURN EXISTS (SELECT 1 FROM ${s}.events e WHERE e.position > p_after AND e.position >= v_end);
+END
+$held$`,
+  `CREATE OR REPLACE FUNCTION ${s}.category_held_back(p_category text, p_after bigint)
+RETURNS boolean LANGUAGE plpgsql VOLATILE AS $held$
+DECLARE
+  v_end bigint := ${s}.log_horizon() * ${EVENTS_PER_TRANSACTION};
+BEGIN
+  RETURN EXISTS (SELECT 1 FROM ${s}.events e WHERE e.category = p_category AND e.position > p_after AND e.position >= v_end);
+END
+$held$`,
+];
+
 /** Every migration, oldest first. Never edit an applied one: add a new version (checksums catch edits). */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -263,6 +446,12 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     description: 'checkpoints and dead_letters tables for subscriptions',
     statements: CONSUMER_TABLES,
+  },
+  {
+    version: 4,
+    description:
+      'global log horizon per store: append_events takes the store append lock first; read_all, read_category, log_horizon',
+    statements: (s) => [APPEND_FUNCTION_V3(s), LOG_HORIZON_FUNCTION(s), ...LOG_READ_FUNCTIONS(s)],
   },
 ];
 

@@ -18,7 +18,7 @@ export interface StoreQueries {
   getStream: string;
   readAll: string;
   readCategory: string;
-  /** Whether committed events after $1 are held back by a still-open older transaction. */
+  /** Whether committed events after $1 are held back by an append of this store still in flight. */
   heldBack: string;
   /** The same within category $1, after $2. */
   categoryHeldBack: string;
@@ -35,25 +35,12 @@ export function buildQueries(s: string): StoreQueries {
     readForward: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
     readBackward: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`,
     getStream: `SELECT revision, created_at, updated_at FROM ${s}.streams WHERE stream_id = $1`,
-    // Gap-free tail: only events of transactions older than every transaction still open are handed out. A position
-    // is transaction id * 1e6 + ordinal, so the events with transaction_id < xmin are exactly a prefix of the log
-    // in position order. The xmin test is a filter, not an index bound: the planner cannot estimate a bound only
-    // known at run time (it would guess 0.5% of the table and sort), while "position > $1" lets it walk the
-    // position index in order and stop at the LIMIT.
-    readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.events
-  WHERE position > $1 AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-  ORDER BY position LIMIT $2`,
-    // The same visibility rule as readAll, on the (category, position) index: the events of transactions below xmin
-    // are a prefix of the log, so those of one category are a prefix of that category's events.
-    readCategory: `SELECT ${EVENT_COLUMNS} FROM ${s}.events
-  WHERE category = $1 AND position > $2 AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-  ORDER BY position LIMIT $3`,
-    // The first event after the checkpoint in the position index is held back (or there is none) once a short page
-    // has been read: one index probe.
-    heldBack: `SELECT EXISTS (SELECT 1 FROM ${s}.events
-  WHERE position > $1 AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS held_back`,
-    categoryHeldBack: `SELECT EXISTS (SELECT 1 FROM ${s}.events
-  WHERE category = $1 AND position > $2 AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS held_back`,
+    // Gap-free tail: functions of migration 4 compute the store's log horizon (the lowest transaction that can
+    // still commit events into this store) and then read one page of the events below it (see migrations.ts).
+    readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.read_all($1::int8, $2::int4)`,
+    readCategory: `SELECT ${EVENT_COLUMNS} FROM ${s}.read_category($1::text, $2::int8, $3::int4)`,
+    heldBack: `SELECT ${s}.log_held_back($1::int8) AS held_back`,
+    categoryHeldBack: `SELECT ${s}.category_held_back($1::text, $2::int8) AS held_back`,
     listStreams: `SELECT stream_id, revision, created_at, updated_at FROM ${s}.streams WHERE stream_id > $1 ORDER BY stream_id LIMIT $2`,
   };
 }

@@ -103,7 +103,7 @@ describe('postgres category column', () => {
       };
       await storage.sql.unsafe(append, [id, 0, 0, ...appendArrays(storage.sql, [encoded])] as never[]);
     }
-    expect((await storage.planMigrations()).map((step) => step.version)).toEqual([2, 3]);
+    expect((await storage.planMigrations()).map((step) => step.version)).toEqual([2, 3, 4]);
     await storage.provision();
     const rows = await storage.sql.unsafe<{ stream_id: string; category: string }[]>(
       `SELECT stream_id, category FROM ${s}.events ORDER BY position`,

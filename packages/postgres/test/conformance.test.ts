@@ -1,11 +1,31 @@
 import type { StreamStorage } from '@streamstore/core';
 import { describeConformance } from '@streamstore/testing/vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { postgresStorage } from '../src/index.js';
 import type { PostgresStorage } from '../src/postgres-storage.js';
-import { adminClient, CONNECTION_STRING, dropSchemas, freshStorage, uniquePrefix } from './support.js';
+import {
+  adminClient,
+  CONNECTION_STRING,
+  databaseUrl,
+  dropSchemas,
+  freshStorage,
+  type OpenTransaction,
+  openTransaction,
+  uniquePrefix,
+} from './support.js';
 
 const schemas: string[] = [];
 const prefixes: string[] = [];
+
+// The suite runs while other applications keep transactions open, in this database and in another one (as other test
+// files of a parallel run do): a store's global log must not wait for them.
+const longTransactions: OpenTransaction[] = [];
+beforeAll(async () => {
+  longTransactions.push(await openTransaction(CONNECTION_STRING), await openTransaction(databaseUrl('postgres')));
+});
+afterAll(async () => {
+  for (const transaction of longTransactions) await transaction.end('rollback');
+});
 
 describeConformance({
   name: 'postgres',

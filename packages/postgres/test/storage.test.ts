@@ -8,14 +8,30 @@ import {
   StorageUnavailableError,
   ValidationError,
 } from '@streamstore/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStorage } from '../src/index.js';
-import { adminClient, CONNECTION_STRING, dropSchemas, freshStorage, uniquePrefix } from './support.js';
+import {
+  adminClient,
+  CONNECTION_STRING,
+  databaseUrl,
+  dropSchemas,
+  freshStorage,
+  type OpenTransaction,
+  openTransaction,
+  uniquePrefix,
+} from './support.js';
 
 const admin = adminClient();
 const schemas: string[] = [];
 const prefixes: string[] = [];
+// Long transactions of other applications stay open during these tests (as in a parallel test run): readAll must
+// not wait for them.
+const longTransactions: OpenTransaction[] = [];
+beforeAll(async () => {
+  longTransactions.push(await openTransaction(CONNECTION_STRING), await openTransaction(databaseUrl('postgres')));
+});
 afterAll(async () => {
+  for (const transaction of longTransactions) await transaction.end('rollback');
   for (const schema of schemas) await admin`DROP SCHEMA IF EXISTS ${admin(schema)} CASCADE`;
   for (const prefix of prefixes) await dropSchemas(admin, prefix);
   await admin.end();

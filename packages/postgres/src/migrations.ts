@@ -390,44 +390,37 @@ BEGIN
 END
 $horizon$`;
 
-// Reads of the log: (d) of log_horizon, one page below the horizon. The horizon is a bound on position itself
-// (transaction_id < h  <=>  position < h * 1e6), so each read is one range of the position (or category, position)
-// index, walked in order up to the LIMIT. The held_back functions tell whether committed events wait above the
-// horizon after a checkpoint (a reader may then wait a moment for this store's appends in flight).
-const LOG_READ_FUNCTIONS = (s: string): string[] => [
-  `CREATE OR REPLACE FUNCTION ${s}.read_all(p_after bigint, p_limit integer)
+// A page of the log: (d) of log_horizon. The horizon is a bound on position itself (transaction_id < h  <=>
+// position < h * 1e6), so the read is one range of the position (or category, position) index, walked in order up
+// to the LIMIT. Read your writes: every transaction committed before the call has an id below the xmax taken first
+// (the target); when events of such transactions are held back by an append of this store still in flight with a
+// lower id, and the page is not full without them, the function waits for that append (every 2 ms, at most
+// p_wait_ms) — usually a commit a few milliseconds from its end. Commits that come during the wait do not prolong it.
+const LOG_READ_FUNCTION = (s: string, name: string, parameters: string, filter: string): string =>
+  `CREATE OR REPLACE FUNCTION ${s}.${name}(${parameters}p_after bigint, p_limit integer, p_wait_ms integer)
 RETURNS SETOF ${s}.events LANGUAGE plpgsql VOLATILE AS $read$
 DECLARE
-  v_end bigint := ${s}.log_horizon() * ${EVENTS_PER_TRANSACTION};
+  v_target bigint := pg_snapshot_xmax(pg_current_snapshot())::text::bigint * ${EVENTS_PER_TRANSACTION};
+  v_deadline timestamptz := clock_timestamp() + p_wait_ms * interval '1 millisecond';
+  v_end bigint;
 BEGIN
-  RETURN QUERY SELECT e.* FROM ${s}.events e WHERE e.position > p_after AND e.position < v_end ORDER BY e.position LIMIT p_limit;
-END
-$read$`,
-  `CREATE OR REPLACE FUNCTION ${s}.read_category(p_category text, p_after bigint, p_limit integer)
-RETURNS SETOF ${s}.events LANGUAGE plpgsql VOLATILE AS $read$
-DECLARE
-  v_end bigint := ${s}.log_horizon() * ${EVENTS_PER_TRANSACTION};
-BEGIN
+  LOOP
+    v_end := ${s}.log_horizon() * ${EVENTS_PER_TRANSACTION};
+    EXIT WHEN v_end >= v_target OR p_limit <= 0 OR clock_timestamp() >= v_deadline;
+    EXIT WHEN NOT EXISTS (SELECT 1 FROM ${s}.events e
+                          WHERE ${filter}e.position > p_after AND e.position >= v_end AND e.position < v_target);
+    EXIT WHEN EXISTS (SELECT 1 FROM ${s}.events e WHERE ${filter}e.position > p_after AND e.position < v_end
+                      ORDER BY e.position OFFSET p_limit - 1 LIMIT 1);
+    PERFORM pg_sleep(0.002);
+  END LOOP;
   RETURN QUERY SELECT e.* FROM ${s}.events e
-    WHERE e.category = p_category AND e.position > p_after AND e.position < v_end ORDER BY e.position LIMIT p_limit;
+    WHERE ${filter}e.position > p_after AND e.position < v_end ORDER BY e.position LIMIT p_limit;
 END
-$read$`,
-  `CREATE OR REPLACE FUNCTION ${s}.log_held_back(p_after bigint)
-RETURNS boolean LANGUAGE plpgsql VOLATILE AS $held$
-DECLARE
-  v_end bigint := ${s}.log_horizon() * ${EVENTS_PER_TRANSACTION};
-BEGIN
-  RETURN EXISTS (SELECT 1 FROM ${s}.events e WHERE e.position > p_after AND e.position >= v_end);
-END
-$held$`,
-  `CREATE OR REPLACE FUNCTION ${s}.category_held_back(p_category text, p_after bigint)
-RETURNS boolean LANGUAGE plpgsql VOLATILE AS $held$
-DECLARE
-  v_end bigint := ${s}.log_horizon() * ${EVENTS_PER_TRANSACTION};
-BEGIN
-  RETURN EXISTS (SELECT 1 FROM ${s}.events e WHERE e.category = p_category AND e.position > p_after AND e.position >= v_end);
-END
-$held$`,
+$read$`;
+
+const LOG_READ_FUNCTIONS = (s: string): string[] => [
+  LOG_READ_FUNCTION(s, 'read_all', '', ''),
+  LOG_READ_FUNCTION(s, 'read_category', 'p_category text, ', 'e.category = p_category AND '),
 ];
 
 /** Every migration, oldest first. Never edit an applied one: add a new version (checksums catch edits). */

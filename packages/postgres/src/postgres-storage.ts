@@ -11,7 +11,7 @@ import type {
   StreamStorage,
   StreamSummary,
 } from '@streamstore/core';
-import { comparePositions, OperationAbortedError, StorageCorruptedError, throwIfAborted } from '@streamstore/core';
+import { comparePositions, StorageCorruptedError, throwIfAborted } from '@streamstore/core';
 import type { Sql } from 'postgres';
 import { AppendListener } from './append-listener.js';
 import { appendArrays, EXPECTED_KIND, expectedParams } from './append-params.js';
@@ -50,25 +50,13 @@ function isDuplicateEventId(error: unknown): boolean {
 
 const MAX_BIGINT = '9223372036854775807';
 
-/** Longest a read of the log's tail waits for older open transactions holding committed events back. */
+/**
+ * Longest a read of the log waits for appends of this store still in flight that hold back commits older than the
+ * read (a reader then sees its own acknowledged commits at once on a busy store). Such appends are one statement
+ * each, usually milliseconds from their end; the cap only matters for an append held open inside a longer
+ * transaction. Transactions of other stores, databases or applications are never waited for.
+ */
 const TAIL_WAIT_MS = 200;
-/** Interval between checks while waiting. */
-const TAIL_RETRY_MS = 2;
-
-/** Sleeps `ms`, or rejects with `OperationAbortedError` when `signal` fires. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    function onAbort() {
-      clearTimeout(timer);
-      reject(new OperationAbortedError(signal?.reason));
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 interface StreamRow {
   stream_id: string;
@@ -176,17 +164,9 @@ export class PostgresStorage implements StreamStorage {
   private async readAllNow(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
     // Positions are bigints: nothing lies after a checkpoint beyond that range.
     if (query.after !== undefined && comparePositions(query.after, MAX_BIGINT) >= 0) return [];
-    const after = query.after ?? '0';
-    return this.readTail(
-      'readAll',
-      this.queries.readAll,
-      [after, query.limit],
-      this.queries.heldBack,
-      (last) => [last],
-      after,
-      query.limit,
-      options?.signal,
-    );
+    const params = [query.after ?? '0', query.limit, TAIL_WAIT_MS];
+    const pending = this.sql.unsafe(this.queries.readAll, params as never[], { prepare: true });
+    return (await execute<EventRow[]>(pending, 'readAll', options?.signal)).map(toStoredEvent);
   }
 
   private async readCategoryNow(
@@ -194,46 +174,9 @@ export class PostgresStorage implements StreamStorage {
     options?: CallOptions,
   ): Promise<StoredEvent[]> {
     if (query.after !== undefined && comparePositions(query.after, MAX_BIGINT) >= 0) return [];
-    const after = query.after ?? '0';
-    return this.readTail(
-      'readCategory',
-      this.queries.readCategory,
-      [query.category, after, query.limit],
-      this.queries.categoryHeldBack,
-      (last) => [query.category, last],
-      after,
-      query.limit,
-      options?.signal,
-    );
-  }
-
-  /**
-   * One page of the global log (or a category). When the page is short because committed events are held back by
-   * an older transaction still open somewhere in the cluster (usually another commit a few ms from its end, or a
-   * short transaction of another application), waits for it, up to {@link TAIL_WAIT_MS}: a reader then sees its
-   * own commits at once on a busy server, and a subscriber gets events without waiting for its next poll. A long
-   * transaction only delays readers by that much per page; they never skip an event.
-   */
-  private async readTail(
-    context: string,
-    text: string,
-    params: unknown[],
-    heldBackText: string,
-    heldBackParams: (last: string) => unknown[],
-    after: string,
-    limit: number,
-    signal: AbortSignal | undefined,
-  ): Promise<StoredEvent[]> {
-    const deadline = performance.now() + TAIL_WAIT_MS;
-    for (;;) {
-      const rows = await execute<EventRow[]>(this.sql.unsafe(text, params as never[], { prepare: true }), context, signal);
-      if (rows.length >= limit || performance.now() >= deadline) return rows.map(toStoredEvent);
-      const last = rows[rows.length - 1]?.position ?? after;
-      const check = this.sql.unsafe(heldBackText, heldBackParams(last) as never[], { prepare: true });
-      const [state] = await execute<{ held_back: boolean }[]>(check, context, signal);
-      if (!state?.held_back) return rows.map(toStoredEvent);
-      await pause(TAIL_RETRY_MS, signal);
-    }
+    const params = [query.category, query.after ?? '0', query.limit, TAIL_WAIT_MS];
+    const pending = this.sql.unsafe(this.queries.readCategory, params as never[], { prepare: true });
+    return (await execute<EventRow[]>(pending, 'readCategory', options?.signal)).map(toStoredEvent);
   }
 
   private async listStreamsNow(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {

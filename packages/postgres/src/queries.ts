@@ -16,12 +16,10 @@ export interface StoreQueries {
   readForward: string;
   readBackward: string;
   getStream: string;
+  /** A page of the global log after $1, at most $2 events, waiting at most $3 ms for appends in flight. */
   readAll: string;
+  /** The same within category $1 ($2 after, $3 limit, $4 ms). */
   readCategory: string;
-  /** Whether committed events after $1 are held back by an append of this store still in flight. */
-  heldBack: string;
-  /** The same within category $1, after $2. */
-  categoryHeldBack: string;
   listStreams: string;
 }
 
@@ -36,11 +34,11 @@ export function buildQueries(s: string): StoreQueries {
     readBackward: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`,
     getStream: `SELECT revision, created_at, updated_at FROM ${s}.streams WHERE stream_id = $1`,
     // Gap-free tail: functions of migration 4 compute the store's log horizon (the lowest transaction that can
-    // still commit events into this store) and then read one page of the events below it (see migrations.ts).
-    readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.read_all($1::int8, $2::int4)`,
-    readCategory: `SELECT ${EVENT_COLUMNS} FROM ${s}.read_category($1::text, $2::int8, $3::int4)`,
-    heldBack: `SELECT ${s}.log_held_back($1::int8) AS held_back`,
-    categoryHeldBack: `SELECT ${s}.category_held_back($1::text, $2::int8) AS held_back`,
+    // still commit events into this store), wait a moment for this store's appends in flight when they hold back
+    // commits older than the call, and read one page below the horizon (see migrations.ts). The rows come back in
+    // the function's order (a function scan returns its rows in order; nothing here joins or sorts them again).
+    readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.read_all($1::int8, $2::int4, $3::int4)`,
+    readCategory: `SELECT ${EVENT_COLUMNS} FROM ${s}.read_category($1::text, $2::int8, $3::int4, $4::int4)`,
     listStreams: `SELECT stream_id, revision, created_at, updated_at FROM ${s}.streams WHERE stream_id > $1 ORDER BY stream_id LIMIT $2`,
   };
 }

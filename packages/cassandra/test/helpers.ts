@@ -4,7 +4,7 @@ import { cassandraStorage } from '../src/index.js';
 import type { CassandraStorageOptions } from '../src/options.js';
 
 /** The local test node (scripts/services/cassandra/start.sh). */
-export const CONNECTION = { contactPoints: ['127.0.0.1:9042'], localDataCenter: 'datacenter1' } as const;
+export const CONNECTION = { contactPoints: ['127.0.0.1:9042'], localDataCenter: 'datacenter1' };
 
 /** A keyspace name unique to this run and `label`. */
 export function uniqueKeyspace(label: string): string {

@@ -390,31 +390,35 @@ BEGIN
 END
 $horizon$`;
 
-// A page of the log: (d) of log_horizon. The horizon is a bound on position itself (transaction_id < h  <=>
-// position < h * 1e6), so the read is one range of the position (or category, position) index, walked in order up
-// to the LIMIT. Read your writes: every transaction committed before the call has an id below the xmax taken first
-// (the target); when events of such transactions are held back by an append of this store still in flight with a
-// lower id, and the page is not full without them, the function waits for that append (every 2 ms, at most
-// p_wait_ms) — usually a commit a few milliseconds from its end. Commits that come during the wait do not prolong it.
+// A page of the log: (d) of log_horizon, the events with transaction_id < horizon (the same as position < horizon
+// * 1e6: a prefix of the log). The horizon is a filter, not a second bound of the index range: with a bound known
+// only at run time, a cached generic plan guesses the range at 0.5% of the table and may pick a bitmap scan and a
+// sort of everything after the checkpoint (tens of ms per page on a fresh log); "position > p_after" alone keeps
+// the walk of the position (or category, position) index in order, stopping at the LIMIT.
+// Read your writes: every transaction committed before the call has an id below the xmax taken first (the
+// target); when events of such transactions are held back by an append of this store still in flight with a lower
+// id, and the page is not full without them, the function waits for that append (every 2 ms, at most p_wait_ms) —
+// usually a commit a few milliseconds from its end. Commits that come during the wait do not prolong it.
 const LOG_READ_FUNCTION = (s: string, name: string, parameters: string, filter: string): string =>
   `CREATE OR REPLACE FUNCTION ${s}.${name}(${parameters}p_after bigint, p_limit integer, p_wait_ms integer)
 RETURNS SETOF ${s}.events LANGUAGE plpgsql VOLATILE AS $read$
 DECLARE
-  v_target bigint := pg_snapshot_xmax(pg_current_snapshot())::text::bigint * ${EVENTS_PER_TRANSACTION};
+  v_target xid8 := pg_snapshot_xmax(pg_current_snapshot());
   v_deadline timestamptz := clock_timestamp() + p_wait_ms * interval '1 millisecond';
-  v_end bigint;
+  v_horizon xid8;
 BEGIN
   LOOP
-    v_end := ${s}.log_horizon() * ${EVENTS_PER_TRANSACTION};
-    EXIT WHEN v_end >= v_target OR p_limit <= 0 OR clock_timestamp() >= v_deadline;
-    EXIT WHEN NOT EXISTS (SELECT 1 FROM ${s}.events e
-                          WHERE ${filter}e.position > p_after AND e.position >= v_end AND e.position < v_target);
-    EXIT WHEN EXISTS (SELECT 1 FROM ${s}.events e WHERE ${filter}e.position > p_after AND e.position < v_end
+    v_horizon := ${s}.log_horizon()::text::xid8;
+    EXIT WHEN v_horizon >= v_target OR p_limit <= 0 OR clock_timestamp() >= v_deadline;
+    EXIT WHEN NOT EXISTS (SELECT 1 FROM ${s}.events e WHERE ${filter}e.position > p_after
+                            AND e.position >= v_horizon::text::bigint * ${EVENTS_PER_TRANSACTION}
+                            AND e.position < v_target::text::bigint * ${EVENTS_PER_TRANSACTION});
+    EXIT WHEN EXISTS (SELECT 1 FROM ${s}.events e WHERE ${filter}e.position > p_after AND e.transaction_id < v_horizon
                       ORDER BY e.position OFFSET p_limit - 1 LIMIT 1);
     PERFORM pg_sleep(0.002);
   END LOOP;
   RETURN QUERY SELECT e.* FROM ${s}.events e
-    WHERE ${filter}e.position > p_after AND e.position < v_end ORDER BY e.position LIMIT p_limit;
+    WHERE ${filter}e.position > p_after AND e.transaction_id < v_horizon ORDER BY e.position LIMIT p_limit;
 END
 $read$`;
 

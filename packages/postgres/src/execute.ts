@@ -1,12 +1,42 @@
 import { throwIfAborted } from '@streamstore/core';
-import type { PendingQuery, Row } from 'postgres';
+import type { PendingQuery, Row, Sql } from 'postgres';
 import { translateDriverError } from './driver-errors.js';
 
+/** How often a statement is sent again after a cancel that was meant for an earlier statement. */
+const STRAY_CANCEL_RETRIES = 2;
+
 /**
- * Runs a postgres.js query, cancelling it on the server when `signal` fires, and translates driver errors into
- * the core's typed errors. `context` names the operation in messages.
+ * Whether `error` is a cancel this call did not ask for. A cancel request reaches the server asynchronously, by
+ * then the backend may run the next statement of its connection: the cancel of an aborted call can hit another
+ * call's statement. That statement failed as a whole (nothing of it is committed), so it can simply be sent again.
+ */
+function isStrayCancel(error: unknown, signal: AbortSignal | undefined): boolean {
+  return !signal?.aborted && (error as { code?: unknown } | null)?.code === '57014';
+}
+
+/**
+ * Runs the prepared statement `text` with `params`, cancelling it on the server when `signal` fires, sending it
+ * again after a stray cancel (see {@link isStrayCancel}), and translating driver errors into the core's typed errors.
+ * `context` names the operation in messages.
  */
 export async function execute<T>(
+  sql: Sql,
+  text: string,
+  params: readonly unknown[],
+  context: string,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await executeOnce<T>(sql.unsafe(text, params as never[], { prepare: true }), context, signal);
+    } catch (error) {
+      if (attempt < STRAY_CANCEL_RETRIES && isStrayCancel(error, signal)) continue;
+      throw error;
+    }
+  }
+}
+
+async function executeOnce<T>(
   query: PendingQuery<(Row & Iterable<Row>)[]>,
   context: string,
   signal: AbortSignal | undefined,
@@ -19,8 +49,15 @@ export async function execute<T>(
     }
   }
   throwIfAborted(signal);
+  let settled = false;
+  // postgres.js hands an awaited query to a connection one microtask later; a query cancelled in between is rejected
+  // but still handed over, and that connection is then never returned to the pool (enough of them and every later
+  // query waits forever). So the cancel goes out one macrotask later: the query is then queued (removed from the
+  // queue), sent (cancelled on the server) or finished (nothing to cancel).
   const cancel = () => {
-    void query.cancel();
+    setImmediate(() => {
+      if (!settled) void query.cancel();
+    });
   };
   signal.addEventListener('abort', cancel, { once: true });
   try {
@@ -28,6 +65,7 @@ export async function execute<T>(
   } catch (error) {
     throw translateDriverError(error, context, signal);
   } finally {
+    settled = true;
     signal.removeEventListener('abort', cancel);
   }
 }

@@ -106,12 +106,15 @@ export class PostgresStorage implements StreamStorage {
     options?: CallOptions,
   ): Promise<AppendOutcome> {
     const [kind, revision] = expectedParams(expected);
-    const query = this.sql.unsafe(this.queries.append, [streamId, kind, revision, ...appendArrays(this.sql, events)] as never[], {
-      prepare: true,
-    });
     let rows: { o_status: number; o_revision: string; o_position: string | null }[];
     try {
-      rows = await execute(query, 'append', options?.signal);
+      rows = await execute(
+        this.sql,
+        this.queries.append,
+        [streamId, kind, revision, ...appendArrays(this.sql, events)],
+        'append',
+        options?.signal,
+      );
     } catch (error) {
       if (isDuplicateEventId(error)) return { status: 'duplicate' };
       throw error;
@@ -124,8 +127,13 @@ export class PostgresStorage implements StreamStorage {
   }
 
   private async findEventsNow(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
-    const query = this.sql.unsafe(this.queries.findEvents, [streamId, eventIds as string[]], { prepare: true });
-    const rows = await execute<{ event_id: string; revision: string; position: string }[]>(query, 'findEvents', options?.signal);
+    const rows = await execute<{ event_id: string; revision: string; position: string }[]>(
+      this.sql,
+      this.queries.findEvents,
+      [streamId, eventIds as string[]],
+      'findEvents',
+      options?.signal,
+    );
     return rows.map((row) => ({ id: row.event_id, revision: Number(row.revision), position: row.position }));
   }
 
@@ -135,14 +143,12 @@ export class PostgresStorage implements StreamStorage {
     options?: CallOptions,
   ): Promise<StoredEvent[]> {
     const text = query.direction === 'forward' ? this.queries.readForward : this.queries.readBackward;
-    const pending = this.sql.unsafe(text, [streamId, query.from, query.limit], { prepare: true });
-    const rows = await execute<EventRow[]>(pending, 'readStream', options?.signal);
+    const rows = await execute<EventRow[]>(this.sql, text, [streamId, query.from, query.limit], 'readStream', options?.signal);
     return rows.map(toStoredEvent);
   }
 
   private async getStreamNow(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
-    const pending = this.sql.unsafe(this.queries.getStream, [streamId], { prepare: true });
-    const rows = await execute<StreamRow[]>(pending, 'getStream', options?.signal);
+    const rows = await execute<StreamRow[]>(this.sql, this.queries.getStream, [streamId], 'getStream', options?.signal);
     const row = rows[0];
     return row ? { revision: Number(row.revision), createdAt: row.created_at, updatedAt: row.updated_at } : null;
   }
@@ -153,8 +159,13 @@ export class PostgresStorage implements StreamStorage {
     options?: CallOptions,
   ): Promise<{ status: 'ok'; deleted: boolean } | { status: 'conflict'; actual: number }> {
     const [kind, revision] = expected === undefined ? [EXPECTED_KIND.any, 0] : expectedParams(expected);
-    const pending = this.sql.unsafe(this.queries.deleteStream, [streamId, kind, revision], { prepare: true });
-    const rows = await execute<{ o_status: number; o_revision: string }[]>(pending, 'deleteStream', options?.signal);
+    const rows = await execute<{ o_status: number; o_revision: string }[]>(
+      this.sql,
+      this.queries.deleteStream,
+      [streamId, kind, revision],
+      'deleteStream',
+      options?.signal,
+    );
     const row = rows[0];
     if (row === undefined) throw new StorageCorruptedError('delete_stream returned no row');
     if (row.o_status === 1) return { status: 'conflict', actual: Number(row.o_revision) };
@@ -165,8 +176,7 @@ export class PostgresStorage implements StreamStorage {
     // Positions are bigints: nothing lies after a checkpoint beyond that range.
     if (query.after !== undefined && comparePositions(query.after, MAX_BIGINT) >= 0) return [];
     const params = [query.after ?? '0', query.limit, TAIL_WAIT_MS];
-    const pending = this.sql.unsafe(this.queries.readAll, params as never[], { prepare: true });
-    return (await execute<EventRow[]>(pending, 'readAll', options?.signal)).map(toStoredEvent);
+    return (await execute<EventRow[]>(this.sql, this.queries.readAll, params, 'readAll', options?.signal)).map(toStoredEvent);
   }
 
   private async readCategoryNow(
@@ -175,13 +185,19 @@ export class PostgresStorage implements StreamStorage {
   ): Promise<StoredEvent[]> {
     if (query.after !== undefined && comparePositions(query.after, MAX_BIGINT) >= 0) return [];
     const params = [query.category, query.after ?? '0', query.limit, TAIL_WAIT_MS];
-    const pending = this.sql.unsafe(this.queries.readCategory, params as never[], { prepare: true });
-    return (await execute<EventRow[]>(pending, 'readCategory', options?.signal)).map(toStoredEvent);
+    return (await execute<EventRow[]>(this.sql, this.queries.readCategory, params, 'readCategory', options?.signal)).map(
+      toStoredEvent,
+    );
   }
 
   private async listStreamsNow(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
-    const pending = this.sql.unsafe(this.queries.listStreams, [query.after ?? '', query.limit], { prepare: true });
-    const rows = await execute<StreamRow[]>(pending, 'listStreams', options?.signal);
+    const rows = await execute<StreamRow[]>(
+      this.sql,
+      this.queries.listStreams,
+      [query.after ?? '', query.limit],
+      'listStreams',
+      options?.signal,
+    );
     return rows.map((row) => ({
       streamId: row.stream_id,
       revision: Number(row.revision),

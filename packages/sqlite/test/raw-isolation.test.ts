@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createStreamStoreFactory, type StreamStoreFactory } from '@streamstore/core';
 import { sqliteStorage } from '@streamstore/sqlite';
+import { tenantSecret, writeTenantsForIsolation } from '@streamstore/testing';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -26,33 +27,10 @@ const HOSTILE_STREAM_IDS = [
   TENANTS[1],
   'ünïcödé 🚀',
 ];
-const secretOf = (tenant: string) => `SECRET-${tenant}`;
+const secretOf = tenantSecret;
 
 /** Each tenant writes two commits to every hostile stream id; returns the event ids each tenant wrote. */
-async function writeTenants(factory: StreamStoreFactory): Promise<Map<string, string[]>> {
-  const written = new Map<string, string[]>();
-  for (const tenant of TENANTS) {
-    const store = await factory.forTenant(tenant);
-    const ids: string[] = [];
-    for (const [s, streamId] of HOSTILE_STREAM_IDS.entries()) {
-      const events = [0, 1, 2].map((n) => ({
-        id: `EVT-${tenant}-${s}-${n}`,
-        type: 'Touched',
-        data: { secret: secretOf(tenant), n },
-        metadata: { owner: secretOf(tenant) },
-      }));
-      await store.append(streamId, 'no-stream', events.slice(0, 2));
-      await store.append(streamId, 2, events.slice(2));
-      ids.push(...events.map((e) => e.id));
-      // Through the API too: the tenant reads back exactly its own events.
-      const read: string[] = [];
-      for await (const event of store.read(streamId)) read.push(event.id);
-      expect(read).toEqual(events.map((e) => e.id));
-    }
-    written.set(tenant, ids);
-  }
-  return written;
-}
+const writeTenants = (factory: StreamStoreFactory) => writeTenantsForIsolation(factory, TENANTS, HOSTILE_STREAM_IDS);
 
 /** Every file under `root`, relative to it. */
 function filesUnder(root: string): string[] {

@@ -27,3 +27,4 @@ export { conformanceScenarios } from './scenarios/index.js';
 export { assertRejects, assertRejectsAbort, type ErrorClass, type ExpectedProperties } from './support/assertions.js';
 export { collect, essentials, snapshot, type TestPayload, testEvents } from './support/events.js';
 export { type CallCounter, callCounter, withCapabilities } from './support/storage-wrappers.js';
+export { tenantSecret, writeTenantsForIsolation } from './support/tenant-isolation.js';

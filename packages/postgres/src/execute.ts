@@ -50,14 +50,24 @@ async function executeOnce<T>(
   }
   throwIfAborted(signal);
   let settled = false;
-  // postgres.js hands an awaited query to a connection one microtask later; a query cancelled in between is rejected
-  // but still handed over, and that connection is then never returned to the pool (enough of them and every later
-  // query waits forever). So the cancel goes out one macrotask later: the query is then queued (removed from the
-  // queue), sent (cancelled on the server) or finished (nothing to cancel).
+  // Two states in which postgres.js (3.4) must not be asked to cancel a query:
+  // - awaited but not yet handed to a connection (that happens one microtask later): the query is rejected but still
+  //   handed over, and that connection never returns to the pool (enough of them and every later query waits
+  //   forever). Hence the cancel goes out one macrotask later at the earliest;
+  // - sent, but pipelined behind another statement of its connection: when it comes up, the connection skips it and
+  //   takes the server's answers to it for the next query's. Hence the cancel waits until the query is running.
+  // Queued (waiting for a connection) and running queries are cancelled properly; a finished one needs nothing.
+  const pending = query as unknown as { state?: unknown; active?: boolean };
+  const cancelWhenSafe = () => {
+    if (settled) return;
+    if (pending.state !== undefined && !pending.active) {
+      setTimeout(cancelWhenSafe, 1);
+      return;
+    }
+    void query.cancel();
+  };
   const cancel = () => {
-    setImmediate(() => {
-      if (!settled) void query.cancel();
-    });
+    setImmediate(cancelWhenSafe);
   };
   signal.addEventListener('abort', cancel, { once: true });
   try {

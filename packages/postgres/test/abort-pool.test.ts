@@ -41,35 +41,4 @@ describe('postgres abort and the pool', () => {
     expect((await store.append('after', 'no-stream', [{ id: 'a', type: 't', data: 1 }])).revision).toBe(1);
     await store.close();
   }, 30_000);
-
-  it('on one pipelined connection, aborted commits never hand their answers to the reads queued behind them', async () => {
-    const storage = freshStorage('abortpipe', { max: 1 });
-    schemas.push(storage.schema);
-    const store = await createStreamStore({ storage, provisionSchema: true });
-    for (let s = 0; s < 4; s++) await store.append(`known-${s}`, 'no-stream', [{ id: `k${s}`, type: 't', data: s }]);
-    const wrong: string[] = [];
-    for (let round = 0; round < 25; round++) {
-      const controller = new AbortController();
-      const aborted = Array.from({ length: 3 }, (_, i) =>
-        store.append(`race-${round}-${i}`, 'no-stream', [{ id: 'e', type: 't', data: i }], { signal: controller.signal }).then(
-          () => 'committed',
-          (error: Error) => error.name,
-        ),
-      );
-      const reads = Array.from({ length: 4 }, async (_, s) => {
-        const events = [];
-        for await (const event of store.read(`known-${s}`)) events.push(event);
-        if (events.length !== 1 || events[0]?.streamId !== `known-${s}` || events[0]?.id !== `k${s}`) {
-          wrong.push(`round ${round}, known-${s}: ${JSON.stringify(events.map((event) => [event?.streamId, event?.id]))}`);
-        }
-      });
-      if (round % 3 === 0) queueMicrotask(() => controller.abort());
-      else setTimeout(() => controller.abort(), round % 3);
-      const outcomes = await Promise.all(aborted);
-      await Promise.all(reads);
-      expect(outcomes.every((outcome) => outcome === 'committed' || outcome === 'AbortError')).toBe(true);
-    }
-    expect(wrong).toEqual([]);
-    await store.close();
-  }, 30_000);
 });

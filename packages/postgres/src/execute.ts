@@ -49,33 +49,13 @@ async function executeOnce<T>(
     }
   }
   throwIfAborted(signal);
-  let settled = false;
-  // Two states in which postgres.js (3.4) must not be asked to cancel a query:
-  // - awaited but not yet handed to a connection (that happens one microtask later): the query is rejected but still
-  //   handed over, and that connection never returns to the pool (enough of them and every later query waits
-  //   forever). Hence the cancel goes out one macrotask later at the earliest;
-  // - sent, but pipelined behind another statement of its connection: when it comes up, the connection skips it and
-  //   takes the server's answers to it for the next query's. Hence the cancel waits until the query is running.
-  // Queued (waiting for a connection) and running queries are cancelled properly; a finished one needs nothing.
-  const pending = query as unknown as { state?: unknown; active?: boolean };
-  const cancelWhenSafe = () => {
-    if (settled) return;
-    if (pending.state !== undefined && !pending.active) {
-      setTimeout(cancelWhenSafe, 1);
-      return;
-    }
-    void query.cancel();
-  };
-  const cancel = () => {
-    setImmediate(cancelWhenSafe);
-  };
-  signal.addEventListener('abort', cancel, { once: true });
+  // Once sent, a statement is not cancelled on the server: postgres.js 3.4 cancels unreliably (a cancel racing the
+  // hand-over to a connection leaks that connection; one hitting a pipelined statement shifts answers to the next
+  // query, seen as pages with missing rows). The core stops waiting for aborted reads at once; an aborted commit
+  // finishes or fails atomically as sent, and is safe to retry with the same event ids.
   try {
     return (await query) as unknown as T;
   } catch (error) {
     throw translateDriverError(error, context, signal);
-  } finally {
-    settled = true;
-    signal.removeEventListener('abort', cancel);
   }
 }

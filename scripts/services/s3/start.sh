@@ -12,6 +12,7 @@ MEM_BYTES="${STREAMSTORE_S3_MEM_BYTES:-1073741824}"
 TIMEOUT="${STREAMSTORE_S3_TIMEOUT:-120}"
 ACCESS_KEY="${STREAMSTORE_S3_ACCESS_KEY:-streamstore-test-key}"
 SECRET_KEY="${STREAMSTORE_S3_SECRET_KEY:-streamstore-test-secret}"
+BUCKET="${STREAMSTORE_S3_BUCKET:-streamstore-test}"
 S3_UID="streamstore"
 RGW_NAME="client.rgw.streamstore"
 
@@ -25,8 +26,20 @@ answers() {
   [[ -n "$code" && "$code" != "000" ]]
 }
 
+# The tests' bucket: created here (the data lives in memory, so every fresh cluster starts without it).
+# PUT on a bucket one already owns answers 200 on RGW, so this is safe to repeat. curl signs with SigV4
+# but does not add x-amz-content-sha256, which RGW requires.
+ensure_bucket() {
+  local code
+  code=$(curl -s -o /dev/null -m 10 -w '%{http_code}' -X PUT \
+    --aws-sigv4 "aws:amz:us-east-1:s3" --user "${ACCESS_KEY}:${SECRET_KEY}" \
+    -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' "http://127.0.0.1:${PORT}/${BUCKET}" || true)
+  [[ "$code" == "200" || "$code" == "409" ]]
+}
+
 if answers; then
-  log "S3 gateway already answers on http://127.0.0.1:${PORT}/ - nothing to do"
+  ensure_bucket || { echo "[s3 start] the gateway on port $PORT answers but bucket '$BUCKET' could not be created" >&2; exit 1; }
+  log "S3 gateway already answers on http://127.0.0.1:${PORT}/ (bucket $BUCKET present) - nothing to do"
   exit 0
 fi
 
@@ -205,5 +218,12 @@ until answers; do
   sleep 0.5
 done
 log "gateway answers on http://127.0.0.1:$PORT/"
+
+for _ in $(seq 1 20); do
+  ensure_bucket && break
+  sleep 0.5
+done
+ensure_bucket || fail "could not create bucket '$BUCKET'"
+log "bucket '$BUCKET' ready"
 
 log "ready: endpoint http://127.0.0.1:$PORT region us-east-1 (path-style), access key $ACCESS_KEY"

@@ -1,10 +1,15 @@
 // Micro-benchmark of the core over the in-memory storage: appends/s for batches of 1, 10, 100 and reads/s.
 // Everything the core does is measured (validation, serialization, idempotency bookkeeping, paging,
 // deserialization); event objects are built inside the timed loop with counter ids.
+// Each workload runs in a fresh Node process: run one after another in one process, the later ones paid for the
+// earlier ones' dead stores (hundreds of MB of old-generation garbage) and measured the heap, not the store.
 // Usage: npm run bench:memory [-- --json]
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createStreamStore, memoryStorage } from '@streamstore/core';
 
 const json = process.argv.includes('--json');
+const WORKLOADS = ['append-1', 'append-10', 'append-100', 'read'];
 const EVENTS_PER_RUN = 600_000;
 
 function makeEvent(n) {
@@ -75,9 +80,24 @@ function cpuSeconds(since) {
   return (used.user + used.system) / 1e6;
 }
 
-const results = [];
-for (const size of [1, 10, 100]) results.push(await benchAppend(size));
-results.push(await benchRead());
+/** Runs one workload in this process and returns its result. */
+function runWorkload(name) {
+  return name === 'read' ? benchRead() : benchAppend(Number(name.slice('append-'.length)));
+}
+
+const childIndex = process.argv.indexOf('--workload');
+if (childIndex !== -1) {
+  console.log(JSON.stringify(await runWorkload(process.argv[childIndex + 1])));
+  process.exit(0);
+}
+
+const results = WORKLOADS.map((name) => {
+  const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--workload', name], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out);
+});
 if (json) {
   console.log(JSON.stringify({ node: process.version, backend: 'memory', results }, null, 2));
 } else {

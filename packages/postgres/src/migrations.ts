@@ -333,6 +333,24 @@ BEGIN
 END
 $append$`;
 
+// Version 4 of append_events: the same, plus `p_notify` (default true, so SQL callers keep the NOTIFY). A NOTIFY in
+// the writing transaction takes PostgreSQL's cluster-wide notify lock at commit and holds it through the WAL flush,
+// which serialises every concurrent commit that notifies (8 writers of 1-event commits ran at 0.38x of plain inserts
+// with it, 0.62x without). The storage passes false and sends the wake-up itself after the commit, coalesced (see
+// AppendNotifier). Built from version 3's text, which must stay byte-identical for its checksum.
+const APPEND_FUNCTION_V4 = (s: string): string => {
+  const v3 = APPEND_FUNCTION_V3(s);
+  const v4 = v3
+    .replace('  p_timestamps timestamptz[]\n)', '  p_timestamps timestamptz[],\n  p_notify boolean DEFAULT true\n)')
+    .replace('IF v_count > 0 AND current_setting(', 'IF v_count > 0 AND p_notify AND current_setting(');
+  if (v4.split('p_notify').length !== 3) throw new Error('append_events v4: version 3 text changed');
+  return v4;
+};
+
+/** The argument types of append_events up to version 3 (dropped by version 4, which adds an argument). */
+const APPEND_ARGUMENTS_V3 =
+  'text, integer, bigint, text[], text[], integer[], text[], text[], text[], bytea[], text[], text[], timestamptz[]';
+
 // The horizon of the global log: the lowest transaction id that may still commit events into THIS store. Events of
 // lower transactions are final: a reader hands out exactly the events with position < horizon * 1e6, a prefix of the
 // log in position order. It is computed from the store's own appenders (the holders of its append lock), not from
@@ -449,6 +467,11 @@ export const MIGRATIONS: readonly Migration[] = [
     description:
       'global log horizon per store: append_events takes the store append lock first; read_all, read_category, log_horizon',
     statements: (s) => [APPEND_FUNCTION_V3(s), LOG_HORIZON_FUNCTION(s), ...LOG_READ_FUNCTIONS(s)],
+  },
+  {
+    version: 5,
+    description: 'append_events(..., p_notify): the storage wakes listeners after the commit instead of inside it',
+    statements: (s) => [`DROP FUNCTION ${s}.append_events(${APPEND_ARGUMENTS_V3})`, APPEND_FUNCTION_V4(s)],
   },
 ];
 

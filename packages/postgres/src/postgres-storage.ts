@@ -14,6 +14,7 @@ import type {
 import { comparePositions, StorageCorruptedError, throwIfAborted } from '@streamstore/core';
 import type { Sql } from 'postgres';
 import { AppendListener } from './append-listener.js';
+import { AppendNotifier } from './append-notifier.js';
 import { appendArrays, EXPECTED_KIND, expectedParams } from './append-params.js';
 import { appendsChannel } from './channel.js';
 import { translateDriverError } from './driver-errors.js';
@@ -71,6 +72,7 @@ export class PostgresStorage implements StreamStorage {
   readonly capabilities = CAPABILITIES;
   private readonly queries: StoreQueries;
   private readonly appendListener: AppendListener;
+  private readonly appendNotifier: AppendNotifier;
 
   constructor(
     readonly sql: Sql,
@@ -79,6 +81,7 @@ export class PostgresStorage implements StreamStorage {
   ) {
     this.queries = buildQueries(quoteIdentifier(schema));
     this.appendListener = new AppendListener(sql, appendsChannel(schema));
+    this.appendNotifier = new AppendNotifier(sql, appendsChannel(schema));
   }
 
   async provision(options?: CallOptions): Promise<void> {
@@ -111,7 +114,8 @@ export class PostgresStorage implements StreamStorage {
       rows = await execute(
         this.sql,
         this.queries.append,
-        [streamId, kind, revision, ...appendArrays(this.sql, events)],
+        // false: no NOTIFY inside the commit (it would serialise concurrent commits); the notifier sends it after.
+        [streamId, kind, revision, ...appendArrays(this.sql, events), false],
         'append',
         options?.signal,
       );
@@ -121,7 +125,10 @@ export class PostgresStorage implements StreamStorage {
     }
     const row = rows[0];
     if (row === undefined) throw new StorageCorruptedError('append_events returned no row');
-    if (row.o_status === 0) return { status: 'ok', revision: Number(row.o_revision), position: row.o_position as string };
+    if (row.o_status === 0) {
+      if (events.length > 0) this.appendNotifier.poke();
+      return { status: 'ok', revision: Number(row.o_revision), position: row.o_position as string };
+    }
     if (row.o_status === 1) return { status: 'conflict', actual: Number(row.o_revision) };
     throw new StorageCorruptedError(`append_events returned the unknown status ${row.o_status}`);
   }
@@ -245,6 +252,7 @@ export class PostgresStorage implements StreamStorage {
   }
 
   async close(): Promise<void> {
+    await this.appendNotifier.close();
     await this.appendListener.close();
     await this.release();
   }

@@ -27,7 +27,7 @@ export interface StoreQueries {
 export function buildQueries(s: string): StoreQueries {
   return {
     append: `SELECT o_status, o_revision, o_position FROM ${s}.append_events($1::text, $2::int4, $3::int8, $4::text[], $5::text[], $6::int4[], $7::text[], $8::text[],
-  $9::text[], $10::bytea[], $11::text[], $12::text[], $13::timestamptz[])`,
+  $9::text[], $10::bytea[], $11::text[], $12::text[], $13::timestamptz[], $14::bool)`,
     deleteStream: `SELECT o_status, o_revision FROM ${s}.delete_stream($1::text, $2::int4, $3::int8)`,
     findEvents: `SELECT event_id, revision, position FROM ${s}.events WHERE stream_id = $1 AND event_id = ANY($2::text[])`,
     readForward: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,

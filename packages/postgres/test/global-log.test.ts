@@ -66,7 +66,7 @@ describe('postgres global log', () => {
             await tx`SELECT pg_sleep(${sleeps[0] as number})`;
             for (let a = 0; a < appends; a++) {
               const ids = Array.from({ length: 1 + Math.floor(next() * 5) }, (_, i) => `w${w}-t${t}-a${a}-e${i}`);
-              const params = [`stream-${w}-${t % 3}`, 0, 0, ...appendArrays(tx as never, ids.map(event))];
+              const params = [`stream-${w}-${t % 3}`, 0, 0, ...appendArrays(tx as never, ids.map(event)), true];
               const [row] = await tx.unsafe(appendText, params as never[]);
               expect(row?.o_status).toBe(0);
               if (a === 0) await tx`SELECT pg_sleep(${sleeps[1] as number})`;

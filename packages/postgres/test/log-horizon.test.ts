@@ -35,7 +35,7 @@ function encoded(id: string): EncodedEvent {
 /** Calls `schema`'s append_events in `tx` (as the storage does, but inside a transaction the test controls). */
 async function appendIn(tx: Sql | TransactionSql, schema: string, streamId: string, ids: string[]) {
   const text = buildQueries(quoteIdentifier(schema)).append;
-  const [row] = await tx.unsafe(text, [streamId, 0, 0, ...appendArrays(tx as Sql, ids.map(encoded))] as never[]);
+  const [row] = await tx.unsafe(text, [streamId, 0, 0, ...appendArrays(tx as Sql, ids.map(encoded)), true] as never[]);
   return { status: row?.o_status as number, position: BigInt(row?.o_position as string) };
 }
 

@@ -14,6 +14,7 @@ import {
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendArrays } from '../src/append-params.js';
+import { appendsChannel } from '../src/channel.js';
 import { quoteIdentifier } from '../src/identifiers.js';
 import {
   MIGRATIONS,
@@ -90,7 +91,7 @@ describe('postgres category column', () => {
       ]);
     });
     const ids = ['order-1', 'cart-1', 'order\\-x-2', 'order'];
-    const append = buildQueries(s).append;
+    const append = buildQueries(s).append.replace(', $14::bool', ''); // version 1's function has no p_notify
     for (const id of ids) {
       const encoded: EncodedEvent = {
         ...event(`e-${id}`),
@@ -103,7 +104,7 @@ describe('postgres category column', () => {
       };
       await storage.sql.unsafe(append, [id, 0, 0, ...appendArrays(storage.sql, [encoded])] as never[]);
     }
-    expect((await storage.planMigrations()).map((step) => step.version)).toEqual([2, 3, 4]);
+    expect((await storage.planMigrations()).map((step) => step.version)).toEqual([2, 3, 4, 5]);
     await storage.provision();
     const rows = await storage.sql.unsafe<{ stream_id: string; category: string }[]>(
       `SELECT stream_id, category FROM ${s}.events ORDER BY position`,
@@ -137,6 +138,59 @@ describe('postgres LISTEN/NOTIFY', () => {
     stop();
     await a.close();
     await b.close();
+  });
+
+  it('the storage notifies after its commits (coalesced), never inside them; SQL callers of append_events keep the NOTIFY', async () => {
+    const storage = freshStorage('notifyafter', { max: 4 });
+    schemas.push(storage.schema);
+    const store = await createStreamStore({ storage, provisionSchema: true });
+    const heard: number[] = [];
+    const listening = await admin.listen(appendsChannel(storage.schema), () => void heard.push(performance.now()));
+    try {
+      // 40 concurrent commits (the notifier keeps one NOTIFY in flight and owes one more): a wake-up still comes
+      // after the last commit was acknowledged.
+      const commits = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => store.append(`c-${i % 4}`, 'any', [event(`c${i}`)]).then(() => performance.now())),
+      );
+      const lastCommit = Math.max(...commits);
+      await until(() => heard.some((at) => at >= lastCommit), 'a notification after the last commit', 10_000);
+
+      const s = quoteIdentifier(storage.schema);
+      const encoded: EncodedEvent = {
+        ...event('x'),
+        schemaVersion: 1,
+        format: 'json',
+        compression: null,
+        data: '{}',
+        metadata: null,
+        timestamp: 0,
+      };
+      // p_notify = false inside a transaction: nothing is heard at its commit (the storage sends its own NOTIFY).
+      let before = heard.length;
+      await storage.sql.begin((tx) =>
+        tx.unsafe(buildQueries(s).append, [
+          'quiet',
+          0,
+          0,
+          ...appendArrays(tx as never, [{ ...encoded, id: 'q1' }]),
+          false,
+        ] as never[]),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard.length).toBe(before);
+      // The 13-argument call of earlier versions (SQL written against them) still notifies at its commit.
+      before = heard.length;
+      await storage.sql.unsafe(buildQueries(s).append.replace(', $14::bool', ''), [
+        'legacy',
+        0,
+        0,
+        ...appendArrays(storage.sql, [{ ...encoded, id: 'l1' }]),
+      ] as never[]);
+      await until(() => heard.length > before, 'a notification for a 13-argument call', 10_000);
+    } finally {
+      await listening.unlisten();
+      await store.close();
+    }
   });
 
   it('a subscriber polling every 30 s is woken by NOTIFY from another pool (lag printed)', async () => {
@@ -209,7 +263,7 @@ describe('postgres category subscription', () => {
                 metadata: null,
                 timestamp: Date.now(),
               }));
-              const [row] = await tx.unsafe(appendText, [stream, 0, 0, ...appendArrays(tx as never, encoded)] as never[]);
+              const [row] = await tx.unsafe(appendText, [stream, 0, 0, ...appendArrays(tx as never, encoded), true] as never[]);
               expect(row?.o_status).toBe(0);
             }
             await tx`SELECT pg_sleep(${sleeps[1] as number})`;

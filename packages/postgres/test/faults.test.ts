@@ -6,6 +6,7 @@ import { createStreamStore, type EventData, StorageUnavailableError, type Stream
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStorage } from '../src/index.js';
+import type { PostgresStorage } from '../src/postgres-storage.js';
 import { CutProxy } from './cut-proxy.js';
 import { PrivateCluster } from './private-cluster.js';
 
@@ -95,6 +96,9 @@ describe('postgres faults (private cluster)', () => {
     try {
       // Prepare the statement on the connection first, so that the cut commit goes out as one Bind/Execute.
       await store.append('order-1', 'no-stream', batch(0, 0));
+      // The wake-up NOTIFY sent after that commit shares the one connection: let it finish before arming (queries
+      // run in order on a connection, so this one ends after it).
+      await (storage as PostgresStorage).sql`SELECT 1`;
       proxy.arm();
       const lost = await store.append('order-1', 3, batch(0, 1)).then(
         () => null,

@@ -81,6 +81,10 @@ export function encodeBatch(events: readonly EventData[], serializer: EventSeria
       now,
     );
     checkSize(field, item, limits);
+    // Events of a commit usually carry the same metadata (user, correlation id): keep one copy of its text, which
+    // storages that hold events in memory then retain once per commit rather than once per event.
+    const previous = i > 0 ? (encoded[i - 1] as EncodedEvent).metadata : null;
+    if (previous !== null && item.metadata === previous) item.metadata = previous;
     encoded[i] = item;
   }
   return encoded;

@@ -36,6 +36,17 @@ afterAll(async () => {
 });
 
 const event = (id: string) => ({ id, type: 'Tick', data: { id } });
+/** An event as the core hands it to append_events (for calls of the SQL function itself). */
+const encodedEvent = (id: string, timestamp = 0): EncodedEvent => ({
+  id,
+  type: 'Tick',
+  schemaVersion: 1,
+  format: 'json',
+  compression: null,
+  data: '{}',
+  metadata: null,
+  timestamp,
+});
 
 async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -93,16 +104,7 @@ describe('postgres category column', () => {
     const ids = ['order-1', 'cart-1', 'order\\-x-2', 'order'];
     const append = buildQueries(s).append.replace(', $14::bool', ''); // version 1's function has no p_notify
     for (const id of ids) {
-      const encoded: EncodedEvent = {
-        ...event(`e-${id}`),
-        schemaVersion: 1,
-        format: 'json',
-        compression: null,
-        data: '{}',
-        metadata: null,
-        timestamp: 0,
-      };
-      await storage.sql.unsafe(append, [id, 0, 0, ...appendArrays(storage.sql, [encoded])] as never[]);
+      await storage.sql.unsafe(append, [id, 0, 0, ...appendArrays(storage.sql, [encodedEvent(`e-${id}`)])] as never[]);
     }
     expect((await storage.planMigrations()).map((step) => step.version)).toEqual([2, 3, 4, 5]);
     await storage.provision();
@@ -147,6 +149,23 @@ describe('postgres LISTEN/NOTIFY', () => {
     const heard: number[] = [];
     const listening = await admin.listen(appendsChannel(storage.schema), () => void heard.push(performance.now()));
     try {
+      const s = quoteIdentifier(storage.schema);
+      // p_notify = false inside a transaction: nothing is heard at its commit (the storage sends its own NOTIFY).
+      // Checked first, while the store has sent nothing that could still arrive.
+      await storage.sql.begin((tx) =>
+        tx.unsafe(buildQueries(s).append, ['quiet', 0, 0, ...appendArrays(tx as never, [encodedEvent('q1')]), false] as never[]),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard).toHaveLength(0);
+      // The 13-argument call of earlier versions (SQL written against them) still notifies at its commit.
+      await storage.sql.unsafe(buildQueries(s).append.replace(', $14::bool', ''), [
+        'legacy',
+        0,
+        0,
+        ...appendArrays(storage.sql, [encodedEvent('l1')]),
+      ] as never[]);
+      await until(() => heard.length > 0, 'a notification for a 13-argument call', 10_000);
+
       // 40 concurrent commits (the notifier keeps one NOTIFY in flight and owes one more): a wake-up still comes
       // after the last commit was acknowledged.
       const commits = await Promise.all(
@@ -154,39 +173,6 @@ describe('postgres LISTEN/NOTIFY', () => {
       );
       const lastCommit = Math.max(...commits);
       await until(() => heard.some((at) => at >= lastCommit), 'a notification after the last commit', 10_000);
-
-      const s = quoteIdentifier(storage.schema);
-      const encoded: EncodedEvent = {
-        ...event('x'),
-        schemaVersion: 1,
-        format: 'json',
-        compression: null,
-        data: '{}',
-        metadata: null,
-        timestamp: 0,
-      };
-      // p_notify = false inside a transaction: nothing is heard at its commit (the storage sends its own NOTIFY).
-      let before = heard.length;
-      await storage.sql.begin((tx) =>
-        tx.unsafe(buildQueries(s).append, [
-          'quiet',
-          0,
-          0,
-          ...appendArrays(tx as never, [{ ...encoded, id: 'q1' }]),
-          false,
-        ] as never[]),
-      );
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(heard.length).toBe(before);
-      // The 13-argument call of earlier versions (SQL written against them) still notifies at its commit.
-      before = heard.length;
-      await storage.sql.unsafe(buildQueries(s).append.replace(', $14::bool', ''), [
-        'legacy',
-        0,
-        0,
-        ...appendArrays(storage.sql, [{ ...encoded, id: 'l1' }]),
-      ] as never[]);
-      await until(() => heard.length > before, 'a notification for a 13-argument call', 10_000);
     } finally {
       await listening.unlisten();
       await store.close();
@@ -253,16 +239,7 @@ describe('postgres category subscription', () => {
             await tx`SELECT pg_sleep(${sleeps[0] as number})`;
             for (const stream of [`order-${w}`, `cart-${w}`]) {
               const ids = Array.from({ length: 1 + Math.floor(next() * 3) }, (_, i) => `${stream}-t${t}-e${i}`);
-              const encoded = ids.map<EncodedEvent>((id) => ({
-                id,
-                type: 'Tick',
-                schemaVersion: 1,
-                format: 'json',
-                compression: null,
-                data: '{}',
-                metadata: null,
-                timestamp: Date.now(),
-              }));
+              const encoded = ids.map((id) => encodedEvent(id, Date.now()));
               const [row] = await tx.unsafe(appendText, [stream, 0, 0, ...appendArrays(tx as never, encoded), true] as never[]);
               expect(row?.o_status).toBe(0);
             }

@@ -45,14 +45,29 @@ export class AppendNotifier {
     this.timer.unref();
   }
 
-  /** Sends the NOTIFY still owed (scheduled or pending) and waits for it; sends no more afterwards. */
-  async close(): Promise<void> {
+  /**
+   * Sends the NOTIFY still owed (scheduled or pending) and waits for it, at most `maxWaitMs` (a hint is not worth
+   * holding up a close while the server is unreachable); sends no more afterwards.
+   */
+  async close(maxWaitMs = 1000): Promise<void> {
     this.closed = true;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
       this.pending = true;
     }
+    let giveUp: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      giveUp = setTimeout(resolve, maxWaitMs);
+    });
+    try {
+      await Promise.race([this.drain(), deadline]);
+    } finally {
+      clearTimeout(giveUp);
+    }
+  }
+
+  private async drain(): Promise<void> {
     for (;;) {
       if (this.inFlight) await this.inFlight;
       else if (this.pending) this.inFlight = this.send();

@@ -157,7 +157,10 @@ describe('benchmark workload engine', () => {
     const histogram = (distribution: 'zipf' | 'uniform') => {
       const counts = new Array<number>(100).fill(0);
       const pick = streamPicker(seededRandom(1), 100, distribution, 1);
-      for (let i = 0; i < draws; i++) counts[pick()]++;
+      for (let i = 0; i < draws; i++) {
+        const stream = pick();
+        counts[stream] = (counts[stream] ?? 0) + 1;
+      }
       return counts.map((count) => count / draws);
     };
     const zipf = histogram('zipf');

@@ -12,7 +12,7 @@ import {
   type StreamStorage,
 } from '@streamstore/core';
 import { postgresCheckpointStore, postgresDeadLetterStore, postgresStorage } from '@streamstore/postgres';
-import { sqliteCheckpointStore, sqliteDeadLetterStore, sqliteStorage } from '@streamstore/sqlite';
+import { type SqliteStorage, sqliteCheckpointStore, sqliteDeadLetterStore, sqliteStorage } from '@streamstore/sqlite';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, removeDir, runCli, tempDir } from './cli-harness.js';
@@ -146,7 +146,7 @@ describe('streamstore consumers / dead-letters on SQLite', () => {
   it("--tenant lists only that tenant's consumers", async () => {
     const dir = join(cwd, 'tenants');
     const tenants = sqliteStorage.multitenant({ directory: dir });
-    const storage = await tenants.forTenant('acme');
+    const storage = (await tenants.forTenant('acme')) as SqliteStorage;
     const seeded = await seed(storage, sqliteCheckpointStore(storage), sqliteDeadLetterStore(storage), 'acme-');
     await tenants.close?.();
     await expectListed(['--dir', dir, '--tenant', 'acme'], seeded, 'acme-');

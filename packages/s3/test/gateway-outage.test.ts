@@ -284,7 +284,9 @@ describe('s3 gateway faults (private gateway)', () => {
     // One writer per stream, each retrying its commit with the same ids until it is acknowledged.
     const writer = async (stream: number, until: () => boolean) => {
       while (!until()) {
-        const events = batch(stream, commits[stream]++);
+        const commit = commits[stream] as number;
+        commits[stream] = commit + 1;
+        const events = batch(stream, commit);
         heads[stream] = await commitUntilAcknowledged(store, `s-${stream}`, heads[stream] as number, events, unavailable);
         acknowledged[stream]?.push(...events.map((e) => e.id));
       }

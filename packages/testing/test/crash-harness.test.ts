@@ -121,7 +121,8 @@ describe('the crash verifier', () => {
       [0, 1, 1, 2],
     ]);
     const stream = streams[0] as (typeof streams)[number];
-    const [a, b, c, d] = stream.events as [{ id: string }, { id: string }, { id: string }, { id: string }];
+    type Observed = (typeof stream.events)[number];
+    const [a, b, c, d] = [...stream.events] as [Observed, Observed, Observed, Observed];
     stream.events = renumber([a, c, b, d]);
     const { problems } = verifyCrashRun({ streamIds, acks: [], observed: streams });
     expect(problems.filter((p) => p.includes('is split'))).toHaveLength(2);

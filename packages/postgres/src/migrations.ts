@@ -347,6 +347,53 @@ const APPEND_FUNCTION_V4 = (s: string): string => {
   return v4;
 };
 
+// Version 5 of append_events: a refused check is decided again on the head as it is now. Under READ COMMITTED the
+// head statement judges the head on its own snapshot: an UPDATE cannot see a stream created by a transaction that
+// commits while it runs, and the INSERT of 'no-stream' can meet a head deleted just after its conflict check. The
+// conflict used to report the revision read by a later statement, which could satisfy the very expectation it
+// refused ('stream-exists' refused with actual 1: seen by the kit's linearizability check). Now a conflict always
+// reports the revision it was decided on; when that revision satisfies the expectation, the head statement runs
+// again on a fresh snapshot. Built from version 4's text.
+const APPEND_FUNCTION_V5 = (s: string): string => {
+  const v4 = APPEND_FUNCTION_V4(s);
+  const start = v4.indexOf('  IF p_expected_kind = 0 THEN -- any\n');
+  const refusal = `  IF v_head IS NULL THEN
+    RETURN QUERY SELECT 1, coalesce((SELECT h.revision FROM ${s}.streams h WHERE h.stream_id = p_stream_id), 0), NULL::bigint;
+    RETURN;
+  END IF;
+`;
+  const end = v4.indexOf(refusal);
+  if (start < 0 || end < start) throw new Error('append_events v5: version 4 text changed');
+  const headStatement = v4
+    .slice(start, end)
+    .split('\n')
+    .map((line) => (line === '' ? line : `  ${line}`))
+    .join('\n');
+  const decided = `  LOOP
+${headStatement}    EXIT WHEN v_head IS NOT NULL;
+    v_actual := coalesce((SELECT h.revision FROM ${s}.streams h WHERE h.stream_id = p_stream_id), 0);
+    IF NOT ((p_expected_kind = 1 AND v_actual = 0)
+            OR (p_expected_kind = 2 AND v_actual > 0)
+            OR (p_expected_kind = 3 AND v_actual = p_expected)) THEN
+      RETURN QUERY SELECT 1, v_actual, NULL::bigint;
+      RETURN;
+    END IF;
+    v_rechecks := v_rechecks + 1;
+    IF v_rechecks > ${HEAD_RECHECKS} THEN
+      RAISE EXCEPTION 'streamstore: the head of stream % kept changing under its check', p_stream_id
+        USING ERRCODE = 'serialization_failure';
+    END IF;
+  END LOOP;
+`;
+  return `${v4.slice(0, start)}${decided}${v4.slice(end + refusal.length)}`.replace(
+    '  v_head bigint;\n',
+    '  v_head bigint;\n  v_actual bigint;\n  v_rechecks integer := 0;\n',
+  );
+};
+
+/** How many times append_events decides again before giving up with a serialization failure (a retryable error). */
+const HEAD_RECHECKS = 100;
+
 /** The argument types of append_events up to version 3 (dropped by version 4, which adds an argument). */
 const APPEND_ARGUMENTS_V3 =
   'text, integer, bigint, text[], text[], integer[], text[], text[], text[], bytea[], text[], text[], timestamptz[]';
@@ -472,6 +519,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     description: 'append_events(..., p_notify): the storage wakes listeners after the commit instead of inside it',
     statements: (s) => [`DROP FUNCTION ${s}.append_events(${APPEND_ARGUMENTS_V3})`, APPEND_FUNCTION_V4(s)],
+  },
+  {
+    version: 6,
+    description: 'append_events: a refused expectation is checked again on the current head (no self-contradicting conflicts)',
+    statements: (s) => [APPEND_FUNCTION_V5(s)],
   },
 ];
 

@@ -19,6 +19,10 @@ const CONNECTION_CODES = new Set([
 // SQLSTATEs meaning "the server is not available right now" (class 08, shutdown, starting up, overloaded).
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '53400', '58030']);
 
+// SQLSTATEs of a transaction the server rolled back to resolve a conflict with others (serialization failure,
+// deadlock): nothing of it was written and sending it again is the documented remedy.
+const ROLLED_BACK_SQLSTATES = new Set(['40001', '40P01']);
+
 // SQLSTATEs of a store whose schema was never provisioned: undefined table, function, schema.
 const NOT_PROVISIONED_SQLSTATES = new Set(['42P01', '42883', '3F000']);
 
@@ -36,7 +40,8 @@ export function isConnectionError(error: unknown): boolean {
 }
 
 /**
- * Turns a driver error into the core's typed errors: unreachable server -> `StorageUnavailableError`, cancelled by
+ * Turns a driver error into the core's typed errors: unreachable server, or a transaction rolled back by a
+ * serialization failure or deadlock -> `StorageUnavailableError`, cancelled by
  * the caller's signal -> `OperationAbortedError`, missing schema -> `ConfigurationError`. Anything else is rethrown.
  */
 export function translateDriverError(error: unknown, context: string, signal?: AbortSignal): Error {
@@ -46,6 +51,12 @@ export function translateDriverError(error: unknown, context: string, signal?: A
     return new StorageUnavailableError(`PostgreSQL is unavailable (${context}): ${(error as Error).message}`, {
       cause: error,
     });
+  }
+  if (code !== undefined && ROLLED_BACK_SQLSTATES.has(code)) {
+    return new StorageUnavailableError(
+      `PostgreSQL rolled the transaction back (${context}, ${code}): nothing was written; safe to retry with the same event ids`,
+      { cause: error },
+    );
   }
   if (code !== undefined && NOT_PROVISIONED_SQLSTATES.has(code)) {
     return new ConfigurationError(

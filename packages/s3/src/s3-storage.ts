@@ -47,6 +47,14 @@ export interface S3StorageSettings {
 }
 
 const MAX_ATTEMPTS = 50;
+
+/**
+ * What a commit object of a deleted generation is overwritten with (conditional mode). Its slot must stay taken: a
+ * writer that never saw the delete (a stale cached head, or 'no-stream' trying slot 1 of generation 1 at once)
+ * creates its commit at a slot it believes free; had the cleanup removed the object, that create would succeed
+ * inside the deleted generation, and the acknowledged commit would be invisible to everyone.
+ */
+const VOID_COMMIT = '{"void":"generation deleted"}';
 const MAX_CACHED_STREAMS = 10_000;
 
 /**
@@ -291,7 +299,11 @@ export class S3Storage implements StreamStorage {
     });
   }
 
-  /** After the tombstone: mark the generation deleted (readers check this), then remove its commits. */
+  /**
+   * After the tombstone: mark the generation deleted (readers check this), then drop its events. In conditional
+   * mode every commit object is overwritten with {@link VOID_COMMIT} instead of deleted, so its slot stays taken;
+   * in lock mode every writer lists the stream under its lease first, and the objects are deleted.
+   */
   private async finishDelete(streamId: string, view: StreamView, tombstoneKey: string, signal?: AbortSignal) {
     const objects = this.settings.objects;
     await objects.put(view.folder + DELETED_MARKER, '{"deleted":true}', signal);
@@ -299,7 +311,11 @@ export class S3Storage implements StreamStorage {
     this.remember(streamId, new StreamView(next, generationFolder(streamFolder(this.root, streamId), next)));
     const keys = await objects.listKeys(view.folder, undefined, signal);
     const garbage = keys.filter((key) => key !== tombstoneKey && !key.endsWith(`/${DELETED_MARKER}`));
-    await mapBounded(garbage, this.settings.concurrency, (key) => objects.delete(key, signal));
+    const drop =
+      this.settings.mode.kind === 'conditional'
+        ? (key: string) => objects.put(key, VOID_COMMIT, signal)
+        : (key: string) => objects.delete(key, signal);
+    await mapBounded(garbage, this.settings.concurrency, drop);
   }
 
   async listStreams(query: { after?: string; limit: number }, options?: CallOptions) {
@@ -411,7 +427,8 @@ export class S3Storage implements StreamStorage {
 
   private async fetchBody(entry: ChainEntry, signal?: AbortSignal): Promise<CommitBody | null> {
     const text = await this.settings.objects.getText(entry.key, signal);
-    return text === null ? null : parseCommit(text, entry.key);
+    // A voided commit is as gone as a deleted one: its generation was deleted after this process listed it.
+    return text === null || text === VOID_COMMIT ? null : parseCommit(text, entry.key);
   }
 
   /** The view's head revision, after loading the tail's body if a concurrent sync has not yet. */
@@ -446,7 +463,7 @@ export class S3Storage implements StreamStorage {
       const outcome = await this.settings.objects.create(key, text, signal);
       if (outcome !== 'unknown') return outcome === 'created';
       const stored = await this.settings.objects.getText(key, signal);
-      if (stored !== null) return parseCommit(stored, key).commitId === body.commitId;
+      if (stored !== null) return stored !== VOID_COMMIT && parseCommit(stored, key).commitId === body.commitId;
     }
     throw new StorageCorruptedError(`S3: no definite answer writing ${key}`);
   }

@@ -55,6 +55,28 @@ export const deleteScenarios = [
     },
   ),
 
+  scenario(
+    'unseen-by-writer',
+    'a store that never saw a delete (a stale cached head, or no knowledge of the stream) appends into its new life, readable everywhere',
+    async (ctx) => {
+      const first = await ctx.createStore();
+      const second = await ctx.reopen(first);
+      await first.append('s', 'no-stream', testEvents(2, 'a'));
+      await second.append('s', 'any', testEvents(1, 'b'));
+      await second.deleteStream('s');
+      // `first` last saw 's' at revision 2 and knows nothing of the delete.
+      ctx.assert.equal((await first.append('s', 'any', testEvents(1, 'c'))).revision, 1);
+      const idsOf = async (store: typeof first) => (await collect(store.read('s'))).map((event) => [event.revision, event.id]);
+      ctx.assert.deepEqual(await idsOf(await ctx.reopen(first)), [[1, 'c-1']]);
+      await first.deleteStream('s');
+      // A store that never heard of 's' re-creates it.
+      ctx.assert.equal((await (await ctx.reopen(first)).append('s', 'no-stream', testEvents(1, 'd'))).revision, 1);
+      ctx.assert.deepEqual(await idsOf(await ctx.reopen(first)), [[1, 'd-1']]);
+      ctx.assert.deepEqual(await idsOf(second), [[1, 'd-1']]);
+    },
+    ['reopen'],
+  ),
+
   scenario('expected-match', 'a delete with a matching expected revision succeeds', async (ctx) => {
     const store = await ctx.createStore();
     await store.append('a', 'no-stream', testEvents(2));

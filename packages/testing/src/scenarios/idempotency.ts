@@ -1,5 +1,5 @@
-import { DuplicateEventError, ValidationError } from '@streamstore/core';
-import { snapshot, testEvents } from '../support/events.js';
+import { DuplicateEventError, StreamConcurrencyError, ValidationError } from '@streamstore/core';
+import { collect, snapshot, testEvents } from '../support/events.js';
 import { callCounter } from '../support/storage-wrappers.js';
 import { scenarioGroup } from './define.js';
 
@@ -38,6 +38,31 @@ export const idempotencyScenarios = [
     ctx.assert.deepEqual(await store.append('s', 'stream-exists', testEvents(2, 'b')), original);
     ctx.assert.deepEqual(await snapshot(store, 's'), before);
   }),
+
+  scenario(
+    'across-stores',
+    'a store with an outdated view of a stream (another store wrote or deleted it) still retries idempotently and reports the actual revision',
+    async (ctx) => {
+      const first = await ctx.createStore();
+      const second = await ctx.reopen(first);
+      const original = await first.append('s', 'no-stream', testEvents(2, 'a'));
+      const other = await second.append('s', 2, testEvents(1, 'b'));
+      // `first` last saw 's' at revision 2.
+      ctx.assert.deepEqual(await first.append('s', 'no-stream', testEvents(2, 'a')), original);
+      await ctx.assert.rejects(first.append('s', 2, testEvents(1, 'c')), StreamConcurrencyError, { actual: 3 });
+      ctx.assert.equal((await first.append('s', 3, testEvents(1, 'c'))).revision, 4);
+      ctx.assert.deepEqual(await second.append('s', 2, testEvents(1, 'b')), other);
+      ctx.assert.deepEqual(
+        (await collect(second.read('s'))).map((event) => event.id),
+        ['a-1', 'a-2', 'b-1', 'c-1'],
+      );
+      // After `first` deletes the stream, `second`'s retry is a new write that no longer fits its expectation.
+      ctx.assert.equal(await first.deleteStream('s'), true);
+      await ctx.assert.rejects(second.append('s', 2, testEvents(1, 'b')), StreamConcurrencyError, { actual: 0 });
+      ctx.assert.equal(await second.getStream('s'), null);
+    },
+    ['reopen'],
+  ),
 
   scenario(
     'retry-after-later-appends',

@@ -112,6 +112,34 @@ export const subscriptionScenarios = [
     );
   }),
   scenario(
+    'written-elsewhere',
+    'with default settings, subscriptions deliver live events appended through another store over the same data (another process)',
+    async (ctx) => {
+      const writer = await ctx.createStore();
+      const reader = await ctx.reopen(writer);
+      await writer.append('far', 'no-stream', testEvents(2, 'f'));
+      const inStream: RecordedEvent[] = [];
+      const inLog: RecordedEvent[] = [];
+      const subscriptions = [reader.subscribe({ to: { stream: 'far' }, handler: (e) => void inStream.push(e) })];
+      if (ctx.capabilities.globalOrder) {
+        subscriptions.push(reader.subscribe({ to: 'all', handler: (e) => void inLog.push(e) }));
+      }
+      try {
+        for (const subscription of subscriptions) await subscription.caughtUp;
+        await writer.append('far', 2, testEvents(2, 'f', 3));
+        await until(() => inStream.length >= 4, 'the stream subscription got the live events');
+        ctx.assert.deepEqual(ids(inStream), ['f-1', 'f-2', 'f-3', 'f-4']);
+        if (ctx.capabilities.globalOrder) {
+          await until(() => inLog.length >= 4, 'the log subscription got the live events');
+          ctx.assert.deepEqual(ids(inLog), ['f-1', 'f-2', 'f-3', 'f-4']);
+        }
+      } finally {
+        for (const subscription of subscriptions) await subscription.stop();
+      }
+    },
+    ['reopen'],
+  ),
+  scenario(
     'handler-retry',
     'a failing handler is retried, then its event is parked as a dead letter and the rest flows',
     async (ctx) => {

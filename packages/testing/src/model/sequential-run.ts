@@ -32,6 +32,11 @@ class Mismatch extends Error {}
 export interface ModelRunTarget {
   stores: readonly StreamStore[];
   globalOrder: boolean;
+  /**
+   * The stores are views of ONE store's data (as two processes would have), checked against one model: each command
+   * goes through the store its tenant number picks, so what one store wrote or deleted the other must see.
+   */
+  sameData?: boolean;
   /** How long readAll may lag behind acknowledged commits (a global log that shows events once older ones commit). */
   readAllPatienceMs?: number;
 }
@@ -109,18 +114,23 @@ async function collectOrError<T>(iterable: AsyncIterable<T>): Promise<T[]> {
  */
 export async function runModelCommands(target: ModelRunTarget, commands: readonly ModelCommand[]): Promise<void> {
   const reference = new ReferenceModel();
-  const tenants: TenantRun[] = target.stores.map((store, index) => ({
+  const runOf = (store: StreamStore, index: number): TenantRun => ({
     store,
     model: reference.tenant(`t${index}`),
     written: [],
     positions: new Map(),
     highest: undefined,
-  }));
+  });
+  const shared = target.sameData ? runOf(target.stores[0] as StreamStore, 0) : undefined;
+  const tenants: TenantRun[] = target.stores.map((store, index) => (shared ? { ...shared, store } : runOf(store, index)));
   const trace: string[] = [];
-  const prefix = (tenant: number) => (tenants.length > 1 ? `[tenant ${tenant}] ` : '');
+  const label = shared ? 'store' : 'tenant';
+  const prefix = (tenant: number) => (tenants.length > 1 ? `[${label} ${tenant}] ` : '');
   for (const [index, command] of commands.entries()) {
     const step = index + 1;
-    const run = tenants[command.tenant % tenants.length] as TenantRun;
+    const picked = tenants[command.tenant % tenants.length] as TenantRun;
+    // Views of the same data share the model and its bookkeeping; only the store differs.
+    const run = shared ? Object.assign(shared, { store: picked.store }) : picked;
     let line = `${step}. ${prefix(command.tenant % tenants.length)}`;
     try {
       const described = await runCommand(target, run, command, step, (text) => {

@@ -12,6 +12,7 @@ const scenario = scenarioGroup('model');
 /** Runs and commands per run of the normal suite (fixed seed) and of a soak run (STREAMSTORE_SOAK). */
 const SEQUENTIAL = { runs: 15, soakRuns: 500, maxCommands: 25 };
 const TENANTS = { runs: 8, soakRuns: 300, maxCommands: 25 };
+const TWO_STORES = { runs: 8, soakRuns: 300, maxCommands: 25 };
 const CONCURRENT = { runs: 8, soakRuns: 300, writers: 4, maxCommands: 6 };
 /** Generation plus shrinking stop after this long outside a soak run, so that slow backends stay bounded. */
 const TIME_LIMIT_MS = 40_000;
@@ -110,6 +111,38 @@ export const modelBasedScenarios = [
       });
     },
     ['multitenant'],
+  ),
+
+  scenario(
+    'two-stores',
+    'random commands through two stores over the same data (two processes) match one reference model',
+    async (ctx) => {
+      const settings = propertyRunSettings(TWO_STORES.runs, TWO_STORES.soakRuns);
+      const capabilities = ctx.capabilities;
+      await checkProperty({
+        name: 'model.two-stores',
+        backend: ctx.backend,
+        settings,
+        timeLimitMs: timeLimit(settings.soak),
+        arbitrary: modelCommands({
+          tenants: 2,
+          backwardRead: capabilities.backwardRead,
+          listStreams: capabilities.listStreams,
+          globalOrder: capabilities.globalOrder,
+          maxCommands: TWO_STORES.maxCommands,
+        }),
+        async predicate(commands) {
+          const store = await ctx.createStore();
+          const stores = [store, await ctx.reopen(store)];
+          try {
+            await runModelCommands({ stores, globalOrder: capabilities.globalOrder, sameData: true }, commands);
+          } finally {
+            await closeAll([...stores].reverse());
+          }
+        },
+      });
+    },
+    ['reopen'],
   ),
 
   scenario(

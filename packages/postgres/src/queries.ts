@@ -3,10 +3,17 @@
  * parameters; postgres.js prepares each text once per connection.
  */
 
-/** Columns of a stored event, with payloads as text and times as epoch ms (cheaper to parse than dates). */
+/**
+ * Columns of a stored event, with payloads as text and times as epoch ms (cheaper to parse than dates). The epochs
+ * come from date_part (double precision), about twice as fast per row as extract (numeric). "timestamp" holds whole
+ * milliseconds: rounding gives them back exactly. recorded_at has microseconds and is floored to its millisecond; the
+ * double's error is below 0.00025 ms until 2106 while a microsecond is 0.001 ms, so adding 0.0005 before the floor
+ * undoes the error without ever reaching the next millisecond.
+ */
 const EVENT_COLUMNS = `stream_id, revision, position, event_id, type, schema_version, format, compression,
   data::text AS data, data_bytes, coalesce(metadata::text, metadata_text) AS metadata,
-  (extract(epoch FROM "timestamp") * 1000)::int8 AS timestamp_ms, floor(extract(epoch FROM recorded_at) * 1000)::int8 AS recorded_ms`;
+  round(date_part('epoch', "timestamp") * 1000)::int8 AS timestamp_ms,
+  floor(date_part('epoch', recorded_at) * 1000 + 0.0005)::int8 AS recorded_ms`;
 
 /** The statements of a store in schema `s` (already quoted). */
 export interface StoreQueries {

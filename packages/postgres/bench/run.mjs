@@ -4,7 +4,7 @@
  * (one conditional multi-row INSERT per commit with postgres.js, no library) and (c) Emmett's PostgreSQL event store,
  * against the same server, in one run. Run with `npm run bench:postgres` (builds first); `--json` prints JSON too.
  * Environment: STREAMSTORE_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_SECONDS per round,
- * BENCH_ROUNDS (3) rounds per append cell, BENCH_WARMUP_SECONDS (0.3).
+ * BENCH_ROUNDS (3) rounds per cell, BENCH_WARMUP_SECONDS (0.3).
  * It works in a database of its own (streamstore_bench), recreated at the start and dropped at the end.
  */
 import { performance } from 'node:perf_hooks';
@@ -16,7 +16,7 @@ const BASE_URL = process.env.STREAMSTORE_POSTGRES_URL ?? 'postgres://postgres@12
 const DATABASE = 'streamstore_bench';
 const URL = BASE_URL.replace(/\/[^/?]*(\?|$)/, `/${DATABASE}$1`);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5);
-// Each append cell runs ROUNDS times, the systems in a different order each round (whichever runs first or right after
+// Each cell runs ROUNDS times, the systems in a different order each round (whichever runs first or right after
 // another's burst of writes meets checkpoints and autovacuum more often), after an untimed warm-up of WARMUP_SECONDS
 // (JIT, prepared statements on every pooled connection); the table shows each system's median round.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -61,15 +61,16 @@ async function timedAppends(system, writers, batch, commit, seconds = SECONDS) {
   return { eventsPerSecond: events / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-/** The append cell of every system: a warm-up, then ROUNDS rotated rounds; each system's median round by events/s. */
-async function appendCell(systems, writers, batch) {
-  for (const system of systems) await timedAppends(system.name, writers, batch, system.append, WARMUP_SECONDS);
+/**
+ * One cell of the table for every system: an untimed warm-up of each, then ROUNDS timed rounds with the systems in a
+ * rotated order; each system's median round by events/s.
+ */
+async function rotatedCell(systems, warmUp, measure) {
+  for (const system of systems) await warmUp(system);
   const rounds = new Map(systems.map((system) => [system.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
     const order = systems.map((_, i) => systems[(i + round) % systems.length]);
-    for (const system of order) {
-      rounds.get(system.name).push(await timedAppends(system.name, writers, batch, system.append));
-    }
+    for (const system of order) rounds.get(system.name).push(await measure(system));
   }
   return systems.map((system) => {
     const sorted = rounds.get(system.name).sort((a, b) => a.eventsPerSecond - b.eventsPerSecond);
@@ -77,11 +78,19 @@ async function appendCell(systems, writers, batch) {
   });
 }
 
-/** Reads a whole stream repeatedly for SECONDS (time split evenly between systems by the caller). */
-async function timedReads(read, streamId, length) {
+/** The append cell of every system. */
+const appendCell = (systems, writers, batch) =>
+  rotatedCell(
+    systems,
+    (system) => timedAppends(system.name, writers, batch, system.append, WARMUP_SECONDS),
+    (system) => timedAppends(system.name, writers, batch, system.append),
+  );
+
+/** Reads a whole stream repeatedly for `seconds`; events/s over the time spent in reads. */
+async function timedReads(read, streamId, length, seconds = SECONDS) {
   const latencies = [];
   let events = 0;
-  const deadline = performance.now() + SECONDS * 1000;
+  const deadline = performance.now() + seconds * 1000;
   while (performance.now() < deadline) {
     const started = performance.now();
     const got = await read(streamId);
@@ -97,23 +106,26 @@ async function timedReads(read, streamId, length) {
   };
 }
 
-/** Reads the whole global log once in pages of 1000; p50/p99 are per page. */
-async function timedGlobal(readPage) {
+/**
+ * Reads the global log in pages of 1000 from the start for `seconds` (at its end, from the start again); p50 and p99
+ * are per page. (Whether the log is complete and exactly-once is the tests' job: packages/postgres/test.)
+ */
+async function timedGlobal(readPage, seconds = SECONDS) {
   const latencies = [];
   let events = 0;
   let after;
   const started = performance.now();
-  for (;;) {
+  const deadline = started + seconds * 1000;
+  while (performance.now() < deadline) {
     const t = performance.now();
     const page = await readPage(after);
     latencies.push(performance.now() - t);
     events += page.count;
-    if (page.count < 1000) break;
-    after = page.last;
+    after = page.count < 1000 ? undefined : page.last;
   }
-  const seconds = (performance.now() - started) / 1000;
+  const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { eventsPerSecond: events / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), events };
+  return { eventsPerSecond: events / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 // --- the three systems -------------------------------------------------------------------------------------------
@@ -252,12 +264,20 @@ async function main() {
             Array.from({ length: 100 }, (_, i) => `r${length}-${written + i}`),
           );
         }
-        record(`read a ${length}-event stream`, system.name, await timedReads(system.read, streamId, length));
       }
+      const cell = await rotatedCell(
+        systems,
+        (system) => timedReads(system.read, `${system.name}-read-${length}`, length, WARMUP_SECONDS),
+        (system) => timedReads(system.read, `${system.name}-read-${length}`, length),
+      );
+      for (const [name, result] of cell) record(`read a ${length}-event stream`, name, result);
     }
-    for (const system of systems) {
-      record('read the global log, pages of 1000', system.name, await timedGlobal(system.readAllPage));
-    }
+    const globalCell = await rotatedCell(
+      systems,
+      (system) => timedGlobal(system.readAllPage, WARMUP_SECONDS),
+      (system) => timedGlobal(system.readAllPage),
+    );
+    for (const [name, result] of globalCell) record('read the global log, pages of 1000', name, result);
     print(rows);
   } finally {
     for (const system of systems) await system.close();

@@ -1,7 +1,7 @@
 // The short default benchmark suite (`npm run bench`): the standard workloads (@streamstore/testing) through
 // `streamstore bench` on every backend that answers on this machine — memory and SQLite always; PostgreSQL, Cassandra
-// and S3 when their port answers within a short timeout — plus Emmett's PostgreSQL store as a peer on the same
-// database. Prints one side-by-side table with ratios to the peer and writes JSON and an HTML chart under
+// and S3 when their port answers within a short timeout — plus Emmett's PostgreSQL and SQLite stores as peers on the
+// same backends. Prints one side-by-side table with ratios to the peers and writes JSON and an HTML chart under
 // ./bench-results/. Under five minutes on a 2-core machine.
 // Usage: node scripts/bench/suite.mjs [--only memory,sqlite] [--growth-events 200000]
 // Environment: STREAMSTORE_BENCH_POSTGRES_URL, STREAMSTORE_BENCH_CASSANDRA_URL, STREAMSTORE_BENCH_S3_URL.
@@ -20,11 +20,12 @@ const args = process.argv.slice(2);
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const only = option('--only')?.split(',');
 const growthEvents = option('--growth-events');
-const PEER = 'emmett/postgres';
+// Each row is compared with Emmett on its own backend, else with Emmett on PostgreSQL.
+const PEERS = ['emmett/postgres', 'emmett/sqlite'];
 
 const targets = [
   { backend: 'memory' },
-  { backend: 'sqlite' },
+  { backend: 'sqlite', peers: 'emmett' },
   {
     backend: 'postgres',
     url: process.env.STREAMSTORE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
@@ -112,16 +113,20 @@ for (const result of results.filter((r, i) => results.findIndex((s) => s.subject
   );
 }
 console.log('');
-const hasPeer = results.some((result) => result.subject.name === PEER);
-for (const line of resultsTable(results, hasPeer ? { peer: PEER } : {})) console.log(line);
+const peers = PEERS.filter((peer) => results.some((result) => result.subject.name === peer));
+for (const line of resultsTable(results, peers.length > 0 ? { peer: peers } : {})) console.log(line);
 const growth = growthTable(results);
 if (growth.length > 0) {
   console.log('\nGrowth: events/s per chunk (last/first near 1.00 = flat as the store grows)');
   for (const line of growth) console.log(line);
 }
-if (hasPeer) {
-  console.log(`\nvs ${PEER}: write events/s as a multiple of Emmett's on the same workload (like for like only on postgres).`);
+if (peers.length > 0) {
+  console.log(
+    `\nvs ${peers.join(' / ')}: write events/s as a multiple of Emmett's on the same workload, on the same backend where Emmett has a store (postgres, sqlite), else on postgres.`,
+  );
 }
+const notes = results.flatMap((result) => result.notes.map((note) => `${result.workload.name}, ${result.subject.name}: ${note}`));
+for (const note of [...new Set(notes)]) console.log(`note: ${note}`);
 for (const reason of skipped) console.log(`skipped: ${reason}`);
 console.log(
   `\nwrote ${join(outDir, 'suite.json')} and ${join(outDir, 'suite.html')} in ${((performance.now() - started) / 1000).toFixed(0)} s`,

@@ -26,7 +26,7 @@ async function driver<T>(name: string): Promise<T> {
 }
 
 /** The version of an installed package (a backend's, or a peer's), or `unknown`. */
-export function packageVersion(name: BackendName | '@event-driven-io/emmett-postgresql'): string {
+export function packageVersion(name: BackendName | `@event-driven-io/${string}`): string {
   try {
     const entry = import.meta.resolve(name.startsWith('@') ? name : `@streamstore/${name === 'memory' ? 'core' : name}`);
     return (JSON.parse(readFileSync(new URL('../package.json', entry), 'utf8')) as { version?: string }).version ?? 'unknown';

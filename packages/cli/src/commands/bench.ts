@@ -1,8 +1,8 @@
 /**
  * `streamstore bench`: runs the benchmark kit's workloads (@streamstore/testing) on one backend, each in a scratch
  * namespace of its own (a temporary SQLite file, a PostgreSQL schema, a Cassandra keyspace, an S3 prefix) removed
- * afterwards; optionally Emmett's PostgreSQL store on the same database; a table at the end, JSON and an HTML chart
- * on request. `--compare a.json b.json` prints two reports side by side.
+ * afterwards; optionally Emmett's store on the same backend (PostgreSQL or SQLite); a table at the end, JSON and an
+ * HTML chart on request. `--compare a.json b.json` prints two reports side by side.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,6 @@ import {
   type BenchResult,
   benchReport,
   compareTable,
-  emmettPostgresPeer,
   environmentLines,
   growthTable,
   parseWorkloads,
@@ -30,7 +29,8 @@ import { redactUrl } from '../backends.js';
 import { type CliIO, println, settingsOf, wholeNumber } from '../cli-io.js';
 import type { Settings } from '../config.js';
 import { isInteractive } from '../terminal.js';
-import { packageVersion, scratchTarget } from './bench-scratch.js';
+import { emmettPeerTarget, emmettSubjectName, hasEmmettPeer, PEERS, type PeerTarget } from './bench-peers.js';
+import { scratchTarget } from './bench-scratch.js';
 
 interface BenchFlags {
   workload?: string;
@@ -40,10 +40,6 @@ interface BenchFlags {
   compare?: string[];
   growthEvents?: number;
 }
-
-/** Peers the command knows, by flag value. */
-const PEERS = ['emmett'] as const;
-const PEER_SUBJECT = 'emmett/postgres';
 
 /** A progress bar on a TTY, nothing on a pipe. */
 function progressBar(io: CliIO) {
@@ -119,19 +115,13 @@ async function runAll(settings: Settings, workloads: Workload[], flags: BenchFla
   const target = scratchTarget(settings, tag);
   const progress = progressBar(io);
   const results: BenchResult[] = [];
+  let peer: PeerTarget | undefined;
   try {
     const environment = await target.environment();
-    const emmettEnvironment = {
-      ...environment,
-      backendPackage: `@event-driven-io/emmett-postgresql@${packageVersion('@event-driven-io/emmett-postgresql')}`,
-    };
-    let peerRuns = 0;
+    if (flags.peers?.includes('emmett')) peer = emmettPeerTarget(settings, tag, environment);
     for (const workload of workloads) {
       const subjects: Array<[SubjectSource, Record<string, unknown>]> = [[() => target.storage(), environment]];
-      if (flags.peers?.includes('emmett')) {
-        const schema = `ssbench_${tag}_emmett_${++peerRuns}`;
-        subjects.push([() => emmettPostgresPeer({ connectionString: settings.url ?? '', schema }), emmettEnvironment]);
-      }
+      if (peer) subjects.push([peer.next(), peer.environment]);
       for (const [source, extra] of subjects) {
         try {
           results.push(await runWorkload(source, workload, { onProgress: progress.update, environment: extra }));
@@ -141,6 +131,7 @@ async function runAll(settings: Settings, workloads: Workload[], flags: BenchFla
       }
     }
   } finally {
+    peer?.cleanup();
     await target.cleanup().catch((error: unknown) => io.stderr.write(`warning: cleanup failed: ${(error as Error).message}\n`));
   }
   return results;
@@ -178,7 +169,7 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
     .addOption(
       new Option(
         '--peers <names>',
-        `comparison peers on the same database, comma-separated (${PEERS.join(', ')}; postgres only)`,
+        `comparison peers on the same backend, comma-separated (${PEERS.join(', ')}: Emmett's PostgreSQL or SQLite store)`,
       ).argParser((value) => value.split(',').map((name) => name.trim())),
     )
     .option('--compare <files...>', 'print two JSON reports side by side with ratios (no benchmark is run)')
@@ -189,6 +180,7 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
         'S3 prefix)\nthat is removed afterwards; --file, --schema and --tenant are not used.\n' +
         '\nExamples:\n  $ streamstore bench --backend memory\n  $ streamstore bench --backend sqlite --json out/sqlite.json --chart\n' +
         '  $ streamstore bench --backend postgres --url postgres://postgres@127.0.0.1:5432/test --peers emmett\n' +
+        '  $ streamstore bench --backend sqlite --peers emmett\n' +
         '  $ streamstore bench --backend sqlite --growth-events 5000000 --json growth.json\n' +
         '  $ streamstore bench --compare before.json after.json',
     )
@@ -204,8 +196,8 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
           command.error(`error: unknown peer '${peer}' (known: ${PEERS.join(', ')})`);
       }
       const settings = settingsOf(command, io);
-      if (flags.peers?.length && settings.backend !== 'postgres') {
-        command.error(`error: --peers emmett runs Emmett's PostgreSQL store on the same database: use --backend postgres`);
+      if (flags.peers?.length && !hasEmmettPeer(settings.backend)) {
+        command.error(`error: --peers emmett runs Emmett's store on the same backend: use --backend postgres or sqlite`);
       }
       if (['postgres', 'cassandra', 's3'].includes(settings.backend) && !settings.url) {
         command.error(`error: the ${settings.backend} backend needs --url (or STREAMSTORE_URL)`);
@@ -214,7 +206,7 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
         ? parseWorkloads(readFileSync(resolve(io.cwd, flags.workload), 'utf8'))
         : standardWorkloads(flags.growthEvents === undefined ? {} : { growthEvents: flags.growthEvents, growthMaxSeconds: 3600 });
       const results = await runAll(settings, workloads, flags, io);
-      printResults(io, results, flags.peers?.length ? PEER_SUBJECT : undefined);
+      printResults(io, results, flags.peers?.length ? emmettSubjectName(settings.backend) : undefined);
       if (flags.json) {
         const path = resolve(io.cwd, flags.json);
         const report = benchReport(results, commandLine());

@@ -6,7 +6,7 @@ import type { BenchEvent, BenchSubject } from './subject.js';
 import type { Workload } from './workload.js';
 
 /** Conflicts in a row after which a write is abandoned (counted as `gaveUp`). */
-const MAX_ATTEMPTS = 10;
+export const MAX_ATTEMPTS = 10;
 /** Pause of a global-log reader that has caught up with the writers before it polls again. */
 const TAIL_POLL_MS = 5;
 

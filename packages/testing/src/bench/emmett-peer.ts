@@ -3,7 +3,7 @@
  * against the same database, in the same run. Emmett is imported dynamically, so the kit does not depend on it:
  * install it next to the benchmark (a dev dependency) to use this peer.
  */
-import { readFileSync } from 'node:fs';
+import { installedVersion, loadOptional } from './optional-module.js';
 import type { BenchSubject } from './subject.js';
 
 /** The part of Emmett's PostgreSQL API the peer uses. */
@@ -52,28 +52,6 @@ export interface EmmettPeerOptions {
   schema: string;
 }
 
-/** Loads a module by a name the compiler does not resolve (the kit has no dependency on it). */
-async function load<T>(name: string): Promise<T> {
-  try {
-    return (await import(name)) as T;
-  } catch (error) {
-    throw new Error(`The Emmett peer needs ${name} installed next to the benchmark (${(error as Error).message})`, {
-      cause: error,
-    });
-  }
-}
-
-function versionOf(name: string): string {
-  try {
-    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.resolve(name)), 'utf8')) as {
-      version?: string;
-    };
-    return manifest.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
 /** `connectionString` with `search_path` set to `schema` for every connection of the pool. */
 function withSearchPath(connectionString: string, schema: string): string {
   const url = new URL(connectionString);
@@ -88,9 +66,9 @@ function withSearchPath(connectionString: string, schema: string): string {
  */
 export async function emmettPostgresPeer(options: EmmettPeerOptions): Promise<BenchSubject> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`Invalid scratch schema name '${options.schema}'`);
-  const emmett = await load<EmmettPostgres>('@event-driven-io/emmett-postgresql');
-  const { dumbo, rawSql } = await load<DumboModule>('@event-driven-io/dumbo');
-  const { isExpectedVersionConflictError } = await load<EmmettCore>('@event-driven-io/emmett');
+  const emmett = await loadOptional<EmmettPostgres>('@event-driven-io/emmett-postgresql', 'Emmett');
+  const { dumbo, rawSql } = await loadOptional<DumboModule>('@event-driven-io/dumbo', 'Emmett');
+  const { isExpectedVersionConflictError } = await loadOptional<EmmettCore>('@event-driven-io/emmett', 'Emmett');
   const admin = dumbo({ connectionString: options.connectionString });
   await admin.execute.command(rawSql(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`));
   const url = withSearchPath(options.connectionString, options.schema);
@@ -114,7 +92,7 @@ export async function emmettPostgresPeer(options: EmmettPeerOptions): Promise<Be
   return {
     name: 'emmett/postgres',
     backend: 'postgres',
-    library: { name: '@event-driven-io/emmett-postgresql', version: versionOf('@event-driven-io/emmett-postgresql') },
+    library: { name: '@event-driven-io/emmett-postgresql', version: installedVersion('@event-driven-io/emmett-postgresql') },
     capabilities: { globalOrder: true, backwardRead: false },
     async append(streamId, expected, events) {
       try {

@@ -7,6 +7,7 @@ export { eventFactory, streamName } from './actors.js';
 export { renderChartHtml } from './chart.js';
 export { type ComparedPair, compareTable, pairResults } from './compare.js';
 export { type EmmettPeerOptions, emmettPostgresPeer } from './emmett-peer.js';
+export { type EmmettSqlitePeerOptions, emmettSqlitePeer } from './emmett-sqlite-peer.js';
 export { type BenchEnvironment, collectEnvironment } from './environment.js';
 export { LatencyRecorder, type LatencySummary } from './latency.js';
 export {

@@ -1,7 +1,7 @@
 /** The workload engine: runs one workload against one subject and measures it. */
 import { performance } from 'node:perf_hooks';
 import type { StreamStorage } from '@streamstore/core';
-import { prefill, runGlobalReader, runStreamReader, runWriter } from './actors.js';
+import { MAX_ATTEMPTS, prefill, runGlobalReader, runStreamReader, runWriter } from './actors.js';
 import { collectEnvironment } from './environment.js';
 import { BENCH_FORMAT, type BenchResult, type ReaderResult } from './result.js';
 import { RunState, round } from './run-state.js';
@@ -111,8 +111,12 @@ async function measure(subject: BenchSubject, workload: Workload, options: RunWo
   if (failure) throw (failure as PromiseRejectedResult).reason;
 
   const wallSeconds = (endedAt - state.startedAt) / 1000;
-  if (state.cutShort) {
+  if (state.cutShort && state.gaveUp === 0) {
     notes.push(`stopped by maxSeconds (${workload.maxSeconds} s) after ${state.events} of ${workload.totalEvents} events`);
+  }
+  if (state.gaveUp > 0) {
+    const of = workload.totalEvents === undefined ? '' : ` (${state.events} of ${workload.totalEvents} events written)`;
+    notes.push(`${state.gaveUp} write(s) given up after ${MAX_ATTEMPTS} conflicts in a row${of}`);
   }
   environment.loadAverageAtEnd = collectEnvironment().loadAverage;
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;

@@ -36,13 +36,18 @@ export function readEventsPerSecond(result: BenchResult): number {
 
 /**
  * The end-of-run table: one row per result. With `peer` (a subject name such as `emmett/postgres`), a last column
- * gives each row's write throughput as a multiple of the peer's on the same workload.
+ * gives each row's write throughput as a multiple of the peer's on the same workload. With several peers, each row is
+ * compared with the peer on its own backend (`emmett/sqlite` for SQLite rows), else with the first one.
  */
-export function resultsTable(results: readonly BenchResult[], options: { peer?: string } = {}): string[] {
-  const peerOf = (workload: string) =>
-    options.peer === undefined
+export function resultsTable(results: readonly BenchResult[], options: { peer?: string | readonly string[] } = {}): string[] {
+  const peers = options.peer === undefined ? [] : typeof options.peer === 'string' ? [options.peer] : [...options.peer];
+  const peerResult = (workload: string, name: string | undefined) =>
+    results.find((result) => result.workload.name === workload && result.subject.name === name);
+  const peerOf = (row: BenchResult) =>
+    peers.length === 0
       ? undefined
-      : results.find((result) => result.workload.name === workload && result.subject.name === options.peer);
+      : (peers.map((name) => peerResult(row.workload.name, name)).find((peer) => peer?.subject.backend === row.subject.backend) ??
+        peerResult(row.workload.name, peers[0]));
   const header = [
     'workload',
     'system',
@@ -56,7 +61,7 @@ export function resultsTable(results: readonly BenchResult[], options: { peer?: 
     'read ev/s',
     'ev/CPU-s',
   ];
-  if (options.peer) header.push(`vs ${options.peer}`);
+  if (peers.length > 0) header.push(`vs ${peers.join(' / ')}`);
   const rows = results.map((result) => {
     const { writes, latency } = result;
     const row = [
@@ -72,7 +77,7 @@ export function resultsTable(results: readonly BenchResult[], options: { peer?: 
       formatNumber(readEventsPerSecond(result)),
       formatNumber(result.cpu.eventsPerCpuSecond),
     ];
-    if (options.peer) row.push(formatRatio(writes.eventsPerSecond, peerOf(result.workload.name)?.writes.eventsPerSecond));
+    if (peers.length > 0) row.push(formatRatio(writes.eventsPerSecond, peerOf(result)?.writes.eventsPerSecond));
     return row;
   });
   return textTable(header, rows);

@@ -3,6 +3,7 @@
  * against the same database, in the same run. Emmett is imported dynamically, so the kit does not depend on it:
  * install it next to the benchmark (a dev dependency) to use this peer.
  */
+import type { EmmettCore, EmmettEventStore, EmmettMessagesBatch } from './emmett-api.js';
 import { installedVersion, loadOptional } from './optional-module.js';
 import type { BenchSubject } from './subject.js';
 
@@ -11,23 +12,8 @@ interface EmmettPostgres {
   getPostgreSQLEventStore(
     connectionString: string,
     options: { connectionOptions: { dumbo: DumboPool } },
-  ): {
-    schema: { migrate(): Promise<unknown> };
-    appendToStream(
-      streamName: string,
-      events: Array<{ type: string; data: Record<string, unknown> }>,
-      options: { expectedStreamVersion: bigint | string },
-    ): Promise<{ nextExpectedStreamVersion: bigint }>;
-    readStream(
-      streamName: string,
-      options: { from?: bigint; to?: bigint },
-    ): Promise<{ currentStreamVersion: bigint; events: unknown[] }>;
-    close(): Promise<void>;
-  };
-  readMessagesBatch(
-    execute: unknown,
-    options: { after: bigint; batchSize: number },
-  ): Promise<{ currentGlobalPosition: bigint; messages: unknown[] }>;
+  ): EmmettEventStore & { schema: { migrate(): Promise<unknown> }; close(): Promise<void> };
+  readMessagesBatch(execute: unknown, options: { after: bigint; batchSize: number }): Promise<EmmettMessagesBatch>;
 }
 
 interface DumboPool {
@@ -38,10 +24,6 @@ interface DumboPool {
 interface DumboModule {
   dumbo(options: { connectionString: string }): DumboPool;
   rawSql(text: string): unknown;
-}
-
-interface EmmettCore {
-  isExpectedVersionConflictError(error: unknown): boolean;
 }
 
 /** Options of {@link emmettPostgresPeer}. */

@@ -4,6 +4,7 @@
  * dynamically, so the kit does not depend on it: install it next to the benchmark (a dev dependency) to use this peer.
  */
 import { rmSync } from 'node:fs';
+import type { EmmettCore, EmmettEventStore, EmmettMessagesBatch } from './emmett-api.js';
 import { installedVersion, loadOptional } from './optional-module.js';
 import type { BenchSubject } from './subject.js';
 
@@ -14,29 +15,12 @@ interface EmmettSqlite {
     fileName: string;
     schema: { autoMigration: 'CreateOrUpdate' };
     connectionOptions: { singleton: true; connection: SqliteConnection };
-  }): {
-    appendToStream(
-      streamName: string,
-      events: Array<{ type: string; data: Record<string, unknown> }>,
-      options: { expectedStreamVersion: bigint | string },
-    ): Promise<{ nextExpectedStreamVersion: bigint }>;
-    readStream(
-      streamName: string,
-      options: { from?: bigint; to?: bigint },
-    ): Promise<{ currentStreamVersion: bigint; events: unknown[] }>;
-  };
-  readMessagesBatch(
-    connection: SqliteConnection,
-    options: { after: bigint; batchSize: number },
-  ): Promise<{ currentGlobalPosition: bigint; messages: unknown[] }>;
+  }): EmmettEventStore;
+  readMessagesBatch(connection: SqliteConnection, options: { after: bigint; batchSize: number }): Promise<EmmettMessagesBatch>;
 }
 
 interface SqliteConnection {
   close(): void;
-}
-
-interface EmmettCore {
-  isExpectedVersionConflictError(error: unknown): boolean;
 }
 
 /** Options of {@link emmettSqlitePeer}. */

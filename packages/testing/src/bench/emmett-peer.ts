@@ -3,7 +3,13 @@
  * against the same database, in the same run. Emmett is imported dynamically, so the kit does not depend on it:
  * install it next to the benchmark (a dev dependency) to use this peer.
  */
-import type { EmmettCore, EmmettEventStore, EmmettMessagesBatch } from './emmett-api.js';
+import {
+  type EmmettCore,
+  type EmmettEventStore,
+  type EmmettMessagesBatch,
+  emmettLogPage,
+  emmettStreamCalls,
+} from './emmett-api.js';
 import { installedVersion, loadOptional } from './optional-module.js';
 import type { BenchSubject } from './subject.js';
 
@@ -50,7 +56,7 @@ export async function emmettPostgresPeer(options: EmmettPeerOptions): Promise<Be
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`Invalid scratch schema name '${options.schema}'`);
   const emmett = await loadOptional<EmmettPostgres>('@event-driven-io/emmett-postgresql', 'Emmett');
   const { dumbo, rawSql } = await loadOptional<DumboModule>('@event-driven-io/dumbo', 'Emmett');
-  const { isExpectedVersionConflictError } = await loadOptional<EmmettCore>('@event-driven-io/emmett', 'Emmett');
+  const core = await loadOptional<EmmettCore>('@event-driven-io/emmett', 'Emmett');
   const admin = dumbo({ connectionString: options.connectionString });
   await admin.execute.command(rawSql(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`));
   const url = withSearchPath(options.connectionString, options.schema);
@@ -76,37 +82,9 @@ export async function emmettPostgresPeer(options: EmmettPeerOptions): Promise<Be
     backend: 'postgres',
     library: { name: '@event-driven-io/emmett-postgresql', version: installedVersion('@event-driven-io/emmett-postgresql') },
     capabilities: { globalOrder: true, backwardRead: false },
-    async append(streamId, expected, events) {
-      try {
-        const result = await store.appendToStream(
-          streamId,
-          // Emmett makes its own message ids: the caller's id is not sent (StreamStore stores it in a column).
-          events.map((event) => ({ type: event.type, data: event.data })),
-          { expectedStreamVersion: expected === 0 ? 'STREAM_DOES_NOT_EXIST' : BigInt(expected) },
-        );
-        return { ok: true, revision: Number(result.nextExpectedStreamVersion) };
-      } catch (error) {
-        if (isExpectedVersionConflictError(error)) return { ok: false };
-        throw error;
-      }
-    },
-    async catchUp(streamId, from) {
-      const read = await store.readStream(streamId, { from: BigInt(from) });
-      if (read.events.length > 0) return Number(read.currentStreamVersion);
-      return Number((await store.readStream(streamId, {})).currentStreamVersion);
-    },
-    async readStream(streamId, query) {
-      if (query.direction === 'backward') throw new Error('Emmett reads streams forward only');
-      const read = await store.readStream(streamId, { from: 1n, to: BigInt(query.maxCount) });
-      return read.events.length;
-    },
-    async readAllPage(after, limit) {
-      const batch = await emmett.readMessagesBatch(pool.execute, { after: BigInt(after ?? '0'), batchSize: limit });
-      return {
-        count: batch.messages.length,
-        last: batch.messages.length > 0 ? batch.currentGlobalPosition.toString() : after,
-      };
-    },
+    ...emmettStreamCalls(store, core, 'STREAM_DOES_NOT_EXIST'),
+    readAllPage: async (after, limit) =>
+      emmettLogPage(await emmett.readMessagesBatch(pool.execute, { after: BigInt(after ?? '0'), batchSize: limit }), after),
     close,
   };
 }

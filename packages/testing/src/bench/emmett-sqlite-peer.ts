@@ -4,7 +4,13 @@
  * dynamically, so the kit does not depend on it: install it next to the benchmark (a dev dependency) to use this peer.
  */
 import { rmSync } from 'node:fs';
-import type { EmmettCore, EmmettEventStore, EmmettMessagesBatch } from './emmett-api.js';
+import {
+  type EmmettCore,
+  type EmmettEventStore,
+  type EmmettMessagesBatch,
+  emmettLogPage,
+  emmettStreamCalls,
+} from './emmett-api.js';
 import { installedVersion, loadOptional } from './optional-module.js';
 import type { BenchSubject } from './subject.js';
 
@@ -42,7 +48,7 @@ export interface EmmettSqlitePeerOptions {
  */
 export async function emmettSqlitePeer(options: EmmettSqlitePeerOptions): Promise<BenchSubject> {
   const emmett = await loadOptional<EmmettSqlite>('@event-driven-io/emmett-sqlite', 'Emmett SQLite');
-  const { isExpectedVersionConflictError } = await loadOptional<EmmettCore>('@event-driven-io/emmett', 'Emmett SQLite');
+  const core = await loadOptional<EmmettCore>('@event-driven-io/emmett', 'Emmett SQLite');
   const connection = emmett.sqliteConnection({ fileName: options.fileName });
   const store = emmett.getSQLiteEventStore({
     fileName: options.fileName,
@@ -56,45 +62,20 @@ export async function emmettSqlitePeer(options: EmmettSqlitePeerOptions): Promis
     tail = result.catch(() => {});
     return result;
   };
+  // 0n, not 'STREAM_DOES_NOT_EXIST': Emmett's SQLite store does not check that one (it appends anyway).
+  const calls = emmettStreamCalls(store, core, 0n);
   return {
     name: 'emmett/sqlite',
     backend: 'sqlite',
     library: { name: '@event-driven-io/emmett-sqlite', version: installedVersion('@event-driven-io/emmett-sqlite') },
     capabilities: { globalOrder: true, backwardRead: false },
-    append: (streamId, expected, events) =>
-      serialized(async () => {
-        try {
-          const result = await store.appendToStream(
-            streamId,
-            // Emmett makes its own message ids: the caller's id is not sent (StreamStore stores it in a column).
-            events.map((event) => ({ type: event.type, data: event.data })),
-            // 0n, not 'STREAM_DOES_NOT_EXIST': Emmett's SQLite store does not check that one (it appends anyway).
-            { expectedStreamVersion: BigInt(expected) },
-          );
-          return { ok: true, revision: Number(result.nextExpectedStreamVersion) };
-        } catch (error) {
-          if (isExpectedVersionConflictError(error)) return { ok: false };
-          throw error;
-        }
-      }),
-    catchUp: (streamId, from) =>
-      serialized(async () => {
-        const read = await store.readStream(streamId, { from: BigInt(from) });
-        if (read.events.length > 0) return Number(read.currentStreamVersion);
-        return Number((await store.readStream(streamId, {})).currentStreamVersion);
-      }),
-    async readStream(streamId, query) {
-      if (query.direction === 'backward') throw new Error('Emmett reads streams forward only');
-      return serialized(async () => (await store.readStream(streamId, { from: 1n, to: BigInt(query.maxCount) })).events.length);
-    },
+    append: (streamId, expected, events) => serialized(() => calls.append(streamId, expected, events)),
+    catchUp: (streamId, from) => serialized(() => calls.catchUp(streamId, from)),
+    readStream: (streamId, query) => serialized(() => calls.readStream(streamId, query)),
     readAllPage: (after, limit) =>
-      serialized(async () => {
-        const batch = await emmett.readMessagesBatch(connection, { after: BigInt(after ?? '0'), batchSize: limit });
-        return {
-          count: batch.messages.length,
-          last: batch.messages.length > 0 ? batch.currentGlobalPosition.toString() : after,
-        };
-      }),
+      serialized(async () =>
+        emmettLogPage(await emmett.readMessagesBatch(connection, { after: BigInt(after ?? '0'), batchSize: limit }), after),
+      ),
     async close() {
       await tail;
       connection.close();

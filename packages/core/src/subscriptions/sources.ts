@@ -4,6 +4,7 @@ import type { StreamStorage } from '../storage.js';
 import type { StreamStore } from '../store.js';
 import { categoryOf } from '../stream-id.js';
 import { validateStreamId } from '../validation.js';
+import { streamSource } from './stream-source.js';
 import type { SubscriptionSource, SubscriptionTarget } from './subscription.js';
 
 async function collect(iterable: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> {
@@ -16,27 +17,7 @@ async function collect(iterable: AsyncIterable<RecordedEvent>): Promise<Recorded
 export function subscriptionSource(store: StreamStore, storage: StreamStorage, target: SubscriptionTarget): SubscriptionSource {
   const onAppend = (listener: () => void) => storage.watchAppends?.(listener) ?? (() => {});
   if (target !== 'all' && typeof target === 'object' && 'stream' in target) {
-    const streamId = validateStreamId(target.stream, 'to.stream');
-    // A deleted and re-created stream starts again at revision 1: its creation time tells the incarnations apart.
-    let incarnation: number | undefined;
-    return {
-      onAppend,
-      async fetch(checkpoint, limit, signal) {
-        const info = await store.getStream(streamId, { signal });
-        const created = info?.createdAt.getTime();
-        const recreated = incarnation !== undefined && created !== incarnation;
-        if (!info || recreated || info.revision < Number(checkpoint ?? 0)) checkpoint = undefined;
-        incarnation = created;
-        if (!info) return { events: [], next: checkpoint, more: false };
-        const from = checkpoint === undefined ? 1 : Number(checkpoint) + 1;
-        const events = await collect(store.read(streamId, { from, maxCount: limit, pageSize: limit, signal }));
-        const last = events[events.length - 1];
-        return { events, next: last ? String(last.revision) : checkpoint, more: events.length === limit };
-      },
-      async end(signal) {
-        return String((await store.getStream(streamId, { signal }))?.revision ?? 0);
-      },
-    };
+    return streamSource(store, validateStreamId(target.stream, 'to.stream'), onAppend);
   }
   if (!store.capabilities.globalOrder) {
     throw new NotSupportedError('globalOrder', `The ${storage.name} backend keeps no global log: subscribe to a stream instead`);
@@ -55,6 +36,7 @@ export function subscriptionSource(store: StreamStore, storage: StreamStorage, t
         return { events, next: page[page.length - 1]?.position ?? checkpoint, more: page.length === limit };
       },
       end: (signal) => logEnd(store, signal),
+      checkpointOf: positionOf,
     };
   }
   return {
@@ -68,8 +50,12 @@ export function subscriptionSource(store: StreamStore, storage: StreamStorage, t
       return { events, next: last?.position ?? checkpoint, more: page.length === limit };
     },
     end: (signal) => logEnd(store, signal),
+    checkpointOf: positionOf,
   };
 }
+
+/** A log or category checkpoint is the event's global position. */
+const positionOf = (event: RecordedEvent): string => event.position as string;
 
 /** The position of the global log's end, paged through (backends may offer a cheaper way later). */
 async function logEnd(store: StreamStore, signal: AbortSignal): Promise<string | undefined> {

@@ -1,5 +1,6 @@
 import { OperationAbortedError, ValidationError } from '../errors.js';
 import type { RecordedEvent } from '../model.js';
+import { validatePageSize } from '../validation.js';
 import type { CheckpointStore } from './checkpoints.js';
 import type { ConsumerLock } from './consumer-lock.js';
 import type { DeadLetterStore } from './dead-letters.js';
@@ -37,7 +38,7 @@ export interface SubscribeOptions {
   onError?: HandlerErrorPolicy;
   /** Required when `onError.afterRetries` is `dead-letter`. */
   deadLetters?: DeadLetterStore;
-  /** Events per fetch (default 500). */
+  /** Events per fetch (default 500, at most `MAX_PAGE_SIZE`: it becomes a query's LIMIT). */
   batchSize?: number;
   /** Poll interval when idle, grown up to `maxPollIntervalMs` while nothing arrives (defaults 50 and 1000 ms). */
   pollIntervalMs?: number;
@@ -68,9 +69,17 @@ export interface SubscriptionSource {
   ): Promise<{ events: RecordedEvent[]; next: string | undefined; more: boolean }>;
   /** The checkpoint of the current end (for `from: 'end'`). */
   end(signal: AbortSignal): Promise<string | undefined>;
+  /**
+   * The checkpoint just after `event`, one of the events the last `fetch` returned: where a consumer that
+   * finished `event` (and stopped before the rest of the page) resumes.
+   */
+  checkpointOf(event: RecordedEvent): string;
   /** Registers a wake-up hint called after local appends; returns the unsubscribe function. */
   onAppend(listener: () => void): () => void;
 }
+
+/** Thrown (and caught) inside a subscription when a stop interrupts a handler's retries. */
+const STOPPED: unique symbol = Symbol('subscription stopped');
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -85,7 +94,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /** Starts a subscription over `source`. Used by `StreamStore.subscribe`. */
 export function startSubscription(source: SubscriptionSource, options: SubscribeOptions): Subscription {
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = validatePageSize(options.batchSize ?? 500, 'batchSize');
   const minPoll = options.pollIntervalMs ?? 50;
   const maxPoll = Math.max(minPoll, options.maxPollIntervalMs ?? 1000);
   if ((options.checkpoints || options.lock) && !options.consumer) {
@@ -103,29 +112,62 @@ export function startSubscription(source: SubscriptionSource, options: Subscribe
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
+  /** Runs `work`; once a stop was requested, its failure (an aborted call) just means "stopped". */
+  async function unlessStopped<T>(work: () => Promise<T>): Promise<T | typeof STOPPED> {
+    try {
+      return await work();
+    } catch (error) {
+      if (signal.aborted) return STOPPED;
+      throw error;
+    }
+  }
+
   async function* events(): AsyncGenerator<RecordedEvent> {
     const consumer = options.consumer ?? '';
-    const release = options.lock
-      ? await options.lock.acquire(consumer, { wait: options.waitForLock ?? false, signal })
+    const lock = options.lock;
+    const release = lock
+      ? await unlessStopped(() => lock.acquire(consumer, { wait: options.waitForLock ?? false, signal }))
       : undefined;
+    if (release === STOPPED) return finishEarly();
+    let saved: string | undefined;
+    let checkpoint: string | undefined;
+    let failed = false;
+    // Saves what the consumer finished; called after each page and when the subscription ends for any reason.
+    const persist = async () => {
+      if (options.checkpoints && checkpoint !== undefined && checkpoint !== saved) {
+        await options.checkpoints.save(consumer, saved, checkpoint);
+        saved = checkpoint;
+      }
+    };
     try {
-      let saved = options.checkpoints ? await options.checkpoints.load(consumer) : undefined;
-      let checkpoint = saved;
+      const checkpoints = options.checkpoints;
+      const loaded = checkpoints ? await unlessStopped(() => checkpoints.load(consumer)) : undefined;
+      if (loaded === STOPPED) return;
+      saved = checkpoint = loaded;
       if (checkpoint === undefined && options.from !== undefined && options.from !== 'start') {
-        checkpoint = options.from === 'end' ? await source.end(signal) : String(options.from);
+        const from = options.from === 'end' ? await unlessStopped(() => source.end(signal)) : String(options.from);
+        if (from === STOPPED) return;
+        checkpoint = from;
       }
       let poll = minPoll;
       while (!signal.aborted) {
-        const { events: page, next, more } = await source.fetch(checkpoint, batchSize, signal);
+        const fetched = await unlessStopped(() => source.fetch(checkpoint, batchSize, signal));
+        if (fetched === STOPPED) break;
+        const { events: page, next, more } = fetched;
+        let finishedPage = true;
         for (const event of page) {
           yield event;
-          if (signal.aborted) break;
+          // Resumed: the event is finished (handled, or the iterator asked for the next one). A stop that lands
+          // mid-page must leave the checkpoint here, never at the page's end, or the rest of the page is skipped.
+          checkpoint = source.checkpointOf(event);
+          if (signal.aborted) {
+            finishedPage = false;
+            break;
+          }
         }
-        checkpoint = next;
-        if (options.checkpoints && checkpoint !== undefined && checkpoint !== saved) {
-          await options.checkpoints.save(consumer, saved, checkpoint);
-          saved = checkpoint;
-        }
+        // The page's end may lie past its last event (a filter kept fewer events than it examined).
+        if (finishedPage) checkpoint = next;
+        await persist();
         if (more || signal.aborted) {
           poll = minPoll;
           continue;
@@ -150,12 +192,26 @@ export function startSubscription(source: SubscriptionSource, options: Subscribe
         // A notification means new events: fetch at once and keep polling eagerly; silence backs off.
         poll = notified ? minPoll : Math.min(poll * 2, maxPoll);
       }
+    } catch (error) {
+      failed = true;
+      throw error;
     } finally {
-      unsubscribe();
-      markCaughtUp();
-      finish();
-      await release?.();
+      try {
+        // Also when the handler failed or the iterator was left: keep what was finished before that.
+        if (!failed) await persist();
+      } finally {
+        unsubscribe();
+        markCaughtUp();
+        finish();
+        await release?.();
+      }
     }
+  }
+
+  function finishEarly(): void {
+    unsubscribe();
+    markCaughtUp();
+    finish();
   }
 
   async function handle(event: RecordedEvent): Promise<void> {
@@ -166,8 +222,11 @@ export function startSubscription(source: SubscriptionSource, options: Subscribe
         await options.handler?.(event);
         return;
       } catch (error) {
-        if (attempt < attempts && !signal.aborted) {
+        // A stop is not a verdict on the event: it stays unfinished (redelivered later), never skipped or parked.
+        if (signal.aborted) throw STOPPED;
+        if (attempt < attempts) {
           await sleep(backoff * 2 ** (attempt - 1), signal);
+          if (signal.aborted) throw STOPPED;
           continue;
         }
         const outcome = options.onError?.afterRetries ?? 'stop';
@@ -180,7 +239,11 @@ export function startSubscription(source: SubscriptionSource, options: Subscribe
 
   let iterating = false;
   const run = async () => {
-    for await (const event of events()) await handle(event);
+    try {
+      for await (const event of events()) await handle(event);
+    } catch (error) {
+      if (error !== STOPPED) throw error;
+    }
   };
   const done = options.handler ? run() : finished;
   if (options.handler) done.catch(() => markCaughtUp());

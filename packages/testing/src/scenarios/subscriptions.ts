@@ -224,4 +224,93 @@ export const subscriptionScenarios = [
     },
     ['globalOrder'],
   ),
+  scenario(
+    'graceful-stop-mid-page',
+    'a consumer stopped in the middle of a page resumes at the first event its handler did not finish (nothing skipped)',
+    async (ctx) => {
+      const store = await ctx.createStore();
+      await store.append('mid-page', 'no-stream', testEvents(50, 'mp'));
+      const targets: Array<{ to: 'all' | { stream: string } | { category: string }; consumer: string }> = [
+        { to: { stream: 'mid-page' }, consumer: 'stream-reader' },
+      ];
+      if (ctx.capabilities.globalOrder) {
+        targets.push({ to: 'all', consumer: 'log-reader' }, { to: { category: 'mid' }, consumer: 'category-reader' });
+      }
+      for (const { to, consumer } of targets) {
+        const checkpoints = memoryCheckpointStore();
+        const handled: string[] = [];
+        for (let round = 0; handled.length < 50 && round < 20; round++) {
+          let stopping: Promise<void> | undefined;
+          const before = handled.length;
+          const subscription = store.subscribe({
+            to,
+            consumer,
+            checkpoints,
+            batchSize: 50,
+            handler: (event) => {
+              handled.push(event.id);
+              // Stop after a few events of the page, while the page is still being handled.
+              if (handled.length - before === 7) stopping = subscription.stop();
+            },
+          });
+          // A round that handled fewer than 7 events (the end of the stream) stops once caught up.
+          await subscription.caughtUp;
+          await (stopping ?? subscription.stop());
+          await subscription.done;
+        }
+        ctx.assert.deepEqual(
+          [...new Set(handled)],
+          ids(testEvents(50, 'mp')),
+          `${consumer}: every event handled, in order, none skipped`,
+        );
+      }
+    },
+  ),
+  scenario(
+    'stop-during-fetch-resolves',
+    'stop() while a subscription is waiting or fetching resolves done (a requested stop is not an error)',
+    async (ctx) => {
+      const store = await ctx.createStore();
+      await store.append('quiet', 'no-stream', testEvents(2, 'q'));
+      for (let i = 0; i < 5; i++) {
+        const subscription = store.subscribe({ to: { stream: 'quiet' }, pollIntervalMs: 1, handler: () => {} });
+        await new Promise((resolve) => setTimeout(resolve, i * 3));
+        await subscription.stop();
+        await subscription.done;
+      }
+    },
+  ),
+  scenario(
+    'recreated-while-down',
+    'a consumer with a stored stream checkpoint delivers the whole new life of a stream deleted and re-created while it was down',
+    async (ctx) => {
+      const store = await ctx.createStore();
+      await store.append('reborn', 'no-stream', testEvents(5, 'life1'));
+      const checkpoints = memoryCheckpointStore();
+      const seen: string[] = [];
+      const first = store.subscribe({
+        to: { stream: 'reborn' },
+        consumer: 'c',
+        checkpoints,
+        handler: (e) => void seen.push(e.id),
+      });
+      await first.caughtUp;
+      await until(() => seen.length >= 5, 'the first life was delivered');
+      await first.stop();
+      await store.deleteStream('reborn');
+      // Creation times tell lives apart to the millisecond.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await store.append('reborn', 'no-stream', testEvents(15, 'life2'));
+      const second = store.subscribe({
+        to: { stream: 'reborn' },
+        consumer: 'c',
+        checkpoints,
+        handler: (e) => void seen.push(e.id),
+      });
+      await second.caughtUp;
+      await until(() => seen.length >= 20, 'the second life was delivered', 5_000).catch(() => undefined);
+      await second.stop();
+      ctx.assert.deepEqual(seen, [...ids(testEvents(5, 'life1')), ...ids(testEvents(15, 'life2'))]);
+    },
+  ),
 ];

@@ -1,22 +1,25 @@
 import { DuplicateEventError, StreamConcurrencyError } from './errors.js';
 import type { CommitResult, ExpectedRevision } from './model.js';
+import { matchesStoredContent, type StoredRangeReader } from './retry-content.js';
 import type { AppendOutcome, EncodedEvent, EventLocation } from './storage.js';
 
 /**
  * Decides what a rejected append means once the batch's ids have been looked up:
- * - all ids stored consecutively, in order, where this batch would have been written -> the original result
- *   (an idempotent retry);
- * - some ids stored -> `DuplicateEventError`;
+ * - all ids stored consecutively, in order, where this batch would have been written, with the same content -> the
+ *   original result (an idempotent retry);
+ * - some ids stored (or all, with other content) -> `DuplicateEventError`;
  * - none -> `StreamConcurrencyError` with the actual revision.
+ * `readStored` is called only to compare content the backend stored no digest for.
  */
-export function resolveRejectedAppend(
+export async function resolveRejectedAppend(
   streamId: string,
   expected: ExpectedRevision,
   events: readonly EncodedEvent[],
   outcome: Exclude<AppendOutcome, { status: 'ok' }>,
   locations: readonly EventLocation[],
   currentRevision: number,
-): CommitResult {
+  readStored: StoredRangeReader,
+): Promise<CommitResult> {
   if (locations.length === 0) {
     return rejectWithoutDuplicates(streamId, expected, outcome, currentRevision);
   }
@@ -25,7 +28,15 @@ export function resolveRejectedAppend(
   if (locations.length === events.length && first) {
     const consecutive = events.every((event, i) => byId.get(event.id)?.revision === first.revision + i);
     const last = byId.get((events[events.length - 1] as EncodedEvent).id) as EventLocation;
-    if (consecutive && writtenWhereExpected(expected, first.revision, last.revision, currentRevision)) {
+    if (
+      consecutive &&
+      writtenWhereExpected(expected, first.revision, last.revision, currentRevision) &&
+      (await matchesStoredContent(
+        events,
+        events.map((event) => byId.get(event.id) as EventLocation),
+        readStored,
+      ))
+    ) {
       return last.position === undefined ? { revision: last.revision } : { revision: last.revision, position: last.position };
     }
   }

@@ -1,5 +1,6 @@
 export { raceAbort, throwIfAborted } from './abort.js';
 export * from './errors.js';
+export { canonicalEventDigest, eventDigest } from './event-digest.js';
 export { matchesExpected } from './expected.js';
 export {
   createStreamStoreFactory,

@@ -5,8 +5,8 @@
  */
 import type { ExpectedRevision, StreamInfo, StreamSummary } from './model.js';
 
-/** An event after serialization, as handed to a backend for storage. */
-export interface EncodedEvent {
+/** The content of an encoded event: what a backend stores and returns. */
+export interface EncodedEventContent {
   id: string;
   type: string;
   /** Schema version of the payload's type. */
@@ -23,8 +23,22 @@ export interface EncodedEvent {
   timestamp: number;
 }
 
+/** An event after serialization, as handed to a backend for storage. */
+export interface EncodedEvent extends EncodedEventContent {
+  /**
+   * Digest of the event's content (type, schema version, format, compression, data, metadata; not the id, not the
+   * timestamp, which defaults to now and differs on every retry): see `eventDigest`. Storing it and returning it from
+   * `findEvents` lets the core tell an idempotent retry from an id reused with other content without reading the
+   * stored event back. Computed on first read: a backend that does not store it pays nothing for it. Events the core
+   * hands over always have it; it is optional so that hand-built events (tests, tools) need not.
+   */
+  readonly digest?: string;
+}
+
 /** An encoded event as stored. */
-export interface StoredEvent extends EncodedEvent {
+export interface StoredEvent extends EncodedEventContent {
+  /** The stored {@link EncodedEvent.digest}, where the backend keeps it (informational: the core does not need it). */
+  digest?: string;
   streamId: string;
   revision: number;
   /** Global position (decimal string) where the backend has one. */
@@ -62,6 +76,11 @@ export interface EventLocation {
   id: string;
   revision: number;
   position?: string;
+  /**
+   * The {@link EncodedEvent.digest} stored with the event, if the backend stores digests. Without it the core reads
+   * the stored event back to compare its content (correct, one more read, only when an append was rejected).
+   */
+  digest?: string;
 }
 
 /** Options common to SPI calls. */

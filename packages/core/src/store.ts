@@ -14,6 +14,7 @@ import { resolveLimits, type StoreLimits } from './limits.js';
 import type { CommitResult, EventData, ExpectedRevision, RecordedEvent, StreamInfo, StreamSummary } from './model.js';
 import { PagedIterator } from './paged-iterator.js';
 import { toRecordedEvent } from './recorded.js';
+import { storedRangeReader } from './retry-content.js';
 import { type DecodeErrorPolicy, EventSerializer, type SerializationOptions } from './serialization/serializer.js';
 import type { AppendOutcome, EncodedEvent, StorageCapabilities, StoredEvent, StreamStorage } from './storage.js';
 import { subscriptionSource } from './subscriptions/sources.js';
@@ -159,7 +160,8 @@ export class StreamStore {
         outcome.status === 'conflict'
           ? outcome.actual
           : (outcome.actual ?? (await this.storage.getStream(streamId, { signal }))?.revision ?? 0);
-      return resolveRejectedAppend(streamId, expected, encoded as EncodedEvent[], outcome, locations, current);
+      const readStored = storedRangeReader(this.storage, streamId, { signal });
+      return resolveRejectedAppend(streamId, expected, encoded as EncodedEvent[], outcome, locations, current, readStored);
     }
   }
 

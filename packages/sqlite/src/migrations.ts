@@ -87,6 +87,10 @@ const V3_STATEMENTS = [
   'CREATE INDEX IF NOT EXISTS dead_letters_consumer ON dead_letters (consumer, id)',
 ];
 
+// A digest of each event's content, so an idempotent retry is checked against what is stored under its ids without
+// reading the events back. Rows written before it keep NULL: the core then compares their content itself.
+const V4_STATEMENTS = ['ALTER TABLE events ADD COLUMN digest TEXT'];
+
 function migration(version: number, description: string, statements: string[]): SqliteMigration {
   const checksum = createHash('sha256').update(statements.join(';\n')).digest('hex');
   return Object.freeze({ version, description, statements: Object.freeze([...statements]) as string[], checksum });
@@ -97,6 +101,7 @@ export const MIGRATIONS: readonly SqliteMigration[] = Object.freeze([
   migration(1, 'streams heads, events log with global position, schema_version', V1_STATEMENTS),
   migration(2, 'events.category (backfilled) and its (category, position) index for category reads', V2_STATEMENTS),
   migration(3, 'checkpoints, consumer_locks and dead_letters for subscriptions', V3_STATEMENTS),
+  migration(4, 'events.digest: content digest for idempotent retries (NULL for older rows)', V4_STATEMENTS),
 ]);
 
 /** The newest schema version this package knows. */

@@ -54,9 +54,11 @@ export function toStreamSummary(row: StreamRow): StreamSummary {
 }
 
 /** Columns of a `findEvents` row: event_id, revision, position. */
-export type LocationRow = [eventId: string, revision: number, position: number];
+export type LocationRow = [eventId: string, revision: number, position: number, digest: string | null];
 
-/** A location row as `EventLocation`. */
+/** A location row as `EventLocation`; rows written before digests were stored have none. */
 export function toEventLocation(row: LocationRow): EventLocation {
-  return { id: row[0], revision: row[1], position: String(row[2]) };
+  const location: EventLocation = { id: row[0], revision: row[1], position: String(row[2]) };
+  if (row[3] !== null) location.digest = row[3];
+  return location;
 }

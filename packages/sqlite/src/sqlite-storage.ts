@@ -304,6 +304,7 @@ function eventParams(
     params[p++] = event.timestamp;
     params[p++] = recordedAt;
     params[p++] = category;
+    params[p++] = event.digest ?? null;
   }
   return params;
 }

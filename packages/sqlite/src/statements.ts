@@ -3,19 +3,19 @@ import { EVENT_COLUMNS, type EventRow, type LocationRow, type StreamRow } from '
 
 /**
  * Parameters of a multi-row event insert: per row, in column order, stream_id, revision, event_id, type,
- * schema_version, format, compression, data_text, data_blob, metadata, timestamp, recorded_at, category.
+ * schema_version, format, compression, data_text, data_blob, metadata, timestamp, recorded_at, category, digest.
  */
 export type InsertEventsParams = Array<string | number | Uint8Array | null>;
 
 /** Parameters per inserted event row. */
-export const PARAMS_PER_EVENT = 13;
+export const PARAMS_PER_EVENT = 14;
 
 /** Largest number of rows one insert statement takes; batches are split into power-of-two chunks up to it. */
 export const MAX_ROWS_PER_INSERT = 64;
 
 const INSERT_EVENTS_PREFIX = `INSERT INTO events (stream_id, revision, event_id, type, schema_version, format, compression,
-  data_text, data_blob, metadata, timestamp, recorded_at, category) VALUES `;
-const EVENT_ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  data_text, data_blob, metadata, timestamp, recorded_at, category, digest) VALUES `;
+const EVENT_ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 /** Every statement of the hot paths, prepared once per connection (preparing costs more than running). */
 export class Statements {
@@ -45,7 +45,7 @@ export class Statements {
     // The ids travel as one JSON array: one statement for any number of ids, each probed in UNIQUE(stream_id, event_id).
     this.findEvents = raw(
       db.prepare<[string, string], LocationRow>(
-        'SELECT event_id, revision, position FROM events WHERE stream_id = ? AND event_id IN (SELECT value FROM json_each(?))',
+        'SELECT event_id, revision, position, digest FROM events WHERE stream_id = ? AND event_id IN (SELECT value FROM json_each(?))',
       ),
     );
     this.readForward = raw(

@@ -164,7 +164,7 @@ describe('provisioning', () => {
     const filename = files.next();
     const storage = sqliteStorage({ filename });
     const planned = await storage.planMigrations();
-    expect(planned.map((m) => m.version)).toEqual([1, 2, 3]);
+    expect(planned.map((m) => m.version)).toEqual([1, 2, 3, 4]);
     expect(planned[0]?.statements.join('\n')).toMatch(/CREATE TABLE IF NOT EXISTS events/);
     await storage.provision();
     await storage.provision();
@@ -182,7 +182,7 @@ describe('provisioning', () => {
   it('plans every migration for a missing file without creating it', async () => {
     const filename = files.next();
     const storage = sqliteStorage({ filename });
-    expect((await storage.planMigrations()).map((m) => m.version)).toEqual([1, 2, 3]);
+    expect((await storage.planMigrations()).map((m) => m.version)).toEqual([1, 2, 3, 4]);
     expect(existsSync(filename)).toBe(false);
     await storage.close();
   });

@@ -1,4 +1,5 @@
 import { throwIfAborted } from '../abort.js';
+import { eventDigest } from '../event-digest.js';
 import { matchesExpected } from '../expected.js';
 import type { ExpectedRevision, StreamInfo, StreamSummary } from '../model.js';
 import type {
@@ -98,6 +99,7 @@ class MemoryStorage implements StreamStorage {
         data: event.data,
         metadata: event.metadata,
         timestamp: event.timestamp,
+        digest: undefined,
       };
       target.events.push(stored);
       target.ids.set(event.id, revision);
@@ -119,7 +121,10 @@ class MemoryStorage implements StreamStorage {
       const revision = stream.ids.get(id);
       if (revision === undefined) continue;
       const event = stream.events[revision - 1] as MemoryEvent;
-      found.push({ id, revision, position: event.position as string });
+      // The content is kept verbatim, so its digest is the appended event's; computed here, on the rare rejected
+      // append, rather than on every append.
+      event.digest ??= eventDigest(event);
+      found.push({ id, revision, position: event.position as string, digest: event.digest });
     }
     return found;
   }

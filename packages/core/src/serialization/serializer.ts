@@ -1,3 +1,4 @@
+import { LazyDigestEvent } from '../encoded-event.js';
 import { SerializationError } from '../errors.js';
 import type { EncodedEvent } from '../storage.js';
 import type { PayloadCodec, PayloadCompressor } from './codec.js';
@@ -126,7 +127,7 @@ export class EventSerializer {
       }
       if (metadata === '{}') metadata = null;
     }
-    return {
+    return new LazyDigestEvent({
       id: event.id,
       type: event.type,
       schemaVersion,
@@ -135,7 +136,7 @@ export class EventSerializer {
       data,
       metadata,
       timestamp: event.timestamp ? event.timestamp.getTime() : now,
-    };
+    });
   }
 
   /**

@@ -144,6 +144,43 @@ export const idempotencyScenarios = [
     },
   ),
 
+  scenario(
+    'retry-other-content',
+    'an id resent with other content (type, data, metadata) is a DuplicateEventError, never a silent success',
+    async (ctx) => {
+      const store = await ctx.createStore();
+      const paid = { id: 'pay-1', type: 'PaymentReceived', data: { amount: 100, currency: 'EUR' }, metadata: { user: 'u1' } };
+      const original = await store.append('s', 'no-stream', [paid]);
+      const before = await snapshot(store, 's');
+      const others = [
+        { ...paid, type: 'PaymentRefunded' },
+        { ...paid, data: { amount: 1_000_000, currency: 'EUR' } },
+        { ...paid, metadata: { user: 'mallory' } },
+        { ...paid, metadata: undefined },
+      ];
+      for (const other of others) {
+        for (const expected of ['no-stream', 0, 'any', 'stream-exists'] as const) {
+          await ctx.assert.rejects(store.append('s', expected, [other]), DuplicateEventError, {
+            streamId: 's',
+            eventIds: ['pay-1'],
+          });
+        }
+      }
+      // Two-event batches: the second event differs; the first alone would match.
+      const pair = testEvents(2, 'p');
+      const second = await store.append('s', 1, pair);
+      const written = await snapshot(store, 's');
+      const changed = [pair[0]!, { ...pair[1]!, data: { tag: 'p', n: 99 } }];
+      await ctx.assert.rejects(store.append('s', 1, changed), DuplicateEventError, { eventIds: ['p-1', 'p-2'] });
+      await ctx.assert.rejects(store.append('s', 'any', changed), DuplicateEventError, { eventIds: ['p-1', 'p-2'] });
+      // The timestamp is not content (it defaults to now on every try): an identical retry with another one succeeds.
+      ctx.assert.deepEqual(await store.append('s', 'no-stream', [{ ...paid, timestamp: new Date(0) }]), original);
+      ctx.assert.deepEqual(await store.append('s', 'any', pair), second);
+      ctx.assert.deepEqual(written.events.slice(0, 1), before.events, 'the rejected retries wrote nothing');
+      ctx.assert.deepEqual(await snapshot(store, 's'), written);
+    },
+  ),
+
   scenario('ids-per-stream', 'event ids are unique per stream: the same id may be used in another stream', async (ctx) => {
     const store = await ctx.createStore();
     await store.append('s1', 'no-stream', testEvents(2, 'a'));

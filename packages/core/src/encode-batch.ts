@@ -1,9 +1,10 @@
+import { CommitSizeCheck } from './commit-size.js';
 import { LimitExceededError, ValidationError } from './errors.js';
 import type { StoreLimits } from './limits.js';
 import type { EventData } from './model.js';
 import type { EventSerializer } from './serialization/serializer.js';
 import type { EncodedEvent } from './storage.js';
-import { validateEventId, validateEventType } from './validation.js';
+import { validateEventId, validateEventType, validateTimestamp } from './validation.js';
 
 const METADATA_KEY = /^[^\u0000-\u001f\u007f-\u009f]{1,256}$/;
 
@@ -56,10 +57,11 @@ function checkSize(field: string, encoded: EncodedEvent, limits: StoreLimits): v
  * serializability and limits. Throws a `ValidationError` subclass naming the offending field.
  */
 export function encodeBatch(events: readonly EventData[], serializer: EventSerializer, limits: StoreLimits): EncodedEvent[] {
-  if (events.length > limits.maxEventsPerCommit) {
+  if (limits.maxEventsPerCommit !== undefined && events.length > limits.maxEventsPerCommit) {
     throw new LimitExceededError('maxEventsPerCommit', limits.maxEventsPerCommit, events.length, 'events');
   }
   const seen = new Set<string>();
+  const size = new CommitSizeCheck(limits);
   const now = Date.now();
   const encoded: EncodedEvent[] = new Array(events.length);
   for (let i = 0; i < events.length; i++) {
@@ -72,9 +74,7 @@ export function encodeBatch(events: readonly EventData[], serializer: EventSeria
     const type = serializer.resolveType(event.type, event.data);
     if (type === undefined || !validTypes.has(type)) validTypes.add(validateEventType(type, `${field}.type`));
     validateMetadata(`${field}.metadata`, event.metadata);
-    if (event.timestamp !== undefined && (!(event.timestamp instanceof Date) || Number.isNaN(event.timestamp.getTime()))) {
-      throw new ValidationError(`${field}.timestamp`, 'timestamp must be a valid Date');
-    }
+    if (event.timestamp !== undefined) validateTimestamp(event.timestamp, `${field}.timestamp`);
     const item = serializer.encode(
       field,
       { id, type: type as string, data: event.data, metadata: event.metadata, timestamp: event.timestamp },
@@ -86,6 +86,7 @@ export function encodeBatch(events: readonly EventData[], serializer: EventSeria
     const previous = i > 0 ? (encoded[i - 1] as EncodedEvent).metadata : null;
     if (previous !== null && item.metadata === previous) item.metadata = previous;
     encoded[i] = item;
+    size.add(encoded, i);
   }
   return encoded;
 }

@@ -75,7 +75,7 @@ export class ValidationError extends StreamStoreError {
 /** A configured limit (`limit`) was exceeded by `value`. */
 export class LimitExceededError extends ValidationError {
   constructor(
-    readonly limit: 'maxEventsPerCommit' | 'maxEventBytes' | string,
+    readonly limit: 'maxCommitBytes' | 'maxEventBytes' | 'maxEventsPerCommit' | string,
     readonly max: number,
     readonly value: number,
     field: string,

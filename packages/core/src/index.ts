@@ -46,13 +46,18 @@ export type {
 } from './subscriptions/subscription.js';
 export {
   MAX_EVENT_ID_LENGTH,
+  MAX_PAGE_SIZE,
   MAX_STREAM_ID_BYTES,
+  MAX_TIMESTAMP,
+  MIN_TIMESTAMP,
   TENANT_ID_PATTERN,
   validateEventId,
   validateEventType,
   validateExpected,
+  validatePageSize,
   validateRevision,
   validateStreamId,
   validateTenantId,
+  validateTimestamp,
 } from './validation.js';
 export type { StreamWriter } from './writer.js';

@@ -61,6 +61,12 @@ export interface StorageCapabilities {
   locking: boolean;
   /** Largest batch the backend can take in one atomic commit, if it has a hard limit. */
   maxEventsPerCommit?: number;
+  /**
+   * Largest commit, in the core's measure of encoded bytes (`commitBytesOf`: payloads, metadata, names and a fixed
+   * per-event record), the backend can store and read back, if it has a hard limit. The store's `maxCommitBytes`
+   * never exceeds it.
+   */
+  maxCommitBytes?: number;
 }
 
 /** Outcome of an atomic conditional append. */

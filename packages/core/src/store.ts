@@ -19,7 +19,7 @@ import { type DecodeErrorPolicy, EventSerializer, type SerializationOptions } fr
 import type { AppendOutcome, EncodedEvent, StorageCapabilities, StoredEvent, StreamStorage } from './storage.js';
 import { subscriptionSource } from './subscriptions/sources.js';
 import { type SubscribeOptions, type Subscription, startSubscription } from './subscriptions/subscription.js';
-import { validateExpected, validatePositiveInteger, validateRevision, validateStreamId } from './validation.js';
+import { validateExpected, validatePageSize, validateRevision, validateStreamId } from './validation.js';
 import type { StreamWriter } from './writer.js';
 
 /** Options of {@link createStreamStore}. */
@@ -32,7 +32,7 @@ export interface StreamStoreOptions {
   serialization?: SerializationOptions | EventSerializer;
   /** Limits checked before any I/O. */
   limits?: Partial<StoreLimits>;
-  /** Events fetched per round trip by reads (default 500). */
+  /** Events fetched per round trip by reads (default 500, at most `MAX_PAGE_SIZE`). */
   pageSize?: number;
 }
 
@@ -91,10 +91,10 @@ export class StreamStore {
   constructor(options: StreamStoreOptions) {
     this.storage = options.storage;
     this.capabilities = Object.freeze({ ...options.storage.capabilities });
-    this.limits = Object.freeze(resolveLimits(options.limits, this.capabilities.maxEventsPerCommit));
+    this.limits = Object.freeze(resolveLimits(options.limits, this.capabilities));
     this.serializer =
       options.serialization instanceof EventSerializer ? options.serialization : new EventSerializer(options.serialization);
-    this.pageSize = validatePositiveInteger(options.pageSize ?? DEFAULT_PAGE_SIZE, 'pageSize');
+    this.pageSize = validatePageSize(options.pageSize ?? DEFAULT_PAGE_SIZE, 'pageSize');
   }
 
   /** The backend's name (`memory`, `sqlite`, ...). */
@@ -229,7 +229,7 @@ export class StreamStore {
           : Number.MAX_SAFE_INTEGER
         : Math.max(validateRevision(options.from, 'from'), forward ? 1 : 0);
     const remaining = options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount');
-    const pageSize = options.pageSize === undefined ? this.pageSize : validatePositiveInteger(options.pageSize, 'pageSize');
+    const pageSize = options.pageSize === undefined ? this.pageSize : validatePageSize(options.pageSize, 'pageSize');
     return { streamId, forward, from, remaining, pageSize };
   }
 
@@ -263,7 +263,7 @@ export class StreamStore {
         state = {
           after,
           remaining: options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount'),
-          pageSize: options.pageSize === undefined ? this.pageSize : validatePositiveInteger(options.pageSize, 'pageSize'),
+          pageSize: options.pageSize === undefined ? this.pageSize : validatePageSize(options.pageSize, 'pageSize'),
         };
       }
       if (state.remaining <= 0) return undefined;
@@ -308,7 +308,7 @@ export class StreamStore {
     }
     let after = options.after === undefined ? undefined : validateStreamId(options.after, 'after');
     let remaining = options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount');
-    const pageSize = options.pageSize === undefined ? this.pageSize : validatePositiveInteger(options.pageSize, 'pageSize');
+    const pageSize = options.pageSize === undefined ? this.pageSize : validatePageSize(options.pageSize, 'pageSize');
     while (remaining > 0) {
       throwIfAborted(options.signal);
       const limit = Math.min(pageSize, remaining);

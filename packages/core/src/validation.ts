@@ -7,6 +7,20 @@ export const MAX_STREAM_ID_BYTES = 256;
 export const MAX_EVENT_ID_LENGTH = 128;
 /** Longest event type name, in characters. */
 export const MAX_EVENT_TYPE_LENGTH = 256;
+/**
+ * Earliest event timestamp: 0001-01-01T00:00:00.000Z. Every backend can store years 1-9999 (PostgreSQL's
+ * `timestamptz`, Cassandra's `timestamp`, SQLite and S3 as epoch milliseconds), and ISO 8601 writes them with four
+ * digits; a JavaScript `Date` reaches year ±275760, which PostgreSQL refuses.
+ */
+export const MIN_TIMESTAMP = -62_135_596_800_000;
+/** Latest event timestamp: 9999-12-31T23:59:59.999Z (see {@link MIN_TIMESTAMP}). */
+export const MAX_TIMESTAMP = 253_402_300_799_999;
+/**
+ * Largest page or batch size (`pageSize`, a subscription's `batchSize`). A page is held in memory whole and becomes
+ * one query's LIMIT, which SQL backends bind as a 32-bit integer; `maxCount` has no such cap because it only bounds
+ * the iteration.
+ */
+export const MAX_PAGE_SIZE = 10_000;
 /** Tenant ids must match this pattern: they become schema, keyspace, file and prefix names. */
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9_]{0,47}$/;
 
@@ -71,6 +85,30 @@ export function validateTenantId(value: unknown): string {
     throw new ValidationError('tenantId', `Tenant id ${shown} is invalid: it must match ${TENANT_ID_PATTERN.source}`);
   }
   return value;
+}
+
+/** Throws `ValidationError` unless `value` is a valid `Date` within years 1-9999 UTC ({@link MIN_TIMESTAMP}..{@link MAX_TIMESTAMP}). */
+export function validateTimestamp(value: unknown, field: string): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new ValidationError(field, `${field} must be a valid Date`);
+  }
+  const ms = value.getTime();
+  if (ms < MIN_TIMESTAMP || ms > MAX_TIMESTAMP) {
+    throw new ValidationError(
+      field,
+      `${field} ${value.toISOString()} lies outside the years 1-9999 (UTC) that every backend can store`,
+    );
+  }
+  return value;
+}
+
+/** Throws `ValidationError` unless `value` is a page or batch size: an integer from 1 to {@link MAX_PAGE_SIZE}. */
+export function validatePageSize(value: unknown, field: string): number {
+  const size = validatePositiveInteger(value, field);
+  if (size > MAX_PAGE_SIZE) {
+    throw new ValidationError(field, `${field} must be at most ${MAX_PAGE_SIZE}, got ${size}`);
+  }
+  return size;
 }
 
 /** Throws `ValidationError` unless `value` is a positive safe integer. */

@@ -22,8 +22,10 @@ export const capabilityScenarios = [
     const capabilities = inner.capabilities;
     for (const flag of FLAGS) ctx.assert.equal(typeof capabilities[flag], 'boolean', `capabilities.${flag} is a boolean`);
     ctx.assert.ok(capabilities.optimisticConcurrency || capabilities.locking, 'concurrency is enforced one way or the other');
-    const max = capabilities.maxEventsPerCommit;
-    ctx.assert.ok(max === undefined || (Number.isSafeInteger(max) && max > 0), 'maxEventsPerCommit is a positive integer');
+    for (const limit of ['maxEventsPerCommit', 'maxCommitBytes'] as const) {
+      const max = capabilities[limit];
+      ctx.assert.ok(max === undefined || (Number.isSafeInteger(max) && max > 0), `${limit} is a positive integer`);
+    }
     if (capabilities.globalOrder) ctx.assert.equal(typeof inner.readAll, 'function', 'globalOrder needs readAll');
     if (capabilities.listStreams) ctx.assert.equal(typeof inner.listStreams, 'function', 'listStreams needs listStreams');
     ctx.assert.deepEqual({ ...store.capabilities }, { ...capabilities }, 'the store reports the storage capabilities');

@@ -1,4 +1,13 @@
-import { type EventData, type ExpectedRevision, SerializationError, type StreamStore, ValidationError } from '@streamstore/core';
+import {
+  type EventData,
+  type ExpectedRevision,
+  MAX_PAGE_SIZE,
+  MAX_TIMESTAMP,
+  MIN_TIMESTAMP,
+  SerializationError,
+  type StreamStore,
+  ValidationError,
+} from '@streamstore/core';
 import type { ScenarioContext } from '../scenario.js';
 import { collect, snapshot, testEvents } from '../support/events.js';
 import { callCounter } from '../support/storage-wrappers.js';
@@ -175,6 +184,90 @@ export const validationScenarios = [
       for (const [what, event] of cases) await rejectsInvalid(ctx, () => appendOne(store, event), what);
       await rejectsInvalid(ctx, () => store.beginWrite('s').appendRange(42 as Anything), 'appendRange of a non-iterable');
       await unchanged();
+    },
+  ),
+
+  scenario(
+    'timestamps',
+    'timestamps outside years 1-9999 (UTC) are rejected naming the field; both ends of the range round-trip exactly',
+    async (ctx) => {
+      const { store, unchanged } = await guardedStore(ctx);
+      const outside: Array<[string, Date]> = [
+        ['the largest Date', new Date(8.64e15)],
+        ['the smallest Date', new Date(-8.64e15)],
+        ['year 10000', new Date('+010000-01-01T00:00:00.000Z')],
+        ['year 0', new Date('0000-12-31T23:59:59.999Z')],
+        ['year -1', new Date('-000001-06-15T00:00:00.000Z')],
+        ['one ms past the end', new Date(MAX_TIMESTAMP + 1)],
+        ['one ms before the start', new Date(MIN_TIMESTAMP - 1)],
+      ];
+      for (const [what, timestamp] of outside) {
+        const batch = [...testEvents(1, 'fine'), { id: 'when', type: 'T', data: 1, timestamp }];
+        const error = await rejectsInvalid(ctx, () => store.append('s', 'any', batch), what);
+        ctx.assert.equal(error.field, 'events[1].timestamp', `${what}: the error names the timestamp`);
+      }
+      await unchanged();
+      const edges = [
+        { id: 'first', type: 'T', data: 1, timestamp: new Date('0001-01-01T00:00:00.000Z') },
+        { id: 'last', type: 'T', data: 2, timestamp: new Date('9999-12-31T23:59:59.999Z') },
+        { id: 'epoch', type: 'T', data: 3, timestamp: new Date(0) },
+        { id: 'before-epoch', type: 'T', data: 4, timestamp: new Date(-1) },
+      ];
+      await store.append('edges', 'no-stream', edges);
+      const read = await collect(store.read('edges'));
+      ctx.assert.deepEqual(
+        read.map((event) => event.timestamp.toISOString()),
+        edges.map((event) => event.timestamp.toISOString()),
+        'timestamps at both ends of the range round-trip to the millisecond',
+      );
+    },
+  ),
+
+  scenario(
+    'page-sizes',
+    `page and batch sizes must be integers 1..${MAX_PAGE_SIZE} everywhere; maxCount takes any safe integer`,
+    async (ctx) => {
+      const { store, unchanged } = await guardedStore(ctx);
+      for (const size of [2 ** 31, 2 ** 32, MAX_PAGE_SIZE + 1, 0]) {
+        const what = `page size ${size}`;
+        const read = await rejectsInvalid(ctx, () => collect(store.read('s', { pageSize: size })), `read, ${what}`);
+        ctx.assert.equal(read.field, 'pageSize');
+        if (ctx.capabilities.globalOrder) {
+          await rejectsInvalid(ctx, () => collect(store.readAll({ pageSize: size })), `readAll, ${what}`);
+        }
+        if (ctx.capabilities.listStreams) {
+          await rejectsInvalid(ctx, () => collect(store.listStreams({ pageSize: size })), `listStreams, ${what}`);
+        }
+        await rejectsInvalid(ctx, () => ctx.createStore({ pageSize: size }), `store option, ${what}`);
+        const targets: Array<'all' | { category: string } | { stream: string }> = [{ stream: 's' }];
+        if (ctx.capabilities.globalOrder) targets.push('all', { category: 's' });
+        for (const to of targets) {
+          const error = await rejectsInvalid(
+            ctx,
+            () => store.subscribe({ to, batchSize: size, handler: () => {} }).stop(),
+            `subscription to ${JSON.stringify(to)}, batch size ${size}`,
+          );
+          ctx.assert.equal(error.field, 'batchSize');
+        }
+      }
+      await unchanged();
+      // Large counts are fine: they bound the iteration, never a single query.
+      for (const maxCount of [2 ** 31, 2 ** 32, Number.MAX_SAFE_INTEGER]) {
+        ctx.assert.equal((await collect(store.read('s', { maxCount }))).length, 2, `read, maxCount ${maxCount}`);
+        if (ctx.capabilities.backwardRead) {
+          const backward = await collect(store.read('s', { maxCount, direction: 'backward', from: 2 ** 31 }));
+          ctx.assert.equal(backward.length, 2, `backward read from 2^31, maxCount ${maxCount}`);
+        }
+        ctx.assert.equal((await collect(store.read('s', { from: 2 ** 31, maxCount }))).length, 0, 'from 2^31');
+        if (ctx.capabilities.globalOrder) {
+          ctx.assert.equal((await collect(store.readAll({ maxCount }))).length, 2, `readAll, maxCount ${maxCount}`);
+        }
+        if (ctx.capabilities.listStreams) {
+          ctx.assert.equal((await collect(store.listStreams({ maxCount }))).length, 1, `listStreams, maxCount ${maxCount}`);
+        }
+      }
+      const largest = await collect(store.read('s', { pageSize: MAX_PAGE_SIZE }));
+      ctx.assert.equal(largest.length, 2, `a page size of exactly ${MAX_PAGE_SIZE} is fine`);
     },
   ),
 ];

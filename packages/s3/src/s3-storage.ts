@@ -27,7 +27,16 @@ import { listStreamsPage } from './list-streams.js';
 import type { Lease, LockProvider } from './lock-provider.js';
 import { mapBounded, type ObjectClient } from './object-client.js';
 import { type ChainEntry, StreamView } from './stream-view.js';
-import { type CommitBody, commitBody, infoOf, parseCommit, storedEvents, tombstoneBody } from './wire.js';
+import {
+  type CommitBody,
+  commitBody,
+  commitText,
+  infoOf,
+  MAX_COMMIT_BYTES,
+  parseCommit,
+  storedEvents,
+  tombstoneBody,
+} from './wire.js';
 
 /** How commits are made exclusive. */
 export type CommitMode =
@@ -75,6 +84,7 @@ export class S3Storage implements StreamStorage {
       listStreams: true,
       optimisticConcurrency: !locking,
       locking,
+      maxCommitBytes: MAX_COMMIT_BYTES,
     });
   }
 
@@ -190,7 +200,7 @@ export class S3Storage implements StreamStorage {
     );
     const last = head + events.length;
     const key = view.folder + lockedCommitName(head + 1, last, token);
-    await this.settings.objects.put(key, JSON.stringify(body), signal);
+    await this.settings.objects.put(key, commitText(body), signal);
     await this.confirm(lease, streamId);
     view.confirmed = Math.max(view.confirmed, token);
     view.add({ key, first: head + 1, last, token, info: infoOf(body) });
@@ -282,7 +292,7 @@ export class S3Storage implements StreamStorage {
     if (head === 0) return { status: 'ok' as const, deleted: false };
     const body = { ...this.tombstone(view, head), token: lease.fencingToken };
     const key = view.folder + lockedCommitName(head + 1, head, lease.fencingToken);
-    await this.settings.objects.put(key, JSON.stringify(body), signal);
+    await this.settings.objects.put(key, commitText(body), signal);
     await this.confirm(lease, streamId);
     await this.finishDelete(streamId, view, key, signal);
     return { status: 'ok' as const, deleted: true };
@@ -458,7 +468,7 @@ export class S3Storage implements StreamStorage {
    * the slot back: the commit id says whose commit it holds.
    */
   private async createCommit(key: string, body: CommitBody, signal?: AbortSignal): Promise<boolean> {
-    const text = JSON.stringify(body);
+    const text = commitText(body);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const outcome = await this.settings.objects.create(key, text, signal);
       if (outcome !== 'unknown') return outcome === 'created';

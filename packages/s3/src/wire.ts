@@ -1,4 +1,17 @@
-import { type EncodedEvent, StorageCorruptedError, type StoredEvent } from '@streamstore/core';
+import { type EncodedEvent, LimitExceededError, StorageCorruptedError, type StoredEvent } from '@streamstore/core';
+
+/**
+ * Longest commit object this backend writes, in UTF-16 code units: an object is built and read back as one string,
+ * and V8's longest string is 2^29 - 24 units (2^28 + 64 Ki also stays far below S3's 5 GiB single PUT).
+ */
+export const MAX_COMMIT_OBJECT_CHARS = 2 ** 28 + 64 * 1024;
+
+/**
+ * The largest commit, in the core's measure (`commitBytesOf`), whose object is sure to fit
+ * {@link MAX_COMMIT_OBJECT_CHARS}: JSON escaping at most doubles a payload, its metadata and names (base64 adds a
+ * third), and an event's fixed fields take less than twice the core's per-event record allowance.
+ */
+export const MAX_COMMIT_BYTES = 2 ** 27;
 
 /** One event inside a commit object. Binary payloads are base64 (`binary: true`). */
 interface WireEvent {
@@ -67,6 +80,32 @@ export function commitBody(
       timestamp: event.timestamp,
     })),
   };
+}
+
+/**
+ * The JSON text of a commit object, built event by event so that a commit too large for one string is a
+ * `LimitExceededError` naming `maxCommitObjectChars` (never a `RangeError` from deep inside `JSON.stringify`).
+ */
+export function commitText(body: CommitBody): string {
+  const { events, ...header } = body;
+  const parts: string[] = new Array(events.length);
+  let chars = 0;
+  for (let i = 0; i < events.length; i++) {
+    let text: string;
+    try {
+      text = JSON.stringify(events[i]);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new LimitExceededError('maxCommitObjectChars', MAX_COMMIT_OBJECT_CHARS, Number.POSITIVE_INFINITY, `events[${i}]`);
+    }
+    chars += text.length + 1;
+    if (chars > MAX_COMMIT_OBJECT_CHARS) {
+      throw new LimitExceededError('maxCommitObjectChars', MAX_COMMIT_OBJECT_CHARS, chars, 'events');
+    }
+    parts[i] = text;
+  }
+  const head = JSON.stringify(header);
+  return `${head.slice(0, -1)},"events":[${parts.join(',')}]}`;
 }
 
 /** Builds a tombstone: the commit that closes a generation at revision `first`. */

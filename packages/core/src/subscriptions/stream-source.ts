@@ -3,28 +3,35 @@ import type { StreamStore } from '../store.js';
 import type { SubscriptionSource } from './subscription.js';
 
 /**
- * A stream checkpoint names the revision reached and the life of the stream it belongs to (its creation time in ms),
- * as `<revision>@<createdAt>`: a stream deleted and written again starts over at revision 1, and a consumer that was
- * down meanwhile must not take the new life's revisions for ones it already handled. A plain `<revision>` (a checkpoint
- * saved by an earlier version, or a user's `from`) is accepted and belongs to whichever life is current.
+ * A stream checkpoint names the revision reached and the life of the stream it belongs to, as
+ * `<revision>@<createdAt ms>#<id of the event at that revision>`: a stream deleted and written again starts over at
+ * revision 1, and a consumer that was down meanwhile must not take the new life's revisions for ones it already
+ * handled. The creation time tells lives apart unless both began in the same millisecond; the event id covers that
+ * case. `<revision>@<createdAt>` (the end of a stream) and a plain `<revision>` (saved by an earlier version, or a
+ * user's `from`) are accepted too: they belong to whichever life matches what they say.
  */
 interface StreamCheckpoint {
   revision: number;
   life: number | undefined;
+  eventId: string | undefined;
 }
 
-const CHECKPOINT = /^(\d+)(?:@(-?\d+))?$/;
+const CHECKPOINT = /^(\d+)(?:@(-?\d+)(?:#(.*))?)?$/s;
 
 /** Reads a stream checkpoint; anything unrecognisable starts from the beginning (at least once, never a skip). */
 export function parseStreamCheckpoint(checkpoint: string | undefined): StreamCheckpoint | undefined {
   const match = checkpoint === undefined ? null : CHECKPOINT.exec(checkpoint);
   if (!match) return undefined;
-  return { revision: Number(match[1]), life: match[2] === undefined ? undefined : Number(match[2]) };
+  return {
+    revision: Number(match[1]),
+    life: match[2] === undefined ? undefined : Number(match[2]),
+    eventId: match[3] === undefined ? undefined : decodeURIComponent(match[3]),
+  };
 }
 
 /** Writes a stream checkpoint (see {@link parseStreamCheckpoint}). */
-export function formatStreamCheckpoint(revision: number, life: number): string {
-  return `${revision}@${life}`;
+export function formatStreamCheckpoint(revision: number, life: number, eventId?: string): string {
+  return eventId === undefined ? `${revision}@${life}` : `${revision}@${life}#${encodeURIComponent(eventId)}`;
 }
 
 async function collect(iterable: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> {
@@ -39,8 +46,10 @@ export function streamSource(
   streamId: string,
   onAppend: (listener: () => void) => () => void,
 ): SubscriptionSource {
-  // The life seen by the last fetch (for plain-revision checkpoints, which carry none) and of its events.
+  // The life seen by the last fetch: plain-revision checkpoints carry none, and it tags the fetched events.
   let seenLife: number | undefined;
+  const read = (from: number, limit: number, signal: AbortSignal) =>
+    collect(store.read(streamId, { from, maxCount: limit, pageSize: limit, signal }));
   return {
     onAppend,
     async fetch(checkpoint, limit, signal) {
@@ -53,16 +62,32 @@ export function streamSource(
       const life = info.createdAt.getTime();
       const parsed = parseStreamCheckpoint(checkpoint);
       const checkpointLife = parsed?.life ?? seenLife;
-      const sameLife = parsed !== undefined && (checkpointLife === undefined || checkpointLife === life);
-      // A plain revision past the head can only come from an earlier, longer life.
-      const after = sameLife && parsed.revision <= info.revision ? parsed.revision : 0;
+      // A revision past the head can only come from an earlier, longer life.
+      let after =
+        parsed !== undefined && (checkpointLife === undefined || checkpointLife === life) && parsed.revision <= info.revision
+          ? parsed.revision
+          : 0;
       seenLife = life;
-      const events = await collect(store.read(streamId, { from: after + 1, maxCount: limit, pageSize: limit, signal }));
+      let events: RecordedEvent[];
+      if (after > 0 && parsed?.eventId !== undefined) {
+        // Read from the checkpoint's own event: if another event stands there, this is another life.
+        events = await read(after, limit + 1, signal);
+        if (events[0]?.revision === after && events[0].id === parsed.eventId) {
+          events.shift();
+        } else {
+          after = 0;
+          events = await read(1, limit, signal);
+        }
+      } else {
+        events = await read(after + 1, limit, signal);
+      }
       const last = events[events.length - 1];
       return {
         events,
-        next: formatStreamCheckpoint(last ? last.revision : after, life),
-        more: events.length === limit,
+        next: last
+          ? formatStreamCheckpoint(last.revision, life, last.id)
+          : formatStreamCheckpoint(after, life, after > 0 ? parsed?.eventId : undefined),
+        more: events.length >= limit,
       };
     },
     async end(signal) {
@@ -70,7 +95,7 @@ export function streamSource(
       return info ? formatStreamCheckpoint(info.revision, info.createdAt.getTime()) : undefined;
     },
     checkpointOf(event) {
-      return formatStreamCheckpoint(event.revision, seenLife ?? 0);
+      return formatStreamCheckpoint(event.revision, seenLife ?? 0, event.id);
     },
   };
 }

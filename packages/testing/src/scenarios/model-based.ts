@@ -1,6 +1,7 @@
 import type { StreamStore } from '@streamstore/core';
 import { modelCommands } from '../model/commands.js';
 import { runConcurrentWriters, writerCommands } from '../model/concurrent-run.js';
+import { consumerCommands, runConsumerModel } from '../model/consumer-run.js';
 import { checkProperty } from '../model/property.js';
 import { propertyRunSettings } from '../model/run-settings.js';
 import { runModelCommands } from '../model/sequential-run.js';
@@ -14,6 +15,7 @@ const SEQUENTIAL = { runs: 15, soakRuns: 500, maxCommands: 25 };
 const TENANTS = { runs: 8, soakRuns: 300, maxCommands: 25 };
 const TWO_STORES = { runs: 8, soakRuns: 300, maxCommands: 25 };
 const CONCURRENT = { runs: 8, soakRuns: 300, writers: 4, maxCommands: 6 };
+const CONSUMERS = { runs: 6, soakRuns: 200, maxCommands: 14 };
 /** Generation plus shrinking stop after this long outside a soak run, so that slow backends stay bounded. */
 const TIME_LIMIT_MS = 40_000;
 
@@ -143,6 +145,29 @@ export const modelBasedScenarios = [
       });
     },
     ['reopen'],
+  ),
+
+  scenario(
+    'consumers',
+    'consumers stopped gracefully or killed at random points, with streams deleted and re-created meanwhile, handle every event at least once, in order per stream',
+    async (ctx) => {
+      const settings = propertyRunSettings(CONSUMERS.runs, CONSUMERS.soakRuns);
+      await checkProperty({
+        name: 'model.consumers',
+        backend: ctx.backend,
+        settings,
+        timeLimitMs: timeLimit(settings.soak),
+        arbitrary: consumerCommands(CONSUMERS.maxCommands),
+        async predicate(commands) {
+          const store = await ctx.createStore();
+          try {
+            await runConsumerModel(store, commands, ctx.capabilities.globalOrder);
+          } finally {
+            await store.close();
+          }
+        },
+      });
+    },
   ),
 
   scenario(

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/**
+ * Installs the benchmark peers (Emmett's PostgreSQL and SQLite event stores, and the `sqlite3` they need) on demand.
+ *
+ * They are not dependencies of the repository: `sqlite3` compiles from source here (no prebuilt binary is reachable),
+ * which alone took about four of the five minutes of a fresh `npm ci`, and only the benchmarks and their tests use
+ * them. They live in a project of their own, scripts/bench/peers (its own package-lock.json), and
+ * `node_modules/@event-driven-io` at the repository root links to that project's copy, so that the kit's and the
+ * CLI's dynamic `import('@event-driven-io/...')` resolves them as if they were installed next to the benchmark.
+ *
+ * Idempotent and quick once done: it installs again only when scripts/bench/peers/package-lock.json changed.
+ * Usage: node scripts/bench/install-peers.mjs   (also `npm run bench:peers`; `npm test` and the bench scripts call it)
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const peers = fileURLToPath(new URL('./peers', import.meta.url));
+const stamp = join(peers, 'node_modules', '.streamstore-peers-lock.sha256');
+const scope = '@event-driven-io';
+
+const lockDigest = createHash('sha256')
+  .update(readFileSync(join(peers, 'package-lock.json')))
+  .digest('hex');
+
+if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockDigest) {
+  console.error('Installing the benchmark peers (Emmett, sqlite3 built from source): a few minutes, once.');
+  // A parent `npm run` exports its own settings (workspace root, prefix) as npm_config_*: the peers are a project of
+  // their own, so none of them may leak into this install.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const install = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--prefix', peers], {
+    cwd: peers,
+    env,
+    stdio: 'inherit',
+  });
+  if (install.status !== 0) {
+    console.error(`npm ci in ${relative(repoRoot, peers)} failed (exit ${install.status ?? install.signal})`);
+    process.exit(1);
+  }
+  writeFileSync(stamp, lockDigest);
+}
+
+linkScope();
+
+/** Makes `<root>/node_modules/@event-driven-io` the peers' copy, unless a real install (an older clone's) is there. */
+function linkScope() {
+  const link = join(repoRoot, 'node_modules', scope);
+  const target = relative(join(repoRoot, 'node_modules'), join(peers, 'node_modules', scope));
+  let current;
+  try {
+    current = lstatSync(link);
+  } catch {
+    current = undefined;
+  }
+  if (current?.isSymbolicLink() && readlinkSync(link) === target) return;
+  if (current && !current.isSymbolicLink()) {
+    console.error(`${relative(repoRoot, link)} is a directory of its own (an older install): left as it is.`);
+    return;
+  }
+  if (current) {
+    console.error(`${relative(repoRoot, link)} points elsewhere (${readlinkSync(link)}): remove it and run again.`);
+    process.exit(1);
+  }
+  mkdirSync(join(repoRoot, 'node_modules'), { recursive: true });
+  symlinkSync(target, link, 'dir');
+}

@@ -274,4 +274,5 @@ export const CAPABILITY_NAMES: ReadonlyArray<keyof StorageCapabilities> = [
   'optimisticConcurrency',
   'locking',
   'maxEventsPerCommit',
+  'maxCommitBytes',
 ];

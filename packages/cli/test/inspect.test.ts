@@ -127,7 +127,8 @@ describe('inspecting a database the demo wrote', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^backend\s+sqlite: /m);
     expect(run.stdout).toMatch(/^capabilities\s+globalOrder yes, backwardRead yes/m);
-    expect(run.stdout).toMatch(/^limits\s+maxEventsPerCommit \d+/m);
+    // One set of limits: bytes per commit and per event; no count limit, as SQLite has no hard one.
+    expect(run.stdout).toMatch(/^limits\s+maxCommitBytes 16777216, maxEventBytes 1048576$/m);
     expect(run.stdout).toContain('file from flag');
   });
 });

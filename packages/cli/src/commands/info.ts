@@ -51,7 +51,14 @@ export function registerInfoCommand(program: Command, io: CliIO): void {
             .map(([name, value]) => (typeof value === 'boolean' ? `${name} ${value ? 'yes' : 'no'}` : `${name} ${value}`))
             .join(', '),
         );
-        row('limits', `maxEventsPerCommit ${store.limits.maxEventsPerCommit}, maxEventBytes ${store.limits.maxEventBytes}`);
+        // The limits in force, in the store's order; a count limit only shows where the backend has a hard one.
+        row(
+          'limits',
+          Object.entries(store.limits)
+            .filter(([, value]) => value !== undefined)
+            .map(([name, value]) => `${name} ${value}`)
+            .join(', '),
+        );
       });
     });
 }

@@ -51,7 +51,7 @@ async function benchRead() {
   for (let s = 0; s < streams; s++) {
     for (let b = 0; b < 10; b++) {
       await store
-        .beginWrite(`stream-${s}`)
+        .beginWrite(`stream-${s}`, 'any')
         .appendRange(Array.from({ length: 100 }, () => makeEvent(n++)))
         .commit();
     }

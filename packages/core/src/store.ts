@@ -103,10 +103,12 @@ export class StreamStore {
   }
 
   /**
-   * Starts a commit to `streamId`, checked against `expected` (default `'any'`).
-   * @example await store.beginWrite('order-1', 'no-stream').append(event).commit();
+   * Starts a commit to `streamId`, checked against `expected`. Without one the stream is opened as new
+   * (`'no-stream'`, as the original library does): the commit conflicts, with the actual revision, when the stream
+   * exists. Pass `'any'` to append wherever the stream's head is.
+   * @example await store.beginWrite('order-1').append(event).commit(); // creates order-1, or conflicts
    */
-  beginWrite(streamId: string, expected: ExpectedRevision = 'any'): StreamWriter {
+  beginWrite(streamId: string, expected: ExpectedRevision = 'no-stream'): StreamWriter {
     const events: EventData[] = [];
     const writer: StreamWriter = {
       append: (event) => {

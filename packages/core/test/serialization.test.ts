@@ -39,7 +39,7 @@ describe('serialization formats', () => {
       });
       const data = sampleOrderPlaced(7);
       await store
-        .beginWrite('order-7')
+        .beginWrite('order-7', 'any')
         .append({ id: 'e1', type: 'OrderPlaced', data, metadata: { user: 'u1' } })
         .commit();
       const [event] = await readAll(store, 'order-7');
@@ -115,7 +115,7 @@ describe('schema evolution', () => {
     const storage = memoryStorage();
     const v1 = await createStreamStore({ storage });
     await v1
-      .beginWrite('order-1')
+      .beginWrite('order-1', 'any')
       .append({ id: 'a', type: 'OrderPlaced', data: { orderId: 'o1', total: 10 } })
       .commit();
     const v2 = await createStreamStore({
@@ -123,12 +123,12 @@ describe('schema evolution', () => {
       serialization: { registry: new TypeRegistry().register('OrderPlaced', { schemaVersion: 2 }) },
     });
     await v2
-      .beginWrite('order-1')
+      .beginWrite('order-1', 'any')
       .append({ id: 'b', type: 'OrderPlaced', data: { orderId: 'o1', total: 20, currency: 'USD' } })
       .commit();
     const v3 = await createStreamStore({ storage, serialization: { registry: registryV3() } });
     await v3
-      .beginWrite('order-1')
+      .beginWrite('order-1', 'any')
       .append({ id: 'c', data: Object.assign(new OrderPlacedV3(), { orderId: 'o1', amount: { value: 30, currency: 'GBP' } }) })
       .commit();
 
@@ -157,7 +157,7 @@ describe('schema evolution', () => {
     });
     const store = await createStreamStore({ storage: memoryStorage(), serialization: { registry } });
     await store
-      .beginWrite('o')
+      .beginWrite('o', 'any')
       .append({ id: 'a', type: 'OrderPlaced', data: { orderId: 'o', amount: { value: 5, currency: 'EUR' } } })
       .commit();
     const [event] = await readAll(store, 'o');
@@ -176,7 +176,7 @@ describe('schema evolution', () => {
       serialization: { registry: new TypeRegistry().register('T', { schemaVersion: 5 }) },
     });
     await newer
-      .beginWrite('s')
+      .beginWrite('s', 'any')
       .append({ id: 'a', type: 'T', data: { v: 5 } })
       .append({ id: 'b', type: 'Unknown', data: { u: 1 } })
       .commit();
@@ -197,16 +197,16 @@ describe('undecodable events', () => {
     const storage = memoryStorage();
     const good = await createStreamStore({ storage, ...options });
     await good
-      .beginWrite('s')
+      .beginWrite('s', 'any')
       .append({ id: 'ok-1', type: 'T', data: { n: 1 } })
       .commit();
     const bad = await createStreamStore({ storage: tampering(storage, tamper), ...options });
     await bad
-      .beginWrite('s')
+      .beginWrite('s', 'any')
       .append({ id: 'bad', type: 'T', data: { n: 2, s: 'x'.repeat(300) } })
       .commit();
     await good
-      .beginWrite('s')
+      .beginWrite('s', 'any')
       .append({ id: 'ok-3', type: 'T', data: { n: 3 } })
       .commit();
     return good;
@@ -248,7 +248,7 @@ describe('undecodable events', () => {
 
   it('an upcaster that throws gives a SerializationError naming the event', async () => {
     const storage = memoryStorage();
-    await (await createStreamStore({ storage })).beginWrite('s').append({ id: 'a', type: 'T', data: {} }).commit();
+    await (await createStreamStore({ storage })).beginWrite('s', 'any').append({ id: 'a', type: 'T', data: {} }).commit();
     const registry = new TypeRegistry().register('T', {
       schemaVersion: 2,
       upcasters: {
@@ -271,7 +271,7 @@ describe('undecodable events', () => {
       storage: memoryStorage(),
       serialization: { codecs: [protobufCodec({})], defaultFormat: 'protobuf' },
     });
-    await expect(store.beginWrite('s').append({ id: 'a', type: 'Nope', data: {} }).commit()).rejects.toBeInstanceOf(
+    await expect(store.beginWrite('s', 'any').append({ id: 'a', type: 'Nope', data: {} }).commit()).rejects.toBeInstanceOf(
       SerializationError,
     );
     expect(await store.getStream('s')).toBeNull();

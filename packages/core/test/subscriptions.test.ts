@@ -17,7 +17,7 @@ async function writeMany(store: StreamStore, streams: string[], perStream: numbe
     await Promise.all(
       streams.map((s) =>
         store
-          .beginWrite(s)
+          .beginWrite(s, 'any')
           .append(event(`${prefix}-${s}-${i}`))
           .commit(),
       ),
@@ -81,7 +81,7 @@ describe('subscriptions', () => {
   it('retries a failing handler with backoff, then parks the event as a dead letter and goes on', async () => {
     const store = await createStreamStore({ storage: memoryStorage() });
     await store
-      .beginWrite('s')
+      .beginWrite('s', 'any')
       .appendRange([event('ok-1'), event('poison'), event('ok-2')])
       .commit();
     const deadLetters = memoryDeadLetterStore();
@@ -111,7 +111,7 @@ describe('subscriptions', () => {
 
   it('stops with the handler error when the policy is stop', async () => {
     const store = await createStreamStore({ storage: memoryStorage() });
-    await store.beginWrite('s').append(event('a')).commit();
+    await store.beginWrite('s', 'any').append(event('a')).commit();
     const sub = store.subscribe({
       to: 'all',
       onError: { attempts: 2, backoffMs: 1 },
@@ -139,7 +139,7 @@ describe('subscriptions', () => {
     const seen: string[] = [];
     const sub = store.subscribe({ to: 'all', from: 'end', handler: (e) => void seen.push(e.id) });
     await sub.caughtUp;
-    await store.beginWrite('s').append(event('live')).commit();
+    await store.beginWrite('s', 'any').append(event('live')).commit();
     await until(() => seen.length === 1);
     await sub.stop();
     expect(seen).toEqual(['live']);

@@ -55,10 +55,20 @@ export const appendScenarios = [
   accepts('zero-missing', '0 creates a missing stream', false, () => 0),
   rejects('zero-existing', '0 on an existing stream is a conflict with the actual revision', true, 0),
 
-  scenario('default-expected', "beginWrite without expected means 'any'", async (ctx) => {
-    const store = await existingStream(ctx);
-    ctx.assert.equal((await store.beginWrite('s').append(testEvents(1, 'x')[0]!).commit()).revision, 3);
-  }),
+  scenario(
+    'default-expected',
+    "beginWrite without expected opens the stream as new ('no-stream'): it creates a missing stream and conflicts, with the actual revision, on an existing one",
+    async (ctx) => {
+      const store = await existingStream(ctx);
+      await ctx.assert.rejects(store.beginWrite('s').append(testEvents(1, 'x')[0]!).commit(), StreamConcurrencyError, {
+        streamId: 's',
+        expected: 'no-stream',
+        actual: 2,
+      });
+      ctx.assert.equal((await store.beginWrite('fresh').append(testEvents(1, 'y')[0]!).commit()).revision, 1);
+      ctx.assert.equal((await store.getStream('s'))?.revision, 2, 'the conflict wrote nothing');
+    },
+  ),
 
   scenario(
     'builder-order',

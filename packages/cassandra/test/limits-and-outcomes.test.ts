@@ -18,7 +18,12 @@ const payload = (bytes: number) => ({ blob: 'x'.repeat(bytes) });
 
 describe('mutation size', () => {
   it('refuses a commit above the mutation limit with LimitExceededError before sending; nothing is written', async () => {
-    const store = await createStreamStore({ storage: localStorage(keyspace), provisionSchema: true });
+    // The core's maxCommitBytes (16 MiB by default) would refuse this commit first: raise it to reach the backend's check.
+    const store = await createStreamStore({
+      storage: localStorage(keyspace),
+      provisionSchema: true,
+      limits: { maxCommitBytes: 32 * 1024 * 1024 },
+    });
     stores.push(store);
     // 20 events of ~900 KB = ~18 MB > 16 MiB (commitlog_segment_size 32 MiB / 2).
     const events = Array.from({ length: 20 }, (_, i) => ({ id: `big-${i}`, type: 'Big', data: payload(900_000) }));
@@ -26,6 +31,10 @@ describe('mutation size', () => {
     expect(error).toBeInstanceOf(LimitExceededError);
     expect(error.limit).toBe('maxMutationBytes');
     expect(await store.getStream('huge')).toBeNull();
+    // With the default limits the same commit is refused by the core, also before anything is sent.
+    const defaults = await createStreamStore({ storage: localStorage(keyspace) });
+    stores.push(defaults);
+    await expect(defaults.append('huge', 'no-stream', events)).rejects.toMatchObject({ limit: 'maxCommitBytes' });
   });
 
   it('a commit above the batch_size_fail_threshold (50 KiB) but below the mutation limit commits: the threshold only applies to multi-partition batches', async () => {

@@ -44,6 +44,7 @@ export type {
   Subscription,
   SubscriptionTarget,
 } from './subscriptions/subscription.js';
+export type { EventDataOf, EventTypes, EventUnion, RecordedEventOf } from './typed-events.js';
 export {
   MAX_EVENT_ID_LENGTH,
   MAX_PAGE_SIZE,

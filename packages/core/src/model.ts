@@ -13,11 +13,15 @@ export type Metadata = Record<string, JsonValue>;
  */
 export type ExpectedRevision = 'any' | 'no-stream' | 'stream-exists' | number;
 
-/** An event to append. `id` is chosen by the caller (UUID recommended) and unique within its stream. */
-export interface EventData<T = unknown> {
-  id: string;
+/**
+ * An event to append. `id` identifies it within its stream: choose it yourself (a UUID, or an id derived from the
+ * command) when a retry must be recognised as one (idempotency); when absent, `append` generates a random UUID, and
+ * a retry of the same data is then a new event.
+ */
+export interface EventData<T = unknown, Type extends string = string> {
+  id?: string;
   /** The event's type name, used by the type registry. May be omitted when `data` is an instance of a registered class. */
-  type?: string;
+  type?: Type;
   data: T;
   metadata?: Metadata;
   /** The caller's time for the event; defaults to now. */
@@ -25,14 +29,14 @@ export interface EventData<T = unknown> {
 }
 
 /** An event as read back. */
-export interface RecordedEvent<T = unknown> {
+export interface RecordedEvent<T = unknown, Type extends string = string> {
   streamId: string;
   /** 1-based place of the event in its stream. */
   revision: number;
   /** Global position (backends with `globalOrder`): opaque, compare with `comparePositions`. */
   position?: string;
   id: string;
-  type: string;
+  type: Type;
   data: T;
   metadata: Metadata;
   /** The caller's timestamp. */

@@ -1,11 +1,16 @@
-import type { CommitResult, EventData } from './model.js';
+import type { CommitResult } from './model.js';
+import type { EventDataOf, EventTypes } from './typed-events.js';
 
-/** Fluent builder of one atomic commit to one stream. Nothing is sent before `commit`. */
-export interface StreamWriter {
+/**
+ * Fluent builder of one atomic commit to one stream. Nothing is sent before `commit`. `E` (optional) types the events:
+ * see {@link EventTypes}. An event without an id gets a random UUID when it is added, so committing the same writer
+ * again is an idempotent retry.
+ */
+export interface StreamWriter<E = unknown> {
   /** Adds one event to the batch. */
-  append(event: EventData): StreamWriter;
+  append(event: EventDataOf<E>): StreamWriter<E>;
   /** Adds events to the batch, in order. */
-  appendRange(events: Iterable<EventData>): StreamWriter;
+  appendRange(events: Iterable<EventDataOf<E>>): StreamWriter<E>;
   /**
    * Validates, serializes and appends the whole batch atomically, checking the expected revision.
    * Resolves with the revision (and position) of the batch's last event. An empty batch writes nothing: it checks

@@ -12,7 +12,7 @@ import { PrivateCluster } from './private-cluster.js';
 
 const STREAMS = 4;
 
-function batch(stream: number, commit: number): EventData[] {
+function batch(stream: number, commit: number): Array<EventData & { id: string }> {
   return [0, 1, 2].map((i) => ({ id: `s${stream}-c${commit}-e${i}`, type: 'tick', data: { stream, commit, i } }));
 }
 

@@ -217,7 +217,7 @@ function storageAt(endpoint: string, prefix: string) {
   return s3Storage({ bucket: BUCKET, prefix, endpoint, region: 'us-east-1', forcePathStyle: true, credentials: CREDENTIALS });
 }
 
-function batch(stream: number, commit: number): EventData[] {
+function batch(stream: number, commit: number): Array<EventData & { id: string }> {
   return [0, 1, 2].map((i) => ({ id: `s${stream}-c${commit}-e${i}`, type: 'tick', data: { stream, commit, i } }));
 }
 

@@ -1,5 +1,6 @@
 import { OperationAbortedError, ValidationError } from '../errors.js';
 import type { RecordedEvent } from '../model.js';
+import type { RecordedEventOf } from '../typed-events.js';
 import { validatePageSize } from '../validation.js';
 import type { CheckpointStore } from './checkpoints.js';
 import type { ConsumerLock } from './consumer-lock.js';
@@ -18,8 +19,8 @@ export interface HandlerErrorPolicy {
   afterRetries?: 'stop' | 'skip' | 'dead-letter';
 }
 
-/** Options of `store.subscribe`. */
-export interface SubscribeOptions {
+/** Options of `store.subscribe`; `E` (optional) types the events (see `EventTypes`). */
+export interface SubscribeOptions<E = unknown> {
   to: SubscriptionTarget;
   /**
    * Where to start when the consumer has no saved checkpoint: `'start'` (default), `'end'` (live events only), or a
@@ -34,7 +35,7 @@ export interface SubscribeOptions {
   lock?: ConsumerLock;
   waitForLock?: boolean;
   /** Handles each event, in order; without it, iterate the subscription instead. */
-  handler?: (event: RecordedEvent) => unknown | Promise<unknown>;
+  handler?: (event: RecordedEventOf<E>) => unknown | Promise<unknown>;
   onError?: HandlerErrorPolicy;
   /** Required when `onError.afterRetries` is `dead-letter`. */
   deadLetters?: DeadLetterStore;
@@ -47,7 +48,7 @@ export interface SubscribeOptions {
 }
 
 /** A running subscription: iterate it (without a handler) or await `done` (with one). */
-export interface Subscription extends AsyncIterable<RecordedEvent> {
+export interface Subscription<E = unknown> extends AsyncIterable<RecordedEventOf<E>> {
   /** Resolves when the backlog up to the subscription's start has been delivered and it is live. */
   readonly caughtUp: Promise<void>;
   /** Resolves when the subscription has ended (rejects with the error that ended it). */

@@ -71,6 +71,27 @@ export const appendScenarios = [
   ),
 
   scenario(
+    'generated-ids',
+    'events appended without an id get a UUID each; committing the same writer again is an idempotent retry',
+    async (ctx) => {
+      const store = await ctx.createStore();
+      const writer = store.beginWrite('s', 'no-stream').appendRange([
+        { type: 'T', data: 1 },
+        { type: 'T', data: 2 },
+      ]);
+      const first = await writer.commit();
+      ctx.assert.deepEqual(await writer.commit(), first, 'the same writer retried returns the original result');
+      const events = await collect(store.read('s'));
+      ctx.assert.equal(events.length, 2, 'written once');
+      ctx.assert.ok(
+        events.every((event) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(event.id)),
+        'random UUIDs',
+      );
+      ctx.assert.notEqual(events[0]?.id, events[1]?.id);
+    },
+  ),
+
+  scenario(
     'builder-order',
     'append and appendRange keep the order of a batch; one commit gets consecutive revisions',
     async (ctx) => {

@@ -62,7 +62,11 @@ const TENANT_IDS_NAMING_SYSTEM_THINGS = ['public', 'system', 'pg_catalog', 'info
 /** A stream id the checks use for themselves; hostile ids that equal it are left out. */
 const CANARY = 'canary';
 
-const hostileEvent = (id: string, data: unknown): EventData => ({ id, type: 'Hostile', data: data as EventData['data'] });
+const hostileEvent = (id: string, data: unknown): EventData & { id: string } => ({
+  id,
+  type: 'Hostile',
+  data: data as EventData['data'],
+});
 
 function sortedUnique(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();
@@ -153,7 +157,7 @@ async function streamIdScenario(ctx: ScenarioContext): Promise<void> {
 async function eventIdScenario(ctx: ScenarioContext): Promise<void> {
   const { counter, store, canary } = await hostileStore(ctx);
   const ids = [...HOSTILE_STRINGS, ...limitStrings(EVENT_ID_MAX_CHARS, 'chars')];
-  const stored: EventData[] = [];
+  const stored: Array<EventData & { id: string }> = [];
   for (const [index, id] of ids.entries()) {
     const event = hostileEvent(id, { index });
     if (!isValidEventId(id)) {

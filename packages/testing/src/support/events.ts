@@ -10,7 +10,7 @@ export interface TestPayload {
  * `count` test events with ids `<tag>-<n>` (n from `first`), type `TestEvent` and data `{ tag, n }`.
  * @example await store.append('s', 'no-stream', testEvents(3, 'a')); // ids a-1, a-2, a-3
  */
-export function testEvents(count: number, tag = 'e', first = 1): EventData<TestPayload>[] {
+export function testEvents(count: number, tag = 'e', first = 1): Array<EventData<TestPayload> & { id: string }> {
   return Array.from({ length: count }, (_, i) => ({ id: `${tag}-${first + i}`, type: 'TestEvent', data: { tag, n: first + i } }));
 }
 

@@ -5,7 +5,7 @@
  * payload and metadata. It leaves out the id (the lookup key) and the timestamp, which defaults to "now" and so
  * differs on every retry of the same event.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { EncodedEvent } from './storage.js';
 
 /** The part of an event a digest covers. */
@@ -39,9 +39,13 @@ function digestOf(event: DigestedContent, data: string | Uint8Array, metadata: s
     metadata,
     typeof data === 'string' ? 's' : 'b',
   ]);
-  const hash = createHash('sha256').update(header).update('\n');
+  if (typeof data === 'string' && oneShotHash) return oneShotHash('sha256', `${header}\n${data}`, 'base64url');
+  const hash = crypto.createHash('sha256').update(header).update('\n');
   return (typeof data === 'string' ? hash.update(data, 'utf8') : hash.update(data)).digest('base64url');
 }
+
+// `crypto.hash` (Node 20.12+) hashes a string about a third faster than a Hash object; older Node 20s lack it.
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
 
 function canonicalJson<T extends string | null>(text: T): T {
   if (text === null) return text;

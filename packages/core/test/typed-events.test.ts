@@ -1,4 +1,11 @@
-import { createStreamStore, type EventDataOf, memoryStorage, type RecordedEvent, type RecordedEventOf } from '@streamstore/core';
+import {
+  createStreamStore,
+  type EventDataOf,
+  memoryStorage,
+  type RecordedEvent,
+  type RecordedEventOf,
+  TypeRegistry,
+} from '@streamstore/core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
 type OrderEvents =
@@ -76,5 +83,21 @@ describe('typed events', () => {
     const again = await writer.commit();
     expect(again).toEqual(first);
     for await (const e of store.read('s')) expect(e.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('a type registry carries the same types: only their names, each with its data', async () => {
+    const registry = new TypeRegistry<OrderEvents>()
+      .register('OrderPlaced', { decode: (data) => ({ currency: 'EUR', ...(data as { total: number }) }) })
+      .register('OrderPaid', { schemaVersion: 1 });
+    // @ts-expect-error: not one of the application's event types
+    registry.register('OrderShipped');
+    // @ts-expect-error: the decoder must return OrderPlaced data
+    registry.register('OrderPlaced', { decode: () => ({ paidAt: 'x' }) });
+    const store = await createStreamStore({ storage: memoryStorage(), serialization: { registry } });
+    await store.append<OrderEvents>('order-3', 'no-stream', [{ type: 'OrderPlaced', data: { total: 3, currency: 'EUR' } }]);
+    for await (const event of store.read<OrderEvents>('order-3')) {
+      if (event.type === 'OrderPlaced') expect(event.data).toEqual({ total: 3, currency: 'EUR' });
+    }
+    new TypeRegistry().register('Anything', { decode: (data) => data });
   });
 });

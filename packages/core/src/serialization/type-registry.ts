@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import type { EventUnion } from '../typed-events.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: constructors of user classes take any arguments
 export type EventClass<T = unknown> = new (...args: any[]) => T;
@@ -28,13 +29,25 @@ export interface EventTypeDefinition<T = unknown> {
   compression?: { name: string; threshold: number } | false;
 }
 
-/** Maps event type names to definitions (and classes back to names). Unknown types are read as plain data. */
-export class TypeRegistry {
+/** The type names of `E` (any string when `E` is not given). */
+export type EventTypeName<E> = unknown extends E ? string : EventUnion<E>['type'];
+/** The data of the type named `K` in `E` (unknown when `E` is not given). */
+export type EventDataOfType<E, K> = unknown extends E ? unknown : Extract<EventUnion<E>, { type: K }>['data'];
+
+/**
+ * Maps event type names to definitions (and classes back to names). Unknown types are read as plain data.
+ * `E` (optional: a union or an event map, as for typed reads) limits `register` to `E`'s type names and types each
+ * definition's data: `new TypeRegistry<OrderEvents>().register('OrderPlaced', { decode: ... })`.
+ */
+export class TypeRegistry<E = unknown> {
   private readonly byName = new Map<string, EventTypeDefinition>();
   private readonly byClass = new Map<unknown, string>();
 
   /** Registers a type name. Returns the registry for chaining. */
-  register<T>(typeName: string, definition: EventTypeDefinition<T> | EventClass<T> = {}): this {
+  register<K extends EventTypeName<E>, T extends EventDataOfType<E, K> = EventDataOfType<E, K>>(
+    typeName: K,
+    definition: EventTypeDefinition<T> | EventClass<T> = {},
+  ): this {
     const def: EventTypeDefinition<T> = typeof definition === 'function' ? { class: definition } : definition;
     if (def.schemaVersion !== undefined && (!Number.isSafeInteger(def.schemaVersion) || def.schemaVersion < 1)) {
       throw new ValidationError('schemaVersion', `Schema version of '${typeName}' must be an integer >= 1`);

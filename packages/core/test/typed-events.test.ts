@@ -89,10 +89,11 @@ describe('typed events', () => {
     const registry = new TypeRegistry<OrderEvents>()
       .register('OrderPlaced', { decode: (data) => ({ currency: 'EUR', ...(data as { total: number }) }) })
       .register('OrderPaid', { schemaVersion: 1 });
+    const scratch = new TypeRegistry<OrderEvents>();
     // @ts-expect-error: not one of the application's event types
-    registry.register('OrderShipped');
+    scratch.register('OrderShipped');
     // @ts-expect-error: the decoder must return OrderPlaced data
-    registry.register('OrderPlaced', { decode: () => ({ paidAt: 'x' }) });
+    scratch.register('OrderPlaced', { decode: () => ({ paidAt: 'x' }) });
     const store = await createStreamStore({ storage: memoryStorage(), serialization: { registry } });
     await store.append<OrderEvents>('order-3', 'no-stream', [{ type: 'OrderPlaced', data: { total: 3, currency: 'EUR' } }]);
     for await (const event of store.read<OrderEvents>('order-3')) {

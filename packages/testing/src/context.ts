@@ -55,6 +55,12 @@ export function openScenarioSession(fixture: StorageFixture, capabilities: Reado
       cleanups.push(() => factory.close());
       return factory;
     },
+    async createMultitenantStorage() {
+      if (!fixture.multitenant) throw new Error(`Fixture ${fixture.name} has no multitenant storage`);
+      const storage = await fixture.multitenant();
+      cleanups.push(async () => storage.close?.());
+      return storage;
+    },
     async reopen(store, options) {
       if (!fixture.reopen) throw new Error(`Fixture ${fixture.name} cannot reopen a storage`);
       const primary = storageOf.get(store);

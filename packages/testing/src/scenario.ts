@@ -1,4 +1,5 @@
 import type {
+  MultitenantStorage,
   StorageCapabilities,
   StreamStorage,
   StreamStore,
@@ -61,6 +62,8 @@ export interface ScenarioContext {
   createStore(options?: ScenarioStoreOptions): Promise<StreamStore>;
   /** A fresh store factory on a NEW multitenant storage (requirement `multitenant`). */
   createFactory(options?: ScenarioFactoryOptions): Promise<StreamStoreFactory>;
+  /** A NEW multitenant storage, as a factory would get it, for scenarios of the SPI itself (requirement `multitenant`). */
+  createMultitenantStorage(): Promise<MultitenantStorage>;
   /** Another store over the SAME data as `store`, through another connection (requirement `reopen`). */
   reopen(store: StreamStore, options?: Omit<ScenarioStoreOptions, 'wrapStorage'>): Promise<StreamStore>;
   /** Assertions that work in any runner. */

@@ -12,6 +12,7 @@ import type {
   StoredEvent,
   StreamStorage,
 } from '../storage.js';
+import { validateTenantId } from '../validation.js';
 
 interface MemoryEvent extends StoredEvent {
   deleted?: boolean;
@@ -209,6 +210,7 @@ export function memoryStorage(): StreamStorage {
 
 /**
  * In-memory storage with one isolated state per tenant. A tenant's data outlives its store (until the process ends).
+ * `forTenant` throws `ValidationError` for a tenant id that does not match `TENANT_ID_PATTERN`.
  * @example const factory = createStreamStoreFactory({ storage: memoryStorage.multitenant() });
  */
 memoryStorage.multitenant = function multitenant(): MultitenantStorage {
@@ -216,6 +218,9 @@ memoryStorage.multitenant = function multitenant(): MultitenantStorage {
   return {
     name: 'memory',
     forTenant(tenantId: string): StreamStorage {
+      // The factory validates too, but this SPI is also called directly (custom factories, tools): check it here,
+      // as the other backends do, so '' or '../x' never becomes a tenant.
+      validateTenantId(tenantId);
       let state = tenants.get(tenantId);
       if (!state) {
         state = new MemoryState();

@@ -1,4 +1,4 @@
-import { StoreClosedError, ValidationError } from '@streamstore/core';
+import { createStreamStore, StoreClosedError, StreamStoreError, ValidationError } from '@streamstore/core';
 import { collect, snapshot, testEvents } from '../support/events.js';
 import { scenarioGroup } from './define.js';
 
@@ -125,6 +125,25 @@ export const tenantScenarios = [
         });
       }
       ctx.assert.deepEqual(await snapshot(valid, 's'), before);
+    },
+    ['multitenant'],
+  ),
+
+  scenario(
+    'storage-invalid-tenant-ids',
+    'the multitenant storage itself (what a custom factory or tool calls) refuses invalid tenant ids with a typed error; valid tenants are untouched',
+    async (ctx) => {
+      const storage = await ctx.createMultitenantStorage();
+      const valid = await createStreamStore({ storage: await storage.forTenant('acme'), provisionSchema: true });
+      await valid.append('s', 'no-stream', testEvents(2));
+      const before = await snapshot(valid, 's');
+      for (const tenantId of INVALID_TENANT_IDS) {
+        // Some backends name it a ValidationError, PostgreSQL a ConfigurationError: either way a typed error, never a
+        // store over '../x' or ''.
+        await ctx.assert.rejects(async () => storage.forTenant(tenantId as string), StreamStoreError);
+      }
+      ctx.assert.deepEqual(await snapshot(valid, 's'), before);
+      await valid.close();
     },
     ['multitenant'],
   ),

@@ -19,6 +19,7 @@ import {
   type StreamStorage,
   type StreamSummary,
   throwIfAborted,
+  validateTenantId,
 } from '@streamstore/core';
 
 /** A stored event as JSON: binary payloads become base64. */
@@ -155,8 +156,11 @@ export function jsonFileStorage(directory: string): JsonFileStorage {
   return new JsonFileStorage(directory);
 }
 
-/** One sub-directory per tenant (tenant ids are validated by the core: `^[a-z][a-z0-9_]{0,47}$`). */
+/**
+ * One sub-directory per tenant. The tenant id becomes a path, so it is checked here too (`^[a-z][a-z0-9_]{0,47}$`):
+ * the factory validates it, but this method can be called without the factory, and '../x' must never be a tenant.
+ */
 jsonFileStorage.multitenant = (root: string): MultitenantStorage => ({
   name: 'json-file',
-  forTenant: (tenantId) => new JsonFileStorage(join(root, tenantId)),
+  forTenant: (tenantId) => new JsonFileStorage(join(root, validateTenantId(tenantId))),
 });

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { type ModelExpected, satisfies } from './contract-rules.js';
 
 /** An event as the caller hands it to the model. */
@@ -108,7 +109,14 @@ export class TenantModel {
     if (typeof expected === 'number') placed = firstRevision === expected + 1;
     else if (expected === 'no-stream') placed = firstRevision === 1;
     else placed = lastRevision === stream.events.length;
-    return placed ? (stream.events[lastRevision - 1] as ModelEvent) : null;
+    if (!placed) return null;
+    // An id resent with other content is no retry (the timestamp does not count: it defaults to now on every try).
+    for (const [offset, input] of events.entries()) {
+      const stored = stream.events[firstIndex + offset] as ModelEvent;
+      if (stored.type !== input.type || !isDeepStrictEqual(stored.data, input.data)) return null;
+      if (!isDeepStrictEqual(stored.metadata, input.metadata ?? {})) return null;
+    }
+    return stream.events[lastRevision - 1] as ModelEvent;
   }
 
   private write(streamId: string, events: readonly ModelEventInput[]): ModelAppendOutcome {

@@ -1,4 +1,4 @@
-import { DuplicateEventError, StreamConcurrencyError, ValidationError } from '@streamstore/core';
+import { DuplicateEventError, eventDigest, StreamConcurrencyError, type StreamStorage, ValidationError } from '@streamstore/core';
 import { collect, snapshot, testEvents } from '../support/events.js';
 import { callCounter } from '../support/storage-wrappers.js';
 import { scenarioGroup } from './define.js';
@@ -178,6 +178,32 @@ export const idempotencyScenarios = [
       ctx.assert.deepEqual(await store.append('s', 'any', pair), second);
       ctx.assert.deepEqual(written.events.slice(0, 1), before.events, 'the rejected retries wrote nothing');
       ctx.assert.deepEqual(await snapshot(store, 's'), written);
+    },
+  ),
+
+  scenario(
+    'stored-digests',
+    'a backend that returns digests from findEvents returns the digest of the content it stored (eventDigest)',
+    async (ctx) => {
+      let storage: StreamStorage | undefined;
+      const store = await ctx.createStore({
+        wrapStorage: (inner) => {
+          storage = inner;
+          return inner;
+        },
+      });
+      const events = [
+        { id: 'd-1', type: 'Plain', data: { b: 1, a: [2, { d: 3, c: null }] } },
+        { id: 'd-2', type: 'WithMetadata', data: 'text', metadata: { user: 'u1', 'a b': true } },
+      ];
+      await store.append('s', 'no-stream', events);
+      const locations = await (storage as StreamStorage).findEvents('s', ['d-1', 'd-2']);
+      ctx.assert.equal(locations.length, 2);
+      for (const location of locations) {
+        if (location.digest === undefined) continue;
+        const event = events.find((candidate) => candidate.id === location.id) as (typeof events)[number];
+        ctx.assert.equal(location.digest, eventDigest(store.serializer.encode('event', event)), `digest of ${location.id}`);
+      }
     },
   ),
 

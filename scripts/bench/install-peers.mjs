@@ -13,7 +13,17 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,6 +67,11 @@ function linkScope() {
     current = undefined;
   }
   if (current?.isSymbolicLink() && readlinkSync(link) === target) return;
+  // npm prunes the packages of an older install but leaves their scope directory behind, empty.
+  if (current?.isDirectory() && readdirSync(link).length === 0) {
+    rmdirSync(link);
+    current = undefined;
+  }
   if (current && !current.isSymbolicLink()) {
     console.error(`${relative(repoRoot, link)} is a directory of its own (an older install): left as it is.`);
     return;

@@ -8,6 +8,7 @@ export {
   type StreamStoreFactoryOptions,
   type TenantProvider,
 } from './factory.js';
+export { type GroupCommitOptions, type GroupOutcome, groupCommitter } from './group-commit.js';
 export { DEFAULT_LIMITS, type StoreLimits } from './limits.js';
 export { memoryStorage } from './memory/memory-storage.js';
 export type * from './model.js';

@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import {
   type AppendOutcome,
   type CallOptions,
-  categoryOf,
   type EncodedEvent,
   type EventLocation,
   type ExpectedRevision,
+  type GroupOutcome,
+  groupCommitter,
   type MigrationStep,
   matchesExpected,
   type StorageCapabilities,
@@ -17,13 +18,14 @@ import {
   throwIfAborted,
 } from '@streamstore/core';
 import type Database from 'better-sqlite3';
+import { type AppendRequest, appendTransactions, DuplicateEventId } from './append.js';
 import { fileKey, notifyFile, watchFile } from './append-notifier.js';
 import { openConnection } from './connection.js';
 import type { ResolvedSqliteOptions } from './options.js';
 import { allMigrations, planMigrations, provisionSchema } from './provision.js';
 import { toEventLocation, toStoredEvent, toStreamInfo, toStreamSummary } from './rows.js';
 import { toStorageError } from './sqlite-errors.js';
-import { type InsertEventsParams, MAX_ROWS_PER_INSERT, PARAMS_PER_EVENT, Statements } from './statements.js';
+import { Statements } from './statements.js';
 
 const CAPABILITIES: StorageCapabilities = Object.freeze({
   globalOrder: true,
@@ -36,21 +38,7 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
 /** Largest position SQLite can store (int64); a checkpoint beyond it has nothing after it. */
 const MAX_POSITION = 9223372036854775807n;
 
-/** Thrown inside the append transaction to roll it back when an event id is already in the stream. */
-class DuplicateEventId {
-  constructor(readonly actual: number) {}
-}
-
 type DeleteOutcome = { status: 'ok'; deleted: boolean } | { status: 'conflict'; actual: number };
-
-/** A UNIQUE(stream_id, event_id) violation (the only constraint an append can hit while holding the write lock). */
-function isDuplicateEventId(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') &&
-    /events\.event_id/.test((error as Error).message)
-  );
-}
 
 /**
  * The SQLite `StreamStorage`: one better-sqlite3 connection, opened on first use. better-sqlite3 is synchronous, so
@@ -62,9 +50,12 @@ export class SqliteStorage implements StreamStorage {
   readonly capabilities = CAPABILITIES;
   private db: Database.Database | undefined;
   private prepared: Statements | undefined;
-  private appendTransaction:
-    | ((streamId: string, expected: ExpectedRevision, events: readonly EncodedEvent[]) => AppendOutcome)
-    | undefined;
+  private appendTransactions: ReturnType<typeof appendTransactions> | undefined;
+  /** Commits that arrive in the same tick share one transaction (group commit; see `groupCommitter`). */
+  private readonly commit = groupCommitter<AppendRequest, AppendOutcome>({
+    run: (requests) => this.appendGroup(requests),
+    size: (request) => request.events.length * 256,
+  });
   private deleteTransaction: ((streamId: string, expected: ExpectedRevision | undefined) => DeleteOutcome) | undefined;
   private closed = false;
   private notifierKey: string | object | undefined;
@@ -99,15 +90,34 @@ export class SqliteStorage implements StreamStorage {
     options?: CallOptions,
   ): Promise<AppendOutcome> {
     throwIfAborted(options?.signal);
-    try {
-      this.statements();
-      const outcome = (this.appendTransaction as NonNullable<typeof this.appendTransaction>)(streamId, expected, events);
-      if (outcome.status === 'ok' && events.length > 0) notifyFile(this.fileKey());
-      return outcome;
-    } catch (error) {
-      if (error instanceof DuplicateEventId) return { status: 'duplicate', actual: error.actual };
-      throw toStorageError(error, this.filename, `append to stream '${streamId}'`);
+    return this.commit({ streamId, expected, events, signal: options?.signal });
+  }
+
+  /** Runs a group of commits: alone in its own transaction, or several in one (see `appendTransactions`). */
+  private appendGroup(requests: readonly AppendRequest[]): GroupOutcome<AppendOutcome>[] {
+    let outcomes: GroupOutcome<AppendOutcome>[];
+    if (requests.length === 1) {
+      const request = requests[0] as AppendRequest;
+      try {
+        throwIfAborted(request.signal);
+        this.statements();
+        const { single } = this.appendTransactions as ReturnType<typeof appendTransactions>;
+        outcomes = [{ ok: true, value: single(request.streamId, request.expected, request.events) }];
+      } catch (error) {
+        if (error instanceof DuplicateEventId) return [{ ok: true, value: { status: 'duplicate', actual: error.actual } }];
+        if ((error as Error | undefined)?.name === 'AbortError') return [{ ok: false, error }];
+        return [{ ok: false, error: toStorageError(error, this.filename, `append to stream '${request.streamId}'`) }];
+      }
+    } else {
+      outcomes = this.run('append a group of commits', () => {
+        this.statements();
+        return (this.appendTransactions as ReturnType<typeof appendTransactions>).group(requests);
+      });
     }
+    if (outcomes.some((outcome, i) => outcome.ok && outcome.value.status === 'ok' && requests[i]?.events.length)) {
+      notifyFile(this.fileKey());
+    }
+    return outcomes;
   }
 
   findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
@@ -232,81 +242,11 @@ export class SqliteStorage implements StreamStorage {
     if (this.prepared) return this.prepared;
     const db = this.connection();
     const statements = new Statements(db);
-    this.appendTransaction = db.transaction(appendInTransaction(statements)).immediate;
+    this.appendTransactions = appendTransactions(db, statements, this.filename);
     this.deleteTransaction = db.transaction(deleteInTransaction(statements)).immediate;
     this.prepared = statements;
     return statements;
   }
-}
-
-/**
- * The body of an append, run inside `BEGIN IMMEDIATE`: read the head, check `expected`, insert the events at
- * head+1.., move the head. Throwing rolls everything back.
- */
-function appendInTransaction(s: Statements) {
-  return (streamId: string, expected: ExpectedRevision, events: readonly EncodedEvent[]): AppendOutcome => {
-    const head = s.selectHead.get(streamId);
-    const current = head ?? 0;
-    if (!matchesExpected(expected, current)) return { status: 'conflict', actual: current };
-    const recordedAt = Date.now();
-    const category = categoryOf(streamId);
-    let position: number | bigint = 0;
-    try {
-      for (let done = 0; done < events.length; ) {
-        const rows = chunkSize(events.length - done);
-        position = s
-          .insertEvents(rows)
-          .run(eventParams(streamId, category, current + done, events, done, rows, recordedAt)).lastInsertRowid;
-        done += rows;
-      }
-    } catch (error) {
-      if (isDuplicateEventId(error)) throw new DuplicateEventId(current);
-      throw error;
-    }
-    const revision = current + events.length;
-    if (head === undefined) s.insertHead.run(streamId, revision, recordedAt, recordedAt);
-    else s.updateHead.run(revision, recordedAt, streamId);
-    return { status: 'ok', revision, position: String(position) };
-  };
-}
-
-/** The largest power of two <= `remaining`, capped at {@link MAX_ROWS_PER_INSERT}: few distinct statements, few calls. */
-function chunkSize(remaining: number): number {
-  if (remaining >= MAX_ROWS_PER_INSERT) return MAX_ROWS_PER_INSERT;
-  return 2 ** Math.floor(Math.log2(remaining));
-}
-
-/** Flat parameters of `rows` events starting at `events[first]`, the first one at revision `afterRevision + 1`. */
-function eventParams(
-  streamId: string,
-  category: string,
-  afterRevision: number,
-  events: readonly EncodedEvent[],
-  first: number,
-  rows: number,
-  recordedAt: number,
-): InsertEventsParams {
-  const params: InsertEventsParams = new Array(rows * PARAMS_PER_EVENT);
-  for (let row = 0, p = 0; row < rows; row++) {
-    const event = events[first + row] as EncodedEvent;
-    const data = event.data;
-    const text = typeof data === 'string';
-    params[p++] = streamId;
-    params[p++] = afterRevision + row + 1;
-    params[p++] = event.id;
-    params[p++] = event.type;
-    params[p++] = event.schemaVersion;
-    params[p++] = event.format;
-    params[p++] = event.compression;
-    params[p++] = text ? data : null;
-    params[p++] = text ? null : data;
-    params[p++] = event.metadata;
-    params[p++] = event.timestamp;
-    params[p++] = recordedAt;
-    params[p++] = category;
-    params[p++] = event.digest ?? null;
-  }
-  return params;
 }
 
 /** The body of a delete, run inside `BEGIN IMMEDIATE`: check `expected`, drop the events and the head. */

@@ -47,8 +47,13 @@ function amountOf(data: unknown): number {
  * Decides the next `size` events for an account from what the writer knows of it: opens it when new, then
  * deposits, and withdrawals the known balance covers.
  */
-export function decideBatch(state: AccountState, size: number, random: Random, metadata: Record<string, string>): EventData[] {
-  const events: EventData[] = [];
+export function decideBatch(
+  state: AccountState,
+  size: number,
+  random: Random,
+  metadata: Record<string, string>,
+): Array<EventData & { id: string }> {
+  const events: Array<EventData & { id: string }> = [];
   let balance = state.balance;
   if (!state.opened) {
     events.push({ id: randomUUID(), type: ACCOUNT_OPENED, data: { currency: 'EUR' }, metadata });

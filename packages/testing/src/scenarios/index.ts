@@ -6,6 +6,7 @@ import { capabilityScenarios } from './capabilities.js';
 import { dataScenarios } from './data.js';
 import { deleteScenarios } from './delete.js';
 import { globalOrderScenarios } from './global-order.js';
+import { groupCommitScenarios } from './group-commit.js';
 import { hostileInputScenarios } from './hostile-input.js';
 import { idempotencyScenarios } from './idempotency.js';
 import { lifecycleScenarios } from './lifecycle.js';
@@ -40,6 +41,7 @@ export const conformanceScenarios: readonly Scenario[] = Object.freeze([
   ...capabilityScenarios,
   ...lifecycleScenarios,
   ...raceScenarios,
+  ...groupCommitScenarios,
   ...subscriptionScenarios,
   ...serializationScenarios,
   ...bulkScenarios,

@@ -1,0 +1,136 @@
+import {
+  type AppendOutcome,
+  categoryOf,
+  type EncodedEvent,
+  type ExpectedRevision,
+  type GroupOutcome,
+  matchesExpected,
+  OperationAbortedError,
+} from '@streamstore/core';
+import type Database from 'better-sqlite3';
+import { toStorageError } from './sqlite-errors.js';
+import { type InsertEventsParams, MAX_ROWS_PER_INSERT, PARAMS_PER_EVENT, type Statements } from './statements.js';
+
+/** One commit waiting for its group. */
+export interface AppendRequest {
+  streamId: string;
+  expected: ExpectedRevision;
+  events: readonly EncodedEvent[];
+  signal: AbortSignal | undefined;
+}
+
+/** Thrown inside the append transaction to roll it back when an event id is already in the stream. */
+export class DuplicateEventId {
+  constructor(readonly actual: number) {}
+}
+
+/** A UNIQUE(stream_id, event_id) violation (the only constraint an append can hit while holding the write lock). */
+function isDuplicateEventId(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') &&
+    /events\.event_id/.test((error as Error).message)
+  );
+}
+
+/**
+ * The write transactions of appends on one connection: a commit alone runs in its own `BEGIN IMMEDIATE`
+ * transaction; a group (commits that arrived together) runs in one, each commit inside a savepoint, so a duplicate
+ * rolls back only its own commit, and the group costs one transaction and one WAL sync.
+ */
+export function appendTransactions(db: Database.Database, statements: Statements, filename: string) {
+  const body = appendInTransaction(statements);
+  const single = db.transaction(body).immediate;
+  // Called inside the group's transaction, better-sqlite3 runs it as a savepoint.
+  const nested = db.transaction(body);
+  const group = db.transaction((requests: readonly AppendRequest[]): GroupOutcome<AppendOutcome>[] =>
+    requests.map((request) => {
+      if (request.signal?.aborted) return { ok: false, error: new OperationAbortedError(request.signal.reason) };
+      try {
+        return { ok: true, value: nested(request.streamId, request.expected, request.events) };
+      } catch (error) {
+        if (error instanceof DuplicateEventId) return { ok: true, value: { status: 'duplicate', actual: error.actual } };
+        // A failure of the connection or the file ends the whole group; anything else is this commit's own.
+        if (isConnectionFailure(error)) throw error;
+        return { ok: false, error: toStorageError(error, filename, `append to stream '${request.streamId}'`) };
+      }
+    }),
+  ).immediate;
+  return { single, group };
+}
+
+/** Errors after which the transaction cannot go on (SQLite rolls it back itself). */
+function isConnectionFailure(error: unknown): boolean {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  return /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CORRUPT|NOTADB|READONLY|CANTOPEN|NOMEM|INTERRUPT)/.test(code);
+}
+
+/**
+ * The body of an append, run inside `BEGIN IMMEDIATE`: read the head, check `expected`, insert the events at
+ * head+1.., move the head. Throwing rolls everything back.
+ */
+function appendInTransaction(s: Statements) {
+  return (streamId: string, expected: ExpectedRevision, events: readonly EncodedEvent[]): AppendOutcome => {
+    const head = s.selectHead.get(streamId);
+    const current = head ?? 0;
+    if (!matchesExpected(expected, current)) return { status: 'conflict', actual: current };
+    const recordedAt = Date.now();
+    const category = categoryOf(streamId);
+    let position: number | bigint = 0;
+    try {
+      for (let done = 0; done < events.length; ) {
+        const rows = chunkSize(events.length - done);
+        position = s
+          .insertEvents(rows)
+          .run(eventParams(streamId, category, current + done, events, done, rows, recordedAt)).lastInsertRowid;
+        done += rows;
+      }
+    } catch (error) {
+      if (isDuplicateEventId(error)) throw new DuplicateEventId(current);
+      throw error;
+    }
+    const revision = current + events.length;
+    if (head === undefined) s.insertHead.run(streamId, revision, recordedAt, recordedAt);
+    else s.updateHead.run(revision, recordedAt, streamId);
+    return { status: 'ok', revision, position: String(position) };
+  };
+}
+
+/** The largest power of two <= `remaining`, capped at {@link MAX_ROWS_PER_INSERT}: few distinct statements, few calls. */
+function chunkSize(remaining: number): number {
+  if (remaining >= MAX_ROWS_PER_INSERT) return MAX_ROWS_PER_INSERT;
+  return 2 ** Math.floor(Math.log2(remaining));
+}
+
+/** Flat parameters of `rows` events starting at `events[first]`, the first one at revision `afterRevision + 1`. */
+function eventParams(
+  streamId: string,
+  category: string,
+  afterRevision: number,
+  events: readonly EncodedEvent[],
+  first: number,
+  rows: number,
+  recordedAt: number,
+): InsertEventsParams {
+  const params: InsertEventsParams = new Array(rows * PARAMS_PER_EVENT);
+  for (let row = 0, p = 0; row < rows; row++) {
+    const event = events[first + row] as EncodedEvent;
+    const data = event.data;
+    const text = typeof data === 'string';
+    params[p++] = streamId;
+    params[p++] = afterRevision + row + 1;
+    params[p++] = event.id;
+    params[p++] = event.type;
+    params[p++] = event.schemaVersion;
+    params[p++] = event.format;
+    params[p++] = event.compression;
+    params[p++] = text ? data : null;
+    params[p++] = text ? null : data;
+    params[p++] = event.metadata;
+    params[p++] = event.timestamp;
+    params[p++] = recordedAt;
+    params[p++] = category;
+    params[p++] = event.digest ?? null;
+  }
+  return params;
+}

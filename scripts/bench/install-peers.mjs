@@ -4,9 +4,10 @@
  *
  * They are not dependencies of the repository: `sqlite3` compiles from source here (no prebuilt binary is reachable),
  * which alone took about four of the five minutes of a fresh `npm ci`, and only the benchmarks and their tests use
- * them. They live in a project of their own, scripts/bench/peers (its own package-lock.json), and
- * `node_modules/@event-driven-io` at the repository root links to that project's copy, so that the kit's and the
- * CLI's dynamic `import('@event-driven-io/...')` resolves them as if they were installed next to the benchmark.
+ * them. They live in a project of their own, scripts/bench/peers (its own package-lock.json), and each of its
+ * `@event-driven-io` packages the root install lacks is linked into `node_modules/@event-driven-io` at the repository
+ * root, so that the kit's and the CLI's dynamic `import('@event-driven-io/...')` resolves them as if they were
+ * installed next to the benchmark.
  *
  * Idempotent and quick once done: it installs again only when scripts/bench/peers/package-lock.json changed.
  * Usage: node scripts/bench/install-peers.mjs   (also `npm run bench:peers`; `npm test` and the bench scripts call it)
@@ -20,8 +21,8 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
-  rmdirSync,
   symlinkSync,
+  unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -54,32 +55,35 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockDigest) {
   writeFileSync(stamp, lockDigest);
 }
 
-linkScope();
+linkPeers();
 
-/** Makes `<root>/node_modules/@event-driven-io` the peers' copy, unless a real install (an older clone's) is there. */
-function linkScope() {
-  const link = join(repoRoot, 'node_modules', scope);
-  const target = relative(join(repoRoot, 'node_modules'), join(peers, 'node_modules', scope));
-  let current;
+/**
+ * Links each package of the peers' `@event-driven-io` scope into `<root>/node_modules/@event-driven-io`, one by one:
+ * the root install has packages of that scope of its own (`@event-driven-io/emmett`, a dev dependency of
+ * `@streamstore/emmett`), which stay as they are. A link of the whole scope (what earlier runs made) is replaced.
+ */
+function linkPeers() {
+  const scopeDir = join(repoRoot, 'node_modules', scope);
+  const peerScope = join(peers, 'node_modules', scope);
+  const current = lstatOrUndefined(scopeDir);
+  if (current?.isSymbolicLink()) unlinkSync(scopeDir);
+  mkdirSync(scopeDir, { recursive: true });
+  for (const name of readdirSync(peerScope)) {
+    const link = join(scopeDir, name);
+    const target = relative(scopeDir, join(peerScope, name));
+    const existing = lstatOrUndefined(link);
+    if (existing?.isSymbolicLink() && readlinkSync(link) === target) continue;
+    // A real directory is the root install's own copy (or an older clone's): it wins over the peers' one.
+    if (existing && !existing.isSymbolicLink()) continue;
+    if (existing) unlinkSync(link);
+    symlinkSync(target, link, 'dir');
+  }
+}
+
+function lstatOrUndefined(path) {
   try {
-    current = lstatSync(link);
+    return lstatSync(path);
   } catch {
-    current = undefined;
+    return undefined;
   }
-  if (current?.isSymbolicLink() && readlinkSync(link) === target) return;
-  // npm prunes the packages of an older install but leaves their scope directory behind, empty.
-  if (current?.isDirectory() && readdirSync(link).length === 0) {
-    rmdirSync(link);
-    current = undefined;
-  }
-  if (current && !current.isSymbolicLink()) {
-    console.error(`${relative(repoRoot, link)} is a directory of its own (an older install): left as it is.`);
-    return;
-  }
-  if (current) {
-    console.error(`${relative(repoRoot, link)} points elsewhere (${readlinkSync(link)}): remove it and run again.`);
-    process.exit(1);
-  }
-  mkdirSync(join(repoRoot, 'node_modules'), { recursive: true });
-  symlinkSync(target, link, 'dir');
 }

@@ -1,13 +1,18 @@
 import Database from 'better-sqlite3';
+import { checkDatabasePath } from './database-path.js';
 import type { ResolvedSqliteOptions } from './options.js';
+import { refuseForeign, schemaOwner } from './schema-owner.js';
 import { toStorageError } from './sqlite-errors.js';
 
 /**
  * Opens one connection with the store's settings: WAL (readers never block the writer), the chosen `synchronous`
- * level, the busy timeout and the caller's extra PRAGMAs. Reads the header once so a file that is not a SQLite
- * database is reported now (`ConfigurationError`), before anything could be written to it.
+ * level, the busy timeout and the caller's extra PRAGMAs. Nothing is changed before the file is known to be ours: a
+ * path that cannot hold a database, a file that is not a SQLite database, or one holding another application's
+ * tables is refused (`ConfigurationError`) as it was found. A database without tables is switched to WAL only when
+ * it is provisioned.
  */
 export function openConnection(options: ResolvedSqliteOptions): Database.Database {
+  checkDatabasePath(options.filename, options.readonly);
   let db: Database.Database | undefined;
   try {
     db = new Database(options.filename, {
@@ -15,8 +20,9 @@ export function openConnection(options: ResolvedSqliteOptions): Database.Databas
       fileMustExist: options.readonly,
       timeout: options.busyTimeoutMs,
     });
-    db.prepare('SELECT count(*) FROM sqlite_schema').get();
-    if (!options.readonly) db.pragma('journal_mode = WAL');
+    const owner = schemaOwner(db);
+    if (owner === 'foreign') refuseForeign(db, options.filename);
+    if (owner === 'streamstore' && !options.readonly) db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous}`);
     for (const [name, value] of options.pragmas) db.pragma(`${name} = ${value}`);
     return db;

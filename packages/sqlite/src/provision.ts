@@ -67,6 +67,9 @@ export function provisionSchema(db: Database.Database, filename: string, readonl
       `SQLite database '${filename}' is opened read-only and its schema is not at version ${LATEST_SCHEMA_VERSION}`,
     );
   }
+  // A database without tables is switched to WAL only now (opening it changed nothing); outside the transaction,
+  // where SQLite allows it.
+  db.pragma('journal_mode = WAL');
   // Migration 2 backfills categories with the core's own parser (deterministic: SQLite may cache its results).
   db.function(CATEGORY_FUNCTION, { deterministic: true }, (id: unknown) => categoryOf(String(id)));
   db.transaction(() => {

@@ -13,7 +13,8 @@ export function sqliteCode(error: unknown): string | undefined {
  *   transient, safe to retry with the same event ids. BUSY is not `StreamLockedError`: the lock is the whole
  *   database's, not the stream's, and this backend is optimistic, not lock-based.
  * - CORRUPT, or a revision already taken (the head row is behind the events): `StorageCorruptedError`.
- * - NOTADB, CANTOPEN, READONLY, PERM, a missing table: `ConfigurationError` (retrying does not help).
+ * - NOTADB, CANTOPEN, READONLY, PERM, a missing table: `ConfigurationError` (retrying does not help). READONLY_DIRECTORY
+ *   says why a WAL database in a read-only directory cannot be opened, even read-only.
  */
 export function toStorageError(error: unknown, filename: string, action: string): Error {
   if (error instanceof StreamStoreError) return error;
@@ -26,6 +27,15 @@ export function toStorageError(error: unknown, filename: string, action: string)
       return new StorageUnavailableError(`${where} is closed: could not ${action}`, options);
     }
     return new StorageUnavailableError(`${where}: could not ${action}: ${detail}`, options);
+  }
+  if (code === 'SQLITE_READONLY_DIRECTORY') {
+    return new ConfigurationError(
+      `${where} is in WAL mode and its directory is read-only: SQLite must create '${filename}-shm' and '${filename}-wal' ` +
+        'there even to read it. Make the directory writable, keep a writer connected (its -wal and -shm files let ' +
+        'read-only connections in), or convert the file for read-only media with PRAGMA journal_mode=DELETE ' +
+        `(could not ${action})`,
+      options,
+    );
   }
   const family = baseCode(code);
   switch (family) {

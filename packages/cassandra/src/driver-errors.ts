@@ -1,5 +1,6 @@
 import { ConfigurationError, StorageUnavailableError, StreamStoreError } from '@streamstore/core';
 import cassandra from 'cassandra-driver';
+import { summarizeNoHost } from './no-host.js';
 
 const codes = cassandra.types.responseErrorCodes;
 /** Protocol v5 `CAS_WRITE_UNKNOWN` (not in the driver's table): the LWT's outcome is unknown. */
@@ -63,6 +64,15 @@ export function isOutcomeUnknown(error: unknown): boolean {
 /** Translates a driver error into the core's typed errors (driver error as `cause`); other errors pass unchanged. */
 export function translateDriverError(error: unknown, what: string): unknown {
   if (error instanceof StreamStoreError) return error;
+  const noHost = summarizeNoHost(error);
+  if (noHost?.configuration) {
+    return new ConfigurationError(`Cassandra refused the client's settings (${what}): ${noHost.detail}`, { cause: error });
+  }
+  if (noHost) {
+    return new StorageUnavailableError(`Cassandra is unavailable (${what}): no host reachable: ${noHost.detail}`, {
+      cause: error,
+    });
+  }
   if (isUnavailable(error)) {
     return new StorageUnavailableError(`Cassandra is unavailable (${what}): ${(error as Error).message}`, { cause: error });
   }

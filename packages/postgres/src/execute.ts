@@ -1,6 +1,21 @@
-import { throwIfAborted } from '@streamstore/core';
+import { StorageUnavailableError, throwIfAborted } from '@streamstore/core';
 import type { PendingQuery, Row, Sql } from 'postgres';
 import { translateDriverError } from './driver-errors.js';
+import { wholeRows } from './result-rows.js';
+
+/**
+ * How long a call waits for its statement. A connection can stop answering without ever failing (a lost peer, or a
+ * wedge in the driver): without a deadline its calls would wait forever.
+ */
+export interface CallDeadline {
+  /** Longest wait, in milliseconds. */
+  ms: number;
+  /**
+   * Called when a call started at `startedAt` (`performance.now()`) gives up: lets the owner of the pool reset it. The
+   * call fails once the returned promise settles.
+   */
+  expired(startedAt: number): Promise<unknown> | undefined;
+}
 
 /** How often a statement is sent again after a cancel that was meant for an earlier statement. */
 const STRAY_CANCEL_RETRIES = 2;
@@ -25,10 +40,13 @@ export async function execute<T>(
   params: readonly unknown[],
   context: string,
   signal: AbortSignal | undefined,
+  deadline?: CallDeadline,
 ): Promise<T> {
+  const startedAt = performance.now();
   for (let attempt = 0; ; attempt++) {
     try {
-      return await executeOnce<T>(sql.unsafe(text, params as never[], { prepare: true }), context, signal);
+      const query = sql.unsafe(text, params as never[], { prepare: true });
+      return wholeRows(await executeOnce<T>(withDeadline(query, context, startedAt, deadline), context, signal), context);
     } catch (error) {
       if (attempt < STRAY_CANCEL_RETRIES && isStrayCancel(error, signal)) continue;
       throw error;
@@ -36,11 +54,37 @@ export async function execute<T>(
   }
 }
 
-async function executeOnce<T>(
-  query: PendingQuery<(Row & Iterable<Row>)[]>,
+type Rows = (Row & Iterable<Row>)[];
+
+/**
+ * `query`, failing with `StorageUnavailableError` once `deadline` has passed since `startedAt`. The statement may still
+ * run on the server: like a lost reply, its outcome is unknown and a retry with the same event ids is safe.
+ */
+function withDeadline(
+  query: PendingQuery<Rows>,
   context: string,
-  signal: AbortSignal | undefined,
-): Promise<T> {
+  startedAt: number,
+  deadline: CallDeadline | undefined,
+): PendingQuery<Rows> | Promise<Rows> {
+  if (deadline === undefined) return query;
+  const left = Math.max(0, startedAt + deadline.ms - performance.now());
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(async () => {
+      await deadline.expired(startedAt)?.catch(() => {});
+      reject(
+        new StorageUnavailableError(
+          `PostgreSQL did not answer within ${deadline.ms} ms (${context}); the outcome is unknown, safe to retry with the same event ids`,
+        ),
+      );
+    }, left);
+  });
+  const answered = Promise.resolve(query);
+  answered.catch(() => {}); // after the deadline nobody waits for it any more
+  return Promise.race([answered, expired]).finally(() => clearTimeout(timer));
+}
+
+async function executeOnce<T>(query: PromiseLike<Rows>, context: string, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) {
     try {
       return (await query) as unknown as T;

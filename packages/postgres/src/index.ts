@@ -4,7 +4,7 @@
  */
 import type { MultitenantStorage, StreamStorage } from '@streamstore/core';
 import { ConfigurationError } from '@streamstore/core';
-import { createClient } from './client.js';
+import { callDeadline, createClient } from './client.js';
 import { validateSchemaName } from './identifiers.js';
 import { createMultitenantStorage } from './multitenant.js';
 import type { PostgresMultitenantOptions, PostgresStorageOptions } from './options.js';
@@ -37,9 +37,9 @@ export function postgresStorage(options: PostgresStorageOptions): StreamStorage 
     throw new ConfigurationError('postgresStorage needs options: { connectionString } or { sql }');
   }
   const schema = validateSchemaName(options.schema ?? 'streamstore');
-  if (options.sql) return new PostgresStorage(options.sql, schema, async () => {});
-  const sql = createClient(options.connectionString as string, options.pool);
-  return new PostgresStorage(sql, schema, () => sql.end({ timeout: 5 }));
+  if (options.sql) return new PostgresStorage(options.sql, schema, async () => {}, callDeadline(options.callTimeout, undefined));
+  const { sql, sockets } = createClient(options.connectionString as string, options.pool);
+  return new PostgresStorage(sql, schema, () => sql.end({ timeout: 5 }), callDeadline(options.callTimeout, sockets));
 }
 
 /**

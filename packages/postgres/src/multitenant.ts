@@ -1,7 +1,7 @@
 import type { MultitenantStorage, StreamStorage } from '@streamstore/core';
 import { ConfigurationError } from '@streamstore/core';
 import type { Sql } from 'postgres';
-import { createClient } from './client.js';
+import { callDeadline, createClient, type OwnedClient } from './client.js';
 import { SCHEMA_PREFIX_PATTERN, tenantSchemaName, validateSchemaName } from './identifiers.js';
 import type { PostgresMultitenantOptions } from './options.js';
 import { PostgresStorage } from './postgres-storage.js';
@@ -26,11 +26,13 @@ export function createMultitenantStorage(options: PostgresMultitenantOptions): M
   if (resolveDatabase) return databasePerTenant(options, resolveDatabase);
 
   const owned = options.sql === undefined;
-  const sql: Sql = options.sql ?? createClient(options.connectionString as string, options.pool);
+  const client = owned ? createClient(options.connectionString as string, options.pool) : undefined;
+  const sql: Sql = options.sql ?? (client?.sql as Sql);
+  const deadline = callDeadline(options.callTimeout, client?.sockets);
   return {
     name: 'postgres',
     forTenant(tenantId: string): StreamStorage {
-      return new PostgresStorage(sql, tenantSchemaName(prefix, tenantId), NO_RELEASE);
+      return new PostgresStorage(sql, tenantSchemaName(prefix, tenantId), NO_RELEASE, deadline);
     },
     async close() {
       if (owned) await sql.end({ timeout: 5 });
@@ -44,7 +46,8 @@ function databasePerTenant(
   resolveDatabase: (tenantId: string) => string | Promise<string>,
 ): MultitenantStorage {
   const schema = validateSchemaName(options.schema ?? 'streamstore');
-  const pools = new Map<string, Sql>();
+  callDeadline(options.callTimeout, undefined); // fails on a bad value now rather than at the first tenant
+  const pools = new Map<string, OwnedClient>();
   return {
     name: 'postgres',
     async forTenant(tenantId: string): Promise<StreamStorage> {
@@ -52,17 +55,17 @@ function databasePerTenant(
       if (typeof connectionString !== 'string' || connectionString.length === 0) {
         throw new ConfigurationError(`resolveDatabase returned no connection string for tenant '${tenantId}'`);
       }
-      let sql = pools.get(connectionString);
-      if (!sql) {
-        sql = createClient(connectionString, options.pool);
-        pools.set(connectionString, sql);
+      let client = pools.get(connectionString);
+      if (!client) {
+        client = createClient(connectionString, options.pool);
+        pools.set(connectionString, client);
       }
-      return new PostgresStorage(sql, schema, NO_RELEASE);
+      return new PostgresStorage(client.sql, schema, NO_RELEASE, callDeadline(options.callTimeout, client.sockets));
     },
     async close() {
       const all = [...pools.values()];
       pools.clear();
-      await Promise.all(all.map((sql) => sql.end({ timeout: 5 })));
+      await Promise.all(all.map((client) => client.sql.end({ timeout: 5 })));
     },
   };
 }

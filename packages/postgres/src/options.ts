@@ -19,6 +19,11 @@ export type PostgresStorageOptions = ConnectionOptions & {
   schema?: string;
   /** Pool settings when `connectionString` is given. */
   pool?: PoolOptions;
+  /**
+   * Seconds a call waits for PostgreSQL before failing with `StorageUnavailableError` (default 30). When it passes, the
+   * storage's own pool also drops the connections that stayed silent meanwhile, so the next calls reconnect.
+   */
+  callTimeout?: number;
 };
 
 /** Options of `postgresStorage.multitenant`. */
@@ -34,4 +39,6 @@ export type PostgresMultitenantOptions = ConnectionOptions & {
   schema?: string;
   /** Pool settings of the clients the storage creates. */
   pool?: PoolOptions;
+  /** Seconds a call waits for PostgreSQL before failing with `StorageUnavailableError` (default 30). */
+  callTimeout?: number;
 };

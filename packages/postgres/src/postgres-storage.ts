@@ -18,7 +18,7 @@ import { AppendNotifier } from './append-notifier.js';
 import { appendArrays, EXPECTED_KIND, expectedParams } from './append-params.js';
 import { appendsChannel } from './channel.js';
 import { translateDriverError } from './driver-errors.js';
-import { execute } from './execute.js';
+import { type CallDeadline, execute } from './execute.js';
 import { quoteIdentifier } from './identifiers.js';
 import { planMigrations, provisionSchema } from './provision.js';
 import { buildQueries, type StoreQueries } from './queries.js';
@@ -78,6 +78,8 @@ export class PostgresStorage implements StreamStorage {
     readonly sql: Sql,
     readonly schema: string,
     private readonly release: () => Promise<void>,
+    /** The deadline of every call (`postgresStorage` always gives one; without it calls wait as long as the driver does). */
+    private readonly deadline?: CallDeadline,
   ) {
     this.queries = buildQueries(quoteIdentifier(schema));
     this.appendListener = new AppendListener(sql, appendsChannel(schema));
@@ -118,6 +120,7 @@ export class PostgresStorage implements StreamStorage {
         [streamId, kind, revision, ...appendArrays(this.sql, events), false],
         'append',
         options?.signal,
+        this.deadline,
       );
     } catch (error) {
       if (isDuplicateEventId(error)) return { status: 'duplicate' };
@@ -140,6 +143,7 @@ export class PostgresStorage implements StreamStorage {
       [streamId, eventIds as string[]],
       'findEvents',
       options?.signal,
+      this.deadline,
     );
     return rows.map((row) => ({ id: row.event_id, revision: Number(row.revision), position: row.position }));
   }
@@ -150,12 +154,26 @@ export class PostgresStorage implements StreamStorage {
     options?: CallOptions,
   ): Promise<StoredEvent[]> {
     const text = query.direction === 'forward' ? this.queries.readForward : this.queries.readBackward;
-    const rows = await execute<EventRow[]>(this.sql, text, [streamId, query.from, query.limit], 'readStream', options?.signal);
+    const rows = await execute<EventRow[]>(
+      this.sql,
+      text,
+      [streamId, query.from, query.limit],
+      'readStream',
+      options?.signal,
+      this.deadline,
+    );
     return rows.map(toStoredEvent);
   }
 
   private async getStreamNow(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
-    const rows = await execute<StreamRow[]>(this.sql, this.queries.getStream, [streamId], 'getStream', options?.signal);
+    const rows = await execute<StreamRow[]>(
+      this.sql,
+      this.queries.getStream,
+      [streamId],
+      'getStream',
+      options?.signal,
+      this.deadline,
+    );
     const row = rows[0];
     return row ? { revision: Number(row.revision), createdAt: row.created_at, updatedAt: row.updated_at } : null;
   }
@@ -172,6 +190,7 @@ export class PostgresStorage implements StreamStorage {
       [streamId, kind, revision],
       'deleteStream',
       options?.signal,
+      this.deadline,
     );
     const row = rows[0];
     if (row === undefined) throw new StorageCorruptedError('delete_stream returned no row');
@@ -183,7 +202,9 @@ export class PostgresStorage implements StreamStorage {
     // Positions are bigints: nothing lies after a checkpoint beyond that range.
     if (query.after !== undefined && comparePositions(query.after, MAX_BIGINT) >= 0) return [];
     const params = [query.after ?? '0', query.limit, TAIL_WAIT_MS];
-    return (await execute<EventRow[]>(this.sql, this.queries.readAll, params, 'readAll', options?.signal)).map(toStoredEvent);
+    return (await execute<EventRow[]>(this.sql, this.queries.readAll, params, 'readAll', options?.signal, this.deadline)).map(
+      toStoredEvent,
+    );
   }
 
   private async readCategoryNow(
@@ -192,9 +213,9 @@ export class PostgresStorage implements StreamStorage {
   ): Promise<StoredEvent[]> {
     if (query.after !== undefined && comparePositions(query.after, MAX_BIGINT) >= 0) return [];
     const params = [query.category, query.after ?? '0', query.limit, TAIL_WAIT_MS];
-    return (await execute<EventRow[]>(this.sql, this.queries.readCategory, params, 'readCategory', options?.signal)).map(
-      toStoredEvent,
-    );
+    return (
+      await execute<EventRow[]>(this.sql, this.queries.readCategory, params, 'readCategory', options?.signal, this.deadline)
+    ).map(toStoredEvent);
   }
 
   private async listStreamsNow(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
@@ -204,6 +225,7 @@ export class PostgresStorage implements StreamStorage {
       [query.after ?? '', query.limit],
       'listStreams',
       options?.signal,
+      this.deadline,
     );
     return rows.map((row) => ({
       streamId: row.stream_id,

@@ -6,6 +6,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 
 export class CutProxy {
   private armed = false;
+  private readonly frozen = new Set<Socket>();
   private readonly sockets = new Set<Socket>();
   /** Replies swallowed so far. */
   cuts = 0;
@@ -21,8 +22,11 @@ export class CutProxy {
       const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
       const self = proxy as CutProxy;
       self.sockets.add(client).add(upstream);
-      client.on('data', (chunk) => upstream.write(chunk));
+      client.on('data', (chunk) => {
+        if (!self.frozen.has(client)) upstream.write(chunk);
+      });
       upstream.on('data', (chunk) => {
+        if (self.frozen.has(client)) return;
         if (self.armed) {
           self.armed = false;
           self.cuts++;
@@ -51,6 +55,14 @@ export class CutProxy {
   /** The next reply from the server is dropped and the connection cut. */
   arm(): void {
     this.armed = true;
+  }
+
+  /**
+   * The connections open now go silent both ways and stay open: what a client sees of a peer that vanished without a
+   * reset. Connections opened later pass.
+   */
+  freeze(): void {
+    for (const socket of this.sockets) this.frozen.add(socket);
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { appendsChannel, unquote } from './channel.js';
+import { sqlFile } from './sql-file.js';
 
 /** One migration: a version, what it does, and its statements for a given quoted schema. */
 export interface Migration {
@@ -524,6 +525,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     description: 'append_events: a refused expectation is checked again on the current head (no self-contradicting conflicts)',
     statements: (s) => [APPEND_FUNCTION_V5(s)],
+  },
+  {
+    version: 7,
+    description: "append_events: a stream lock before the transaction id keeps each stream's events in revision order in the log",
+    statements: (s) => [sqlFile('0007_append_events_stream_order.sql', s)],
   },
 ];
 

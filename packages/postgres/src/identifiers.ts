@@ -1,4 +1,4 @@
-import { ConfigurationError, TENANT_ID_PATTERN } from '@streamstore/core';
+import { ConfigurationError, validateTenantId } from '@streamstore/core';
 
 /** Schema names we create: lower-case, starting with a letter or `_`, at most 63 bytes (PostgreSQL's limit). */
 export const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -18,10 +18,8 @@ export function validateSchemaName(name: unknown, field = 'schema'): string {
 
 /** The schema of a tenant: `<prefix><tenantId>`, both parts checked again here (defence in depth). */
 export function tenantSchemaName(prefix: string, tenantId: string): string {
-  if (!TENANT_ID_PATTERN.test(tenantId)) {
-    throw new ConfigurationError(`Tenant id ${JSON.stringify(tenantId)} does not match ${TENANT_ID_PATTERN.source}`);
-  }
-  return validateSchemaName(`${prefix}${tenantId}`, 'tenant schema');
+  // The same typed refusal as every backend (a ValidationError); a non-string is refused, never stringified.
+  return validateSchemaName(`${prefix}${validateTenantId(tenantId)}`, 'tenant schema');
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { MultitenantStorage, StreamStorage } from '@streamstore/core';
-import { ConfigurationError } from '@streamstore/core';
+import { ConfigurationError, validateTenantId } from '@streamstore/core';
 import type { Sql } from 'postgres';
 import { callDeadline, createClient, type OwnedClient } from './client.js';
 import { SCHEMA_PREFIX_PATTERN, tenantSchemaName, validateSchemaName } from './identifiers.js';
@@ -51,7 +51,7 @@ function databasePerTenant(
   return {
     name: 'postgres',
     async forTenant(tenantId: string): Promise<StreamStorage> {
-      const connectionString = await resolveDatabase(tenantId);
+      const connectionString = await resolveDatabase(validateTenantId(tenantId));
       if (typeof connectionString !== 'string' || connectionString.length === 0) {
         throw new ConfigurationError(`resolveDatabase returned no connection string for tenant '${tenantId}'`);
       }

@@ -8,6 +8,7 @@ import { registerDeadLettersCommand } from './commands/dead-letters.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerOutboxCommand } from './commands/outbox.js';
 import { registerReadCommand } from './commands/read.js';
 import { registerStreamsCommand } from './commands/streams.js';
 import { registerTailCommand } from './commands/tail.js';
@@ -61,6 +62,7 @@ export function createProgram(io: CliIO): Command {
   registerMigrateCommand(program, io);
   registerInfoCommand(program, io);
   registerBenchCommand(program, io);
+  registerOutboxCommand(program, io);
 
   // A usage error prints commander's one-line error, then the command's usage line: short, not the whole help.
   for (const command of program.commands) {

@@ -272,6 +272,8 @@ export function startOutboxRelay(store: StreamStore, options: OutboxRelayOptions
         await saveNow().catch(failSave);
         if (signal.aborted) break;
         const parked = await parkIfRefused(refusals);
+        // Parking finished an event: record it now, nothing else may come to trigger a save.
+        if (parked) await saveNow().catch(failSave);
         const failure = parked ? undefined : (window.first()?.error ?? readError);
         if (failure !== undefined) {
           failuresInARow++;

@@ -23,18 +23,23 @@ import { committedMessages, type StreamStoreReadEventMetadata, toEventData, toRe
 import { toGlobalPosition, toStreamPosition } from './positions.js';
 import { isBounded, toReadRange } from './read-range.js';
 
-/** Emmett's event store over a StreamStore; `store` is the StreamStore underneath (subscriptions, deletes, ...). */
-export type StreamStoreEventStore = EventStore<StreamStoreReadEventMetadata> & {
-  readonly store: StreamStore;
-};
-
-/** Options of {@link getStreamStoreEventStore}: Emmett's own (`hooks.onAfterCommit`). */
-export type StreamStoreEventStoreOptions = DefaultEventStoreOptions<StreamStoreEventStore>;
-
 /** The result of an append; `lastEventGlobalPosition` only where the backend keeps a global order. */
 export type StreamStoreAppendResult = Omit<AppendToStreamResultWithGlobalPosition, 'lastEventGlobalPosition'> & {
   lastEventGlobalPosition?: bigint;
 };
+
+/** Emmett's event store over a StreamStore; `store` is the StreamStore underneath (subscriptions, deletes, ...). */
+export type StreamStoreEventStore = Omit<EventStore<StreamStoreReadEventMetadata>, 'appendToStream'> & {
+  appendToStream<EventType extends Event, EventPayloadType extends Event = EventType>(
+    streamName: string,
+    events: EventType[],
+    options?: AppendToStreamOptions<bigint, EventType, EventPayloadType>,
+  ): Promise<StreamStoreAppendResult>;
+  readonly store: StreamStore;
+};
+
+/** Options of {@link getStreamStoreEventStore}: Emmett's own (`hooks.onAfterCommit`). */
+export type StreamStoreEventStoreOptions = DefaultEventStoreOptions<EventStore<StreamStoreReadEventMetadata>>;
 
 /**
  * Emmett's `EventStore` (the 0.42 API) over any StreamStore: hand it to Emmett's `CommandHandler`,
@@ -117,7 +122,7 @@ export function getStreamStoreEventStore(store: StreamStore, options: StreamStor
           batch.map((event) => event.id),
           firstRevision,
         );
-        await tryPublishMessagesAfterCommit<StreamStoreEventStore>(messages, options.hooks);
+        await tryPublishMessagesAfterCommit<EventStore<StreamStoreReadEventMetadata>>(messages, options.hooks);
       }
       const lastEventGlobalPosition = toGlobalPosition(commit.position);
       return {

@@ -68,7 +68,7 @@ describe('adapter specifics', () => {
     expect((await eventStore.readStream(id, { from: 9n })).currentStreamVersion).toBe(3n);
     const partial = await eventStore.aggregateStream<string, Noted>(id, {
       initialState: () => '',
-      evolve: (text, event) => text + event.data.text,
+      evolve: (text: string, event: Noted) => text + event.data.text,
       read: { to: 2n },
     });
     expect(partial).toMatchObject({ state: 'ab', currentStreamVersion: 2n, streamExists: true });

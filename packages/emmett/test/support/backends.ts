@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { getInMemoryEventStore } from '@event-driven-io/emmett';
 import { cassandraStorage } from '@streamstore/cassandra';
 import { createStreamStore, memoryStorage, type StreamStorage } from '@streamstore/core';
-import { getStreamStoreEventStore, type StreamStoreEventStoreOptions } from '@streamstore/emmett';
+import { getStreamStoreEventStore, type StreamStoreEventStore, type StreamStoreEventStoreOptions } from '@streamstore/emmett';
 import { postgresStorage } from '@streamstore/postgres';
 import { s3Storage } from '@streamstore/s3';
 import { sqliteStorage } from '@streamstore/sqlite';
@@ -22,11 +22,17 @@ export const POSTGRES_URL = process.env.STREAMSTORE_POSTGRES_URL ?? 'postgres://
 /** A schema name no other run uses. */
 export const uniqueSchema = (label: string) => `emmett_${label}_${process.pid}_${Date.now().toString(36)}`;
 
+/** The adapter under test, typed as itself (its append result and read metadata say more than Emmett's). */
+export interface AdapterSubject {
+  eventStore: StreamStoreEventStore;
+  close(): Promise<void>;
+}
+
 async function adapterOver(
   storage: StreamStorage,
   cleanup: () => Promise<void> = async () => {},
   options?: StreamStoreEventStoreOptions,
-): Promise<ContractSubject & { eventStore: ReturnType<typeof getStreamStoreEventStore> }> {
+): Promise<AdapterSubject> {
   const store = await createStreamStore({ storage, provisionSchema: true });
   return {
     eventStore: getStreamStoreEventStore(store, options),

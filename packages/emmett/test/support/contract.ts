@@ -12,6 +12,7 @@ import {
   type ExpectedVersionConflictError,
   isExpectedVersionConflictError,
   NO_CONCURRENCY_CHECK,
+  type ReadStreamOptions,
   STREAM_DOES_NOT_EXIST,
   STREAM_EXISTS,
 } from '@event-driven-io/emmett';
@@ -70,7 +71,7 @@ export function describeEmmettContract(name: string, open: () => Promise<Contrac
       await store.appendToStream(id, counted(...Array.from({ length: count }, (_, i) => i + 1)));
       return id;
     };
-    const positions = async (id: string, options: Parameters<EventStore['readStream']>[1]) =>
+    const positions = async (id: string, options: ReadStreamOptions<bigint, Counted>) =>
       (await store.readStream<Counted>(id, options)).events.map((event) => Number(event.metadata.streamPosition));
 
     it('a missing stream reads as empty, version 0, not existing', async () => {
@@ -176,12 +177,12 @@ export function describeEmmettContract(name: string, open: () => Promise<Contrac
       const id = await seeded(4);
       const result = await store.aggregateStream<number, Counted>(id, {
         initialState: () => 0,
-        evolve: (sum, event) => sum + event.data.n,
+        evolve: (sum: number, event: Counted) => sum + event.data.n,
       });
       expect(result).toMatchObject({ state: 10, currentStreamVersion: 4n, streamExists: true });
       const missing = await store.aggregateStream<number, Counted>(stream(), {
         initialState: () => 0,
-        evolve: (sum, event) => sum + event.data.n,
+        evolve: (sum: number, event: Counted) => sum + event.data.n,
       });
       expect(missing).toMatchObject({ state: 0, currentStreamVersion: 0n, streamExists: false });
     });
@@ -191,7 +192,7 @@ export function describeEmmettContract(name: string, open: () => Promise<Contrac
       const aggregate = (expectedStreamVersion: ExpectedStreamVersion) =>
         store.aggregateStream<number, Counted>(id, {
           initialState: () => 0,
-          evolve: (sum, event) => sum + event.data.n,
+          evolve: (sum: number, event: Counted) => sum + event.data.n,
           read: { expectedStreamVersion },
         });
       expect((await aggregate(2n)).state).toBe(3);
@@ -214,7 +215,10 @@ export function describeEmmettContract(name: string, open: () => Promise<Contrac
     });
 
     describe('concurrent command handlers on one stream', () => {
-      const handle = CommandHandler<number, Counted>({ evolve: (sum, event) => sum + event.data.n, initialState: () => 0 });
+      const handle = CommandHandler<number, Counted>({
+        evolve: (sum: number, event: Counted) => sum + event.data.n,
+        initialState: () => 0,
+      });
 
       /** Two handlers that both read the stream before either appends. */
       const race = async (id: string, retry: boolean) => {

@@ -12,68 +12,27 @@ import {
 import { matchesExpected } from './expected.js';
 import { resolveRejectedAppend } from './idempotency.js';
 import { resolveLimits, type StoreLimits } from './limits.js';
-import type { CommitResult, EventData, ExpectedRevision, RecordedEvent, StreamInfo, StreamSummary } from './model.js';
+import type { CommitResult, EventData, ExpectedRevision, StreamInfo, StreamSummary } from './model.js';
 import { PagedIterator } from './paged-iterator.js';
 import { toRecordedEvent } from './recorded.js';
 import { storedRangeReader } from './retry-content.js';
-import { type DecodeErrorPolicy, EventSerializer, type SerializationOptions } from './serialization/serializer.js';
-import type { AppendOutcome, EncodedEvent, StorageCapabilities, StoredEvent, StreamStorage } from './storage.js';
+import { EventSerializer } from './serialization/serializer.js';
+import type { AppendOutcome, EncodedEvent, StoredEvent, StreamStorage } from './storage.js';
+import type { ListStreamsOptions, ReadAllOptions, ReadOptions, StoreCapabilities, StreamStoreOptions } from './store-options.js';
+import type { LogReader } from './subscriptions/log-reader.js';
 import { subscriptionSource } from './subscriptions/sources.js';
 import { type SubscribeOptions, type Subscription, startSubscription } from './subscriptions/subscription.js';
 import type { EventDataOf, RecordedEventOf } from './typed-events.js';
 import { validateExpected, validatePageSize, validateRevision, validateStreamId } from './validation.js';
 import type { StreamWriter } from './writer.js';
 
-/** Options of {@link createStreamStore}. */
-export interface StreamStoreOptions {
-  /** The backend. */
-  storage: StreamStorage;
-  /** Create or migrate the schema before the store is returned (default false). */
-  provisionSchema?: boolean;
-  /** Serialization settings, or a ready serializer (shared between tenants by the factory). */
-  serialization?: SerializationOptions | EventSerializer;
-  /** Limits checked before any I/O. */
-  limits?: Partial<StoreLimits>;
-  /** Events fetched per round trip by reads (default 500, at most `MAX_PAGE_SIZE`). */
-  pageSize?: number;
-}
-
-/** Options of {@link StreamStore.read}. */
-export interface ReadOptions {
-  /** Inclusive revision to start at (forward default 1; backward default the stream's end). */
-  from?: number;
-  direction?: 'forward' | 'backward';
-  /** Most events to yield (default: all). */
-  maxCount?: number;
-  /** Events fetched per round trip (default: the store's `pageSize`). */
-  pageSize?: number;
-  signal?: AbortSignal;
-  /** What to do with an event that cannot be decoded (default: the store's `onDecodeError`, normally `stop`). */
-  onDecodeError?: DecodeErrorPolicy;
-}
-
-/** Options of {@link StreamStore.readAll}. */
-export interface ReadAllOptions {
-  /** Resume strictly after this position (a checkpoint passed back as is); default: from the start. */
-  from?: string;
-  maxCount?: number;
-  pageSize?: number;
-  signal?: AbortSignal;
-  /** What to do with an event that cannot be decoded (default: the store's `onDecodeError`, normally `stop`). */
-  onDecodeError?: DecodeErrorPolicy;
-}
-
-/** Options of {@link StreamStore.listStreams}. */
-export interface ListStreamsOptions {
-  /** Resume strictly after this stream id. */
-  after?: string;
-  maxCount?: number;
-  pageSize?: number;
-  signal?: AbortSignal;
-}
-
-/** The public capabilities of a store (those of its backend). */
-export type StoreCapabilities = Readonly<StorageCapabilities>;
+export type {
+  ListStreamsOptions,
+  ReadAllOptions,
+  ReadOptions,
+  StoreCapabilities,
+  StreamStoreOptions,
+} from './store-options.js';
 
 const DEFAULT_PAGE_SIZE = 500;
 
@@ -342,12 +301,14 @@ export class StreamStore {
   subscribe<E = unknown>(options: SubscribeOptions<E>): Subscription<E> {
     this.ensureOpen();
     const untyped = options as unknown as SubscribeOptions;
-    return startSubscription(subscriptionSource(this, this.storage, options.to), untyped) as unknown as Subscription<E>;
-  }
-
-  /** @internal Decodes a stored event with this store's serializer and decode policy (undefined when skipped). */
-  decode(stored: StoredEvent): RecordedEvent | undefined {
-    return toRecordedEvent(stored, this.serializer);
+    const reader: LogReader = {
+      capabilities: this.capabilities,
+      read: (streamId, readOptions) => this.read(streamId, readOptions),
+      readAll: (readOptions) => this.readAll(readOptions),
+      getStream: (streamId, callOptions) => this.getStream(streamId, callOptions),
+      decode: (stored) => toRecordedEvent(stored, this.serializer),
+    };
+    return startSubscription(subscriptionSource(reader, this.storage, options.to), untyped) as unknown as Subscription<E>;
   }
 
   /** Creates or migrates the backend's schema (idempotent). */

@@ -1,9 +1,9 @@
 import { NotSupportedError, ValidationError } from '../errors.js';
 import type { RecordedEvent } from '../model.js';
 import type { StreamStorage } from '../storage.js';
-import type { StreamStore } from '../store.js';
 import { categoryOf } from '../stream-id.js';
 import { validateStreamId } from '../validation.js';
+import type { LogReader } from './log-reader.js';
 import { streamSource } from './stream-source.js';
 import type { SubscriptionSource, SubscriptionTarget } from './subscription.js';
 
@@ -14,7 +14,7 @@ async function collect(iterable: AsyncIterable<RecordedEvent>): Promise<Recorded
 }
 
 /** Builds the fetch/end/wake-up functions a subscription to `target` needs. */
-export function subscriptionSource(store: StreamStore, storage: StreamStorage, target: SubscriptionTarget): SubscriptionSource {
+export function subscriptionSource(store: LogReader, storage: StreamStorage, target: SubscriptionTarget): SubscriptionSource {
   const onAppend = (listener: () => void) => storage.watchAppends?.(listener) ?? (() => {});
   if (target !== 'all' && typeof target === 'object' && 'stream' in target) {
     return streamSource(store, validateStreamId(target.stream, 'to.stream'), onAppend);
@@ -58,7 +58,7 @@ export function subscriptionSource(store: StreamStore, storage: StreamStorage, t
 const positionOf = (event: RecordedEvent): string => event.position as string;
 
 /** The position of the global log's end, paged through (backends may offer a cheaper way later). */
-async function logEnd(store: StreamStore, signal: AbortSignal): Promise<string | undefined> {
+async function logEnd(store: LogReader, signal: AbortSignal): Promise<string | undefined> {
   let position: string | undefined;
   for (;;) {
     const page = await collect(

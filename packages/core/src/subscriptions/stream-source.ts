@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../model.js';
-import type { StreamStore } from '../store.js';
+import type { LogReader } from './log-reader.js';
 import type { SubscriptionSource } from './subscription.js';
 
 /**
@@ -42,7 +42,7 @@ async function collect(iterable: AsyncIterable<RecordedEvent>): Promise<Recorded
 
 /** The source of a subscription to one stream, aware of the stream's lives (delete and re-create). */
 export function streamSource(
-  store: StreamStore,
+  store: LogReader,
   streamId: string,
   onAppend: (listener: () => void) => () => void,
 ): SubscriptionSource {

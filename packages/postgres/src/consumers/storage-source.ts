@@ -2,9 +2,9 @@ import type { StreamStorage } from '@streamstore/core';
 import type { Sql } from 'postgres';
 import { translateDriverError } from '../driver-errors.js';
 import { quoteIdentifier } from '../identifiers.js';
-import { postgresStorage } from '../index.js';
 import type { PostgresStorageOptions } from '../options.js';
 import { PostgresStorage } from '../postgres-storage.js';
+import { postgresStorage } from '../postgres-storage-factory.js';
 
 /** Where the consumer tables live: a store's storage (its pool and schema are used) or options to connect anew. */
 export type PostgresStorageOrOptions = StreamStorage | PostgresStorageOptions;

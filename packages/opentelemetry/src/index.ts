@@ -1,0 +1,1 @@
+export { formatTraceparent, parseTraceparent, type TraceparentFields } from './traceparent.js';

@@ -7,7 +7,7 @@ import type {
   StreamStoreFactoryOptions,
   StreamStoreOptions,
 } from '@streamstore/core';
-import type { ErrorClass, ExpectedProperties } from './support/assertions.js';
+import type { ScenarioAssert } from './assert-types.js';
 
 /**
  * What a scenario needs beyond the basics: a capability flag the backend must declare, a multitenant storage
@@ -24,33 +24,7 @@ export interface ScenarioStoreOptions extends Omit<StreamStoreOptions, 'storage'
 /** Options of {@link ScenarioContext.createFactory}. */
 export type ScenarioFactoryOptions = Omit<StreamStoreFactoryOptions, 'storage'>;
 
-/**
- * A small assertion helper: `node:assert/strict` plus checks of typed errors. Works in any test runner. (No `asserts`
- * signatures: TypeScript only honours them on explicitly typed names, which scenario callbacks are not.)
- */
-export interface ScenarioAssert {
-  /** Asserts `value` is truthy. */
-  ok(value: unknown, message?: string): void;
-  /** Strict equality (`Object.is`). */
-  equal<T>(actual: unknown, expected: T, message?: string): void;
-  /** Strict deep equality. */
-  deepEqual<T>(actual: unknown, expected: T, message?: string): void;
-  /** Strict inequality. */
-  notEqual(actual: unknown, expected: unknown, message?: string): void;
-  /** Fails the scenario. */
-  fail(message: string): never;
-  /**
-   * Awaits `action` (a promise or a function returning one, or throwing) and asserts it fails with an instance of
-   * `errorClass` whose listed properties deep-equal `expected`. Returns the error for further checks.
-   */
-  rejects<E extends Error>(
-    action: Promise<unknown> | (() => unknown),
-    errorClass: ErrorClass<E>,
-    expected?: ExpectedProperties<E>,
-  ): Promise<E>;
-  /** Awaits `action` and asserts it fails with an error named `AbortError` (the cancellation contract). */
-  rejectsAbort(action: Promise<unknown> | (() => unknown)): Promise<Error>;
-}
+export type { ScenarioAssert } from './assert-types.js';
 
 /** What a scenario gets to work with. Everything it creates is closed automatically when it ends. */
 export interface ScenarioContext {

@@ -1,12 +1,7 @@
 import nodeAssert from 'node:assert/strict';
-import type { ScenarioAssert } from '../scenario.js';
+import type { ErrorClass, ExpectedProperties, ScenarioAssert } from '../assert-types.js';
 
-/** A class of errors, for `instanceof` checks. */
-// biome-ignore lint/suspicious/noExplicitAny: constructor parameters differ from class to class.
-export type ErrorClass<E extends Error> = abstract new (...args: any[]) => E;
-
-/** Properties of an error to compare (deep, strict). */
-export type ExpectedProperties<E> = { [K in keyof E]?: unknown };
+export type { ErrorClass, ExpectedProperties } from '../assert-types.js';
 
 async function settle(action: Promise<unknown> | (() => unknown)): Promise<{ error: unknown } | { value: unknown }> {
   try {

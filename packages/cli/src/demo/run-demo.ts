@@ -9,27 +9,17 @@ import { openFactory, openStore } from '../open-store.js';
 import type { Progress } from '../progress.js';
 import type { Palette } from '../terminal.js';
 import { accountStreamId, DEPOSITED } from './accounts.js';
+import type { DemoOptions, DemoResult } from './demo-types.js';
 import { NotableLog } from './notable-log.js';
 import { createRandom } from './random.js';
 import { runReader } from './reader.js';
-import { type DemoStats, emptyStats } from './stats.js';
+import { emptyStats } from './stats.js';
 import { printSummary } from './summary.js';
 import { type StoreCheck, verifyStore } from './verify.js';
 import { EventBudget, type Workload } from './workload.js';
 import { runWriter } from './writer.js';
 
-/** Options of the demo command. */
-export interface DemoOptions {
-  mode: 'single' | 'multitenant';
-  writers: number;
-  readers: number;
-  streams: number;
-  /** Events to write (per tenant in multitenant mode). */
-  events: number;
-  seed: number;
-  tenants: string[];
-  verbose: boolean;
-}
+export type { DemoOptions, DemoResult } from './demo-types.js';
 
 /** Where the demo writes its output. */
 export interface DemoOutput {
@@ -42,13 +32,6 @@ interface DemoTarget {
   tenant?: string;
   store: StreamStore;
   workload: Workload;
-}
-
-/** What the demo found; `verified` decides the exit code. */
-export interface DemoResult {
-  verified: boolean;
-  stats: DemoStats;
-  checks: StoreCheck[];
 }
 
 /** Lines of each kind printed in full before the rest are only counted. */

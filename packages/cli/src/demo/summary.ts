@@ -1,7 +1,7 @@
 /** Prints the demo's summary and verification, and tells whether everything checked out. */
 import type { Palette } from '../terminal.js';
+import type { DemoOptions, DemoResult } from './demo-types.js';
 import type { NotableLog } from './notable-log.js';
-import type { DemoOptions, DemoResult } from './run-demo.js';
 import { addStats, emptyStats } from './stats.js';
 import type { StoreCheck } from './verify.js';
 import type { Workload } from './workload.js';

@@ -1,5 +1,6 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { OperationAbortedError, StorageUnavailableError } from '@streamstore/core';
+import { OperationAbortedError } from '@streamstore/core';
+import { isAbort, isNoSuchBucket, statusOf, storageError } from './s3-errors.js';
 
 /** Outcome of a create-only PUT (`If-None-Match: *`). */
 export type CreateOutcome =
@@ -11,23 +12,6 @@ export type CreateOutcome =
   | 'unknown';
 
 const CONFLICT_RETRIES = 8;
-
-/** HTTP status of an SDK error, if the server answered. */
-export function statusOf(error: unknown): number | undefined {
-  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-}
-
-function isAbort(error: unknown, signal?: AbortSignal): boolean {
-  return signal?.aborted === true || (error as { name?: string })?.name === 'AbortError';
-}
-
-/** Wraps an unexpected SDK failure into the core's typed errors. */
-export function storageError(error: unknown, what: string, signal?: AbortSignal): Error {
-  if (isAbort(error, signal)) return new OperationAbortedError(signal?.reason);
-  const status = statusOf(error);
-  const detail = status === undefined ? (error as Error)?.message : `HTTP ${status} ${(error as Error)?.name}`;
-  return new StorageUnavailableError(`S3 ${what} failed: ${detail}`, { cause: error });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,8 +29,8 @@ export class ObjectClient {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
       return (await out.Body?.transformToString('utf8')) ?? '';
     } catch (error) {
-      if (statusOf(error) === 404) return null;
-      throw storageError(error, `GET ${key}`, signal);
+      if (statusOf(error) === 404 && !isNoSuchBucket(error)) return null;
+      throw storageError(error, this.bucket, `GET ${key}`, signal);
     }
   }
 
@@ -58,7 +42,7 @@ export class ObjectClient {
         { abortSignal: signal },
       );
     } catch (error) {
-      throw storageError(error, `PUT ${key}`, signal);
+      throw storageError(error, this.bucket, `PUT ${key}`, signal);
     }
   }
 
@@ -68,6 +52,11 @@ export class ObjectClient {
    * 'unknown' (RGW answers 500 to some losers of a race on conditional writes).
    */
   async create(key: string, body: string, signal?: AbortSignal): Promise<CreateOutcome> {
+    return (await this.tryCreate(key, body, signal)).outcome;
+  }
+
+  /** {@link create}, with the SDK error behind an 'unknown' outcome (for the probe, which reports it as `cause`). */
+  async tryCreate(key: string, body: string, signal?: AbortSignal): Promise<{ outcome: CreateOutcome; error?: unknown }> {
     if (!this.conditionalWrites) throw new Error('create-only PUT used with conditional writes switched off');
     for (let attempt = 0; ; attempt++) {
       try {
@@ -75,17 +64,17 @@ export class ObjectClient {
           new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json', IfNoneMatch: '*' }),
           { abortSignal: signal },
         );
-        return 'created';
+        return { outcome: 'created' };
       } catch (error) {
         if (isAbort(error, signal)) throw new OperationAbortedError(signal?.reason);
         const status = statusOf(error);
-        if (status === 412) return 'exists';
+        if (status === 412) return { outcome: 'exists' };
         if (status === 409 && attempt < CONFLICT_RETRIES) {
           await sleep(10 * 2 ** attempt);
           continue;
         }
-        if (status === undefined || status >= 500) return 'unknown';
-        throw storageError(error, `conditional PUT ${key}`, signal);
+        if (status === undefined || status >= 500) return { outcome: 'unknown', error };
+        throw storageError(error, this.bucket, `conditional PUT ${key}`, signal);
       }
     }
   }
@@ -109,7 +98,7 @@ export class ObjectClient {
         token = out.IsTruncated ? out.NextContinuationToken : undefined;
       } while (token);
     } catch (error) {
-      throw storageError(error, `LIST ${prefix}`, signal);
+      throw storageError(error, this.bucket, `LIST ${prefix}`, signal);
     }
     return keys;
   }
@@ -133,7 +122,7 @@ export class ObjectClient {
       const folders = (out.CommonPrefixes ?? []).map((p) => p.Prefix ?? '').filter((p) => p.startsWith(prefix));
       return { folders: folders.map((p) => p.slice(prefix.length)), truncated: out.IsTruncated === true };
     } catch (error) {
-      throw storageError(error, `LIST ${prefix}`, options.signal);
+      throw storageError(error, this.bucket, `LIST ${prefix}`, options.signal);
     }
   }
 
@@ -142,8 +131,8 @@ export class ObjectClient {
     try {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
     } catch (error) {
-      if (statusOf(error) === 404) return;
-      throw storageError(error, `DELETE ${key}`, signal);
+      if (statusOf(error) === 404 && !isNoSuchBucket(error)) return;
+      throw storageError(error, this.bucket, `DELETE ${key}`, signal);
     }
   }
 }

@@ -1,6 +1,7 @@
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { ConfigurationError } from '@streamstore/core';
 import type { LockProvider } from './lock-provider.js';
+import { newS3Client } from './sdk-client.js';
 
 /** Options of `s3Storage`. Either `client`, or the connection settings to build one. */
 export interface S3StorageOptions {
@@ -43,7 +44,7 @@ export function clientFor(options: S3StorageOptions): { client: S3Client; owned:
   if (options.endpoint) config.endpoint = options.endpoint;
   if (options.credentials) config.credentials = options.credentials;
   if (options.forcePathStyle !== undefined) config.forcePathStyle = options.forcePathStyle;
-  return { client: new S3Client(config), owned: true };
+  return { client: newS3Client(config), owned: true };
 }
 
 /** Checks the options that do not need the server. */

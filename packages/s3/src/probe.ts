@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigurationError } from '@streamstore/core';
 import type { ObjectClient } from './object-client.js';
+import { storageError } from './s3-errors.js';
 
 /**
  * Checks that the server honours `If-None-Match: *`: creates a probe object twice; the second PUT must be refused
@@ -9,7 +10,9 @@ import type { ObjectClient } from './object-client.js';
 export async function probeConditionalWrites(objects: ObjectClient, root: string): Promise<void> {
   const key = `${root}.probe/${randomUUID()}`;
   try {
-    const first = await objects.create(key, 'probe 1');
+    const { outcome: first, error } = await objects.tryCreate(key, 'probe 1');
+    // No answer (nothing listens, a 5xx): the server is unavailable, which says nothing about conditional writes.
+    if (first === 'unknown') throw storageError(error, objects.bucket, `probe PUT ${key}`);
     if (first !== 'created') {
       throw new ConfigurationError(
         `S3 probe: a create-only PUT (If-None-Match: *) of the new key s3://${objects.bucket}/${key} answered '${first}'`,

@@ -3,7 +3,7 @@
  * lazily (dynamic import of the package name), so a backend whose package or driver is missing only fails when
  * it is chosen, never when another backend runs.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   ConfigurationError,
@@ -21,6 +21,7 @@ import {
   type SqliteConsumerModule,
   sqliteConsumerState,
 } from './consumer-state.js';
+import { ensureDirectory } from './ensure-directory.js';
 import { parseS3Url, type S3Connection } from './s3-url.js';
 
 /** What a factory gets: the resolved settings and what the command is about to do. */
@@ -150,7 +151,7 @@ const sqliteEntry: BackendEntry = {
     const { sqliteStorage } = await importBackend<SqliteModule>('sqlite', '@streamstore/sqlite', 'sqliteStorage');
     // Planning against a file that does not exist yet: an empty in-memory database has the same plan.
     if (purpose === 'inspect' && !exists) return sqliteStorage({ filename: ':memory:' });
-    if (purpose === 'write') mkdirSync(dirname(settings.file), { recursive: true });
+    if (purpose === 'write') ensureDirectory(dirname(settings.file));
     return sqliteStorage({ filename: settings.file });
   },
   async openMultitenant({ settings, purpose }) {
@@ -160,7 +161,7 @@ const sqliteEntry: BackendEntry = {
       );
     }
     const { sqliteStorage } = await importBackend<SqliteModule>('sqlite', '@streamstore/sqlite', 'sqliteStorage');
-    if (purpose === 'write') mkdirSync(settings.dir, { recursive: true });
+    if (purpose === 'write') ensureDirectory(settings.dir);
     return sqliteStorage.multitenant({ directory: settings.dir });
   },
   async consumerState(storage) {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigurationError } from '@streamstore/core';
+import { backendOfUrl } from './url-backend.js';
 
 /** The backends the command knows. */
 export const BACKEND_NAMES = ['memory', 'sqlite', 'postgres', 'cassandra', 's3'] as const;
@@ -129,8 +130,10 @@ export function isBackendName(name: string): name is BackendName {
 }
 
 /**
- * Merges the sources (flags > env > config file > defaults) and resolves paths against `cwd`.
- * @throws ConfigurationError for an unknown backend name.
+ * Merges the sources (flags > env > config file > defaults) and resolves paths against `cwd`. A URL whose scheme
+ * names a backend chooses it over a backend from a weaker source, and must agree with one from the same source, so
+ * a PostgreSQL URL never ends up ignored while the SQLite demo file is read.
+ * @throws ConfigurationError for an unknown backend name, or a backend the URL contradicts.
  */
 export function mergeSettings(sources: {
   flags: PartialSettings;
@@ -158,10 +161,23 @@ export function mergeSettings(sources: {
       }
     }
   }
+  const named = picked.url === undefined ? undefined : backendOfUrl(picked.url);
+  // The URL chooses the backend when it was given more directly than the backend (a --url flag over a default or
+  // an environment backend); a backend given more directly than the URL wins (the URL then only matters to it).
+  if (named !== undefined && strength(origin.url) > strength(origin.backend)) {
+    picked.backend = named;
+    origin.backend = origin.url;
+  }
   const backend = picked.backend as string;
   if (!isBackendName(backend)) {
     throw new ConfigurationError(
-      `Unknown backend '${backend}' (from ${describeSource(origin.backend)}); choose one of ${BACKEND_NAMES.join(', ')}`,
+      `Unknown backend '${backend}' (from ${describeSource(origin.backend, 'backend')}); choose one of ${BACKEND_NAMES.join(', ')}`,
+    );
+  }
+  if (named !== undefined && named !== backend && strength(origin.url) === strength(origin.backend)) {
+    throw new ConfigurationError(
+      `--url names the ${named} backend (from ${describeSource(origin.url, 'url')}) but --backend is ${backend} ` +
+        `(from ${describeSource(origin.backend, 'backend')}): drop one of them or make them agree`,
     );
   }
   const settings: Settings = {
@@ -195,12 +211,17 @@ export function resolveSettings(options: {
   return mergeSettings(config.path === undefined ? merged : { ...merged, configFile: config.path });
 }
 
-function describeSource(source: SettingSource): string {
+/** How directly a source gives a setting: flags over env over the config file over defaults. */
+function strength(source: SettingSource): number {
+  return { flag: 4, env: 3, config: 2, default: 1, unset: 0 }[source];
+}
+
+function describeSource(source: SettingSource, key: keyof PartialSettings): string {
   switch (source) {
     case 'flag':
-      return 'the --backend flag';
+      return `the --${key} flag`;
     case 'env':
-      return `$${ENV_VARIABLES.backend}`;
+      return `$${ENV_VARIABLES[key]}`;
     case 'config':
       return 'the config file';
     default:

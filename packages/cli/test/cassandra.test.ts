@@ -55,7 +55,7 @@ describe('streamstore on Cassandra', () => {
 
   it('says clearly what the backend cannot do: no global log, no stream listing', async () => {
     const tail = await runCli(['tail', ...on], { cwd });
-    expect(tail.code).toBe(1);
+    expect(tail.code).toBe(3);
     expect(tail.stderr).toMatch(/^error: .*readAll is not available \(NOT_SUPPORTED\)\n$/);
     const info = await runCli(['info', ...on], { cwd });
     expect(info.stdout).toMatch(/globalOrder no/);

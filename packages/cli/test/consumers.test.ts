@@ -164,7 +164,7 @@ describe('streamstore consumers / dead-letters on SQLite', () => {
 
   it('a missing database is an error, exit 1', async () => {
     const run = await runCli(['consumers', '--file', join(cwd, 'missing.db')], { cwd });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^error: No SQLite database at .*missing\.db.* \(CONFIGURATION\)\n$/);
   });
 });
@@ -193,11 +193,11 @@ describe('streamstore consumers / dead-letters on PostgreSQL', () => {
     }
   });
 
-  it('a schema that was never provisioned is an error pointing to migrate, exit 1', async () => {
+  it('a schema that was never provisioned is an error pointing to migrate, exit 3', async () => {
     const run = await runCli(['dead-letters', '--backend', 'postgres', '--url', pgUrl, '--schema', `${pgSchema}_none`], {
       cwd,
     });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^error: .*streamstore migrate.* \(CONFIGURATION\)\n$/);
   });
 });
@@ -208,9 +208,9 @@ describe('backends without stored consumer state', () => {
     ['dead-letters', 'memory'],
     ['consumers', 'cassandra'],
     ['dead-letters', 's3'],
-  ])('%s on %s fails with NOT_SUPPORTED, exit 1', async (command, backend) => {
+  ])('%s on %s fails with NOT_SUPPORTED, exit 3', async (command, backend) => {
     const run = await runCli([command, '--backend', backend], { cwd });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
       `error: streamstore ${command} needs a backend that stores consumers' checkpoints and dead letters ` +

@@ -60,7 +60,7 @@ describe('inspecting a database the demo wrote', () => {
 
   it('read of a missing stream fails with STREAM_NOT_FOUND', async () => {
     const run = await runCli(['read', 'account-99', ...on], { cwd });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(5);
     expect(run.stderr).toBe("error: Stream 'account-99' does not exist (STREAM_NOT_FOUND)\n");
   });
 
@@ -109,7 +109,7 @@ describe('inspecting a database the demo wrote', () => {
     expect(fresh.stdout).toMatch(/-- migration 1: /);
     expect(fresh.stdout).toMatch(/CREATE TABLE/i);
     const stillMissing = await runCli(['streams', '--file', 'fresh.db'], { cwd });
-    expect(stillMissing.code).toBe(1);
+    expect(stillMissing.code).toBe(3);
 
     const applied = await runCli(['migrate', '--file', 'fresh.db'], { cwd });
     expect(applied.code).toBe(0);

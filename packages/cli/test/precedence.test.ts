@@ -58,7 +58,7 @@ describe('settings precedence through the binary: flags > env > config file > de
 
   it('a named config file that does not exist is an error', async () => {
     const run = await runCli(['info', '--config', 'nope.json'], { cwd });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^error: Cannot read config file .*nope\.json.*\(CONFIGURATION\)\n$/);
   });
 });

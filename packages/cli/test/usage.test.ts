@@ -77,16 +77,16 @@ describe('usage errors exit 2 with a short usage message on stderr', () => {
   });
 });
 
-describe('failures exit 1 with one error line', () => {
+describe('failures exit with the code of their kind and one error line', () => {
   it('reading a database that does not exist', async () => {
     const run = await runCli(['streams', '--file', 'nothing-here.db'], { cwd });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^error: No SQLite database at .*nothing-here\.db.* \(CONFIGURATION\)\n$/);
   });
 
   it('a backend that needs a connection string', async () => {
     const run = await runCli(['info', '--backend', 'postgres'], { cwd });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     expect(run.stderr).toBe(
       'error: The postgres backend needs a connection string: pass --url or set STREAMSTORE_URL (CONFIGURATION)\n',
     );
@@ -94,13 +94,16 @@ describe('failures exit 1 with one error line', () => {
 
   it('an invalid tenant id', async () => {
     const run = await runCli(['info', '--backend', 'memory', '--tenant', 'Bad-Tenant'], { cwd });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(4);
     expect(run.stderr).toMatch(/^error: Tenant id "Bad-Tenant" is invalid.*\(VALIDATION\)\n$/);
   });
 
   it('a connection string of the wrong kind', async () => {
     const run = await runCli(['info', '--backend', 's3', '--url', 'postgres://127.0.0.1/db'], { cwd });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^error: An S3 --url looks like s3:\/\/.*\(CONFIGURATION\)\n$/);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^error: --url names the postgres backend .* but --backend is s3 .*\(CONFIGURATION\)\n$/);
+    const unknown = await runCli(['info', '--backend', 's3', '--url', 'https://127.0.0.1/db'], { cwd });
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toMatch(/^error: An S3 --url looks like s3:\/\/.*\(CONFIGURATION\)\n$/);
   });
 });

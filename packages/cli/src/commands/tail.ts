@@ -1,6 +1,6 @@
 /**
  * `streamstore tail`: the global log in commit order from a checkpoint. With --follow it keeps polling for new
- * events until Ctrl-C, then says where to resume.
+ * events until Ctrl-C (or --max events), then says where to resume; --last N starts with the log's last N events.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RecordedEvent, StreamStore } from '@streamstore/core';
@@ -12,6 +12,8 @@ import { eventToJson } from './read.js';
 
 interface TailFlags {
   from?: string;
+  max?: number;
+  last?: number;
   follow?: boolean;
   interval: number;
   json?: boolean;
@@ -21,19 +23,34 @@ function formatLine(event: RecordedEvent): string {
   return `${(event.position ?? '-').padStart(8)}  ${formatTime(event.recordedAt)}  ${event.streamId}@${event.revision}  ${event.type}  ${previewData(event.data)}`;
 }
 
-/** Prints every event after `checkpoint`; returns the new checkpoint. */
+/** Prints every event after `checkpoint` until `print` says it wants no more. */
 async function drain(
   store: StreamStore,
   checkpoint: string | undefined,
   signal: AbortSignal,
-  print: (event: RecordedEvent) => void,
-): Promise<string | undefined> {
-  let last = checkpoint;
-  for await (const event of store.readAll({ ...(last === undefined ? {} : { from: last }), signal })) {
-    print(event);
-    last = event.position ?? last;
+  print: (event: RecordedEvent) => boolean,
+): Promise<void> {
+  for await (const event of store.readAll({ ...(checkpoint === undefined ? {} : { from: checkpoint }), signal })) {
+    if (!print(event)) break;
   }
-  return last;
+}
+
+/**
+ * Prints the log's last `count` events. The global log reads forward only, so this scans it once, keeping `count`
+ * events in memory.
+ */
+async function printLast(
+  store: StreamStore,
+  count: number,
+  signal: AbortSignal,
+  print: (event: RecordedEvent) => boolean,
+): Promise<void> {
+  const kept: RecordedEvent[] = [];
+  for await (const event of store.readAll({ signal })) {
+    kept.push(event);
+    if (kept.length > count) kept.shift();
+  }
+  for (const event of kept) if (!print(event)) break;
 }
 
 /** Adds the `tail` command to `program`. */
@@ -43,23 +60,43 @@ export function registerTailCommand(program: Command, io: CliIO): void {
     .description('print the global log (every stream, in commit order); --follow keeps printing new events until Ctrl-C')
     .option('--from <position>', 'start strictly after this position (a checkpoint printed earlier)')
     .option('--follow', 'keep polling for new events until interrupted')
+    .option('--max <n>', 'stop after printing n events (also with --follow)', wholeNumber(1))
+    .option('--last <n>', 'start with the last n events of the log (scans it once)', wholeNumber(1))
     .option('--interval <ms>', 'polling interval with --follow', wholeNumber(10), 500)
     .option('--json', 'one JSON object per line')
-    .addHelpText('after', '\nExamples:\n  $ streamstore tail\n  $ streamstore tail --from 120 --follow')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ streamstore tail\n  $ streamstore tail --from 120 --follow\n  $ streamstore tail --last 20 --follow --max 100',
+    )
     .action(async (options: TailFlags, command: Command) => {
+      if (options.last !== undefined && options.from !== undefined) {
+        command.error('error: --last and --from both say where to start: pass one of them', {
+          code: 'commander.conflictingOption',
+        });
+      }
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const print = (event: RecordedEvent) => println(io, options.json ? eventToJson(event) : formatLine(event));
+      let checkpoint = options.from;
+      let printed = 0;
+      const enough = () => options.max !== undefined && printed >= options.max;
+      // Returns whether more events are wanted, so a reader stops at --max without fetching further pages.
+      const print = (event: RecordedEvent): boolean => {
+        if (enough()) return false;
+        println(io, options.json ? eventToJson(event) : formatLine(event));
+        printed++;
+        checkpoint = event.position ?? checkpoint;
+        return !enough();
+      };
       try {
         await withStore(settingsOf(command, io), { purpose: 'read', provision: false }, async ({ store }) => {
-          let checkpoint = options.from;
           try {
-            checkpoint = await drain(store, checkpoint, controller.signal, print);
-            while (options.follow && !controller.signal.aborted) {
+            if (options.last === undefined) await drain(store, checkpoint, controller.signal, print);
+            else await printLast(store, options.last, controller.signal, print);
+            while (options.follow && !controller.signal.aborted && !enough()) {
               await sleep(options.interval, undefined, { signal: controller.signal });
-              checkpoint = await drain(store, checkpoint, controller.signal, print);
+              await drain(store, checkpoint, controller.signal, print);
             }
           } catch (error) {
             if (!controller.signal.aborted) throw error;

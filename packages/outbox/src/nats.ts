@@ -3,7 +3,7 @@
  * `@nats-io/jetstream`, optional peer dependencies of this package.
  */
 import { JetStreamApiError, type JetStreamClient, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { type ConnectionOptions, connect, errors, headers, type NatsConnection } from '@nats-io/transport-node';
+import { type ConnectionOptions, connect, createInbox, errors, headers, type NatsConnection } from '@nats-io/transport-node';
 import type { OutboxMessage, OutboxPublisher, PublishReceipt } from './publisher.js';
 import { PublishRefusedError } from './publisher.js';
 
@@ -39,24 +39,30 @@ export interface NatsOutboxPublisher extends OutboxPublisher {
   readonly jetstream: JetStreamClient;
 }
 
-/** A refusal is an answer from JetStream about this message; no answer or a lost connection is not. */
-function classify(error: unknown, message: OutboxMessage): unknown {
-  if (error instanceof JetStreamApiError) {
-    return new PublishRefusedError(`JetStream refused message ${message.id} on '${message.subject}': ${error.message}`, {
-      cause: error,
-    });
-  }
-  if (error instanceof errors.InvalidArgumentError) {
-    return new PublishRefusedError(`NATS refused message ${message.id}: ${error.message}`, { cause: error });
-  }
-  return error;
+/** A JetStream publish acknowledgement, or its refusal. */
+interface PubAckReply {
+  stream?: string;
+  seq?: number;
+  duplicate?: boolean;
+  error?: { code?: number; err_code?: number; description?: string };
 }
+
+interface Waiting {
+  message: OutboxMessage;
+  deadline: number;
+  resolve(receipt: PublishReceipt): void;
+  reject(error: unknown): void;
+}
+
+const decoder = new TextDecoder();
 
 /**
  * Connects to NATS and returns a publisher for {@link startOutboxRelay}: each message is a JetStream publish with
  * `Nats-Msg-Id` set to the message id (JetStream drops a repeated id within the stream's duplicate window and
- * answers `duplicate: true`), the relay's headers, and awaits its PubAck. Publishes overlap on one connection, in
- * call order.
+ * answers `duplicate: true`) and the relay's headers; its promise settles on the PubAck. Publishes overlap on one
+ * connection, in call order. Acknowledgements come to one wildcard inbox subscription and are matched by reply
+ * subject, with one timer for all timeouts: a request per message (a timer and an inbox entry each) costs several
+ * times more CPU than the broker's work.
  * @example
  * const publisher = await natsPublisher({ servers: 'nats://127.0.0.1:4222', stream: { name: 'EVENTS' } });
  */
@@ -78,28 +84,95 @@ export async function natsPublisher(options: NatsPublisherOptions): Promise<Nats
     if (owned) await connection.close().catch(() => undefined);
     throw error;
   }
+  const inbox = createInbox();
+  // Insertion order is send order, so deadlines ascend: the sweep stops at the first one not due.
+  const waiting = new Map<string, Waiting>();
+  let sequence = 0;
+  const subscription = connection.subscribe(`${inbox}.*`, {
+    callback: (error, reply) => {
+      if (error) return;
+      const entry = waiting.get(reply.subject);
+      if (!entry) return;
+      waiting.delete(reply.subject);
+      settle(entry, reply.data, reply.headers?.code ?? 0, reply.headers?.description ?? '');
+    },
+  });
+  const sweeper = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [subject, entry] of waiting) {
+        if (entry.deadline > now) break;
+        waiting.delete(subject);
+        entry.reject(new errors.TimeoutError());
+      }
+    },
+    Math.max(10, Math.floor(ackTimeoutMs / 10)),
+  );
+  sweeper.unref();
+  // A closed connection answers nothing more: fail what waits so the relay can send it again elsewhere.
+  void connection.closed().then(() => {
+    for (const entry of waiting.values()) entry.reject(new errors.ClosedConnectionError());
+    waiting.clear();
+  });
   const js = jetstream(connection, { timeout: ackTimeoutMs });
   const server = connection.getServer();
   return {
     description: `nats://${server}${options.stream ? ` (stream ${options.stream.name})` : ''}`,
     connection,
     jetstream: js,
-    async publish(message: OutboxMessage): Promise<PublishReceipt> {
-      const h = headers();
-      for (const [key, value] of Object.entries(message.headers)) h.set(key, value);
-      h.set('Content-Type', message.contentType);
-      try {
-        const ack = await js.publish(message.subject, message.body, { msgID: message.id, headers: h, timeout: ackTimeoutMs });
-        return { duplicate: ack.duplicate };
-      } catch (error) {
-        throw classify(error, message);
-      }
+    publish(message: OutboxMessage): Promise<PublishReceipt> {
+      return new Promise<PublishReceipt>((resolve, reject) => {
+        const h = headers();
+        for (const [key, value] of Object.entries(message.headers)) h.set(key, value);
+        h.set('Content-Type', message.contentType);
+        h.set('Nats-Msg-Id', message.id);
+        const reply = `${inbox}.${++sequence}`;
+        try {
+          connection.publish(message.subject, message.body, { reply, headers: h });
+        } catch (error) {
+          // Checked before sending (a payload over the server's max_payload, a bad subject): it can never go.
+          reject(
+            error instanceof errors.InvalidArgumentError || error instanceof errors.InvalidSubjectError
+              ? new PublishRefusedError(`NATS refused message ${message.id}: ${(error as Error).message}`, { cause: error })
+              : error,
+          );
+          return;
+        }
+        waiting.set(reply, { message, deadline: Date.now() + ackTimeoutMs, resolve, reject });
+      });
     },
     async close() {
+      clearInterval(sweeper);
+      subscription.unsubscribe();
       if (!owned) return;
       await connection.drain().catch(() => connection.close());
     },
   };
+}
+
+/** Settles a publish from JetStream's reply: a PubAck, an API error (refused), or a status such as no responders. */
+function settle(entry: Waiting, data: Uint8Array, status: number, description: string): void {
+  const { message } = entry;
+  if (status !== 0 && status !== 200) {
+    // 503: no stream listens on the subject (yet): not this message's fault, send it again later.
+    entry.reject(new Error(`JetStream answered ${status} ${description} for '${message.subject}'`));
+    return;
+  }
+  let reply: PubAckReply;
+  try {
+    reply = JSON.parse(decoder.decode(data)) as PubAckReply;
+  } catch (error) {
+    entry.reject(error);
+    return;
+  }
+  if (reply.error) {
+    const detail = `${reply.error.description ?? 'error'} (code ${reply.error.err_code ?? reply.error.code ?? '?'})`;
+    entry.reject(new PublishRefusedError(`JetStream refused message ${message.id} on '${message.subject}': ${detail}`));
+  } else if (!reply.stream) {
+    entry.reject(new Error(`JetStream sent an invalid acknowledgement for message ${message.id}`));
+  } else {
+    entry.resolve({ duplicate: reply.duplicate === true });
+  }
 }
 
 /** Creates the stream when missing; an existing stream keeps its configuration (it is the operator's). */

@@ -2,11 +2,13 @@
  * Content digests of events, by which an idempotent retry is told apart from a different event reusing an id.
  *
  * A digest covers what identifies an event's content: its type, schema version, format, compression, encoded
- * payload and metadata. It leaves out the id (the lookup key) and the timestamp, which defaults to "now" and so
- * differs on every retry of the same event.
+ * payload and metadata. It leaves out the id (the lookup key), the timestamp, which defaults to "now" and so
+ * differs on every retry of the same event, and the trace context in the metadata (`traceparent`, `tracestate`), which
+ * an instrumented store adds per commit and so also differs on every retry.
  */
 import * as crypto from 'node:crypto';
 import type { EncodedEvent } from './storage.js';
+import { metadataWithoutTraceContext } from './trace-context.js';
 
 /** The part of an event a digest covers. */
 export type DigestedContent = Pick<EncodedEvent, 'type' | 'schemaVersion' | 'format' | 'compression' | 'data' | 'metadata'>;
@@ -16,7 +18,7 @@ export type DigestedContent = Pick<EncodedEvent, 'type' | 'schemaVersion' | 'for
  * @example const digest = eventDigest(encoded); // 43 characters
  */
 export function eventDigest(event: DigestedContent): string {
-  return digestOf(event, event.data, event.metadata);
+  return digestOf(event, event.data, metadataWithoutTraceContext(event.metadata));
 }
 
 /**
@@ -26,7 +28,11 @@ export function eventDigest(event: DigestedContent): string {
  */
 export function canonicalEventDigest(event: DigestedContent): string {
   const json = event.format === 'json' && event.compression === null && typeof event.data === 'string';
-  return digestOf(event, json ? canonicalJson(event.data as string) : event.data, canonicalJson(event.metadata));
+  return digestOf(
+    event,
+    json ? canonicalJson(event.data as string) : event.data,
+    canonicalJson(metadataWithoutTraceContext(event.metadata)),
+  );
 }
 
 function digestOf(event: DigestedContent, data: string | Uint8Array, metadata: string | null): string {

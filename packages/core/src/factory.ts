@@ -10,7 +10,7 @@ export interface TenantProvider {
 }
 
 /** Options of {@link createStreamStoreFactory}. */
-export interface StreamStoreFactoryOptions extends Omit<StreamStoreOptions, 'storage'> {
+export interface StreamStoreFactoryOptions extends Omit<StreamStoreOptions, 'storage' | 'tenant'> {
   storage: MultitenantStorage;
   /** Known tenants; `factory.provisionAll()` provisions each of them. */
   tenantProvider?: TenantProvider;
@@ -46,7 +46,7 @@ export function createStreamStoreFactory(options: StreamStoreFactoryOptions): St
 
   const open = async (tenantId: string): Promise<StreamStore> => {
     const tenantStorage = await storage.forTenant(tenantId);
-    const store = new StreamStore({ ...storeOptions, serialization, storage: tenantStorage });
+    const store = new StreamStore({ ...storeOptions, serialization, storage: tenantStorage, tenant: tenantId });
     if (provision) await tenantStorage.provision();
     return store;
   };

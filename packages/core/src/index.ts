@@ -9,6 +9,7 @@ export {
   type TenantProvider,
 } from './factory.js';
 export { type GroupCommitOptions, type GroupOutcome, groupCommitter } from './group-commit.js';
+export type * from './instrumentation.js';
 export { DEFAULT_LIMITS, type StoreLimits } from './limits.js';
 export { memoryStorage } from './memory/memory-storage.js';
 export type * from './model.js';
@@ -45,6 +46,7 @@ export type {
   Subscription,
   SubscriptionTarget,
 } from './subscriptions/subscription.js';
+export { TRACE_CONTEXT_KEYS, traceContextOf } from './trace-context.js';
 export type { EventDataOf, EventTypes, EventUnion, RecordedEventOf } from './typed-events.js';
 export {
   MAX_EVENT_ID_LENGTH,

@@ -1,3 +1,4 @@
+import type { StoreInstrumentation } from './instrumentation.js';
 import type { StoreLimits } from './limits.js';
 import type { DecodeErrorPolicy, EventSerializer, SerializationOptions } from './serialization/serializer.js';
 import type { StorageCapabilities, StreamStorage } from './storage.js';
@@ -14,6 +15,13 @@ export interface StreamStoreOptions {
   limits?: Partial<StoreLimits>;
   /** Events fetched per round trip by reads (default 500, at most `MAX_PAGE_SIZE`). */
   pageSize?: number;
+  /**
+   * Hooks told about commits, reads, deletes and subscription batches (e.g. `@streamstore/opentelemetry`'s). Without
+   * them the store pays one property check per operation.
+   */
+  instrumentation?: StoreInstrumentation;
+  /** The tenant this store serves, as reported to `instrumentation` (the factory sets it). */
+  tenant?: string;
 }
 
 /** Options of {@link StreamStore.read}. */

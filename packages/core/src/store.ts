@@ -11,6 +11,8 @@ import {
 } from './errors.js';
 import { matchesExpected } from './expected.js';
 import { resolveRejectedAppend } from './idempotency.js';
+import type { InstrumentedStore, StoreInstrumentation } from './instrumentation.js';
+import { batchBytes, type CommitProbe, instrumentCommit, instrumentDelete, instrumentRead } from './instrumented-operations.js';
 import { resolveLimits, type StoreLimits } from './limits.js';
 import type { CommitResult, EventData, ExpectedRevision, StreamInfo, StreamSummary } from './model.js';
 import { PagedIterator } from './paged-iterator.js';
@@ -22,6 +24,7 @@ import type { ListStreamsOptions, ReadAllOptions, ReadOptions, StoreCapabilities
 import type { LogReader } from './subscriptions/log-reader.js';
 import { subscriptionSource } from './subscriptions/sources.js';
 import { type SubscribeOptions, type Subscription, startSubscription } from './subscriptions/subscription.js';
+import { describeSubscription } from './subscriptions/subscription-instrumentation.js';
 import type { EventDataOf, RecordedEventOf } from './typed-events.js';
 import { validateExpected, validatePageSize, validateRevision, validateStreamId } from './validation.js';
 import type { StreamWriter } from './writer.js';
@@ -46,6 +49,8 @@ export class StreamStore {
   readonly serializer: EventSerializer;
   private readonly storage: StreamStorage;
   private readonly pageSize: number;
+  private readonly instrumentation: StoreInstrumentation | undefined;
+  private readonly identity: InstrumentedStore;
   private closed = false;
 
   /** @internal Use {@link createStreamStore}. */
@@ -56,6 +61,10 @@ export class StreamStore {
     this.serializer =
       options.serialization instanceof EventSerializer ? options.serialization : new EventSerializer(options.serialization);
     this.pageSize = validatePageSize(options.pageSize ?? DEFAULT_PAGE_SIZE, 'pageSize');
+    this.instrumentation = options.instrumentation ?? undefined;
+    this.identity = Object.freeze(
+      options.tenant === undefined ? { backend: this.storage.name } : { backend: this.storage.name, tenant: options.tenant },
+    );
   }
 
   /** The backend's name (`memory`, `sqlite`, ...). */
@@ -99,20 +108,35 @@ export class StreamStore {
     return this.beginWrite<E>(streamId, expected).appendRange(events).commit(options);
   }
 
-  private async commit(
+  private commit(
     rawStreamId: string,
     rawExpected: ExpectedRevision,
     events: readonly EventData[],
     signal: AbortSignal | undefined,
   ): Promise<CommitResult> {
+    if (this.instrumentation === undefined) return this.commitEvents(rawStreamId, rawExpected, events, signal, undefined);
+    return instrumentCommit(this.instrumentation, this.identity, rawStreamId, rawExpected, events, (traced, probe) =>
+      this.commitEvents(rawStreamId, rawExpected, traced, signal, probe),
+    );
+  }
+
+  private async commitEvents(
+    rawStreamId: string,
+    rawExpected: ExpectedRevision,
+    events: readonly EventData[],
+    signal: AbortSignal | undefined,
+    probe: CommitProbe | undefined,
+  ): Promise<CommitResult> {
     this.ensureOpen();
     const streamId = validateStreamId(rawStreamId);
     const expected = validateExpected(rawExpected);
     const encoded = encodeBatch(events, this.serializer, this.limits);
+    if (probe !== undefined) probe.bytes = batchBytes(encoded);
     throwIfAborted(signal);
     if (encoded.length === 0) return this.checkWithoutWriting(streamId, expected, signal);
     let outcome = await this.storage.append(streamId, expected, encoded, { signal });
     if (outcome.status === 'ok') return okResult(outcome);
+    if (probe !== undefined) probe.rejected = true;
     for (let attempt = 0; ; attempt++) {
       const locations = await this.storage.findEvents(
         streamId,
@@ -148,10 +172,19 @@ export class StreamStore {
     return {
       [Symbol.asyncIterator]: () => {
         const policy = options.onDecodeError ?? this.serializer.onDecodeError;
+        const make = (pages: () => Promise<readonly StoredEvent[] | undefined>) =>
+          new PagedIterator(pages, (stored) => toRecordedEvent(stored, this.serializer, policy));
+        const pages = this.streamPages(streamId, options);
         // The event types are the caller's promise about the stream's content: a cast, no run-time cost.
-        return new PagedIterator(this.streamPages(streamId, options), (stored) =>
-          toRecordedEvent(stored, this.serializer, policy),
-        ) as unknown as AsyncIterator<RecordedEventOf<E>>;
+        if (this.instrumentation === undefined) return make(pages) as unknown as AsyncIterator<RecordedEventOf<E>>;
+        const scope = this.instrumentation.read?.({
+          store: this.identity,
+          streamId,
+          direction: options.direction ?? 'forward',
+          ...(options.from === undefined ? {} : { from: options.from }),
+          ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+        });
+        return instrumentRead(scope, pages, make) as unknown as AsyncIterator<RecordedEventOf<E>>;
       },
     };
   }
@@ -211,9 +244,16 @@ export class StreamStore {
     return {
       [Symbol.asyncIterator]: () => {
         const policy = options.onDecodeError ?? this.serializer.onDecodeError;
-        return new PagedIterator(this.logPages(options), (stored) =>
-          toRecordedEvent(stored, this.serializer, policy),
-        ) as unknown as AsyncIterator<RecordedEventOf<E>>;
+        const make = (pages: () => Promise<readonly StoredEvent[] | undefined>) =>
+          new PagedIterator(pages, (stored) => toRecordedEvent(stored, this.serializer, policy));
+        const pages = this.logPages(options);
+        if (this.instrumentation === undefined) return make(pages) as unknown as AsyncIterator<RecordedEventOf<E>>;
+        const scope = this.instrumentation.readAll?.({
+          store: this.identity,
+          ...(options.from === undefined ? {} : { from: options.from }),
+          ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+        });
+        return instrumentRead(scope, pages, make) as unknown as AsyncIterator<RecordedEventOf<E>>;
       },
     };
   }
@@ -261,7 +301,14 @@ export class StreamStore {
    * `expected`, the deletion is conditional like a commit. A later append with `'no-stream'` starts at revision 1.
    * @returns whether a stream was deleted.
    */
-  async deleteStream(streamId: string, options: { expected?: ExpectedRevision; signal?: AbortSignal } = {}): Promise<boolean> {
+  deleteStream(streamId: string, options: { expected?: ExpectedRevision; signal?: AbortSignal } = {}): Promise<boolean> {
+    if (this.instrumentation === undefined) return this.deleteEvents(streamId, options);
+    return instrumentDelete(this.instrumentation, this.identity, streamId, options?.expected, () =>
+      this.deleteEvents(streamId, options),
+    );
+  }
+
+  private async deleteEvents(streamId: string, options: { expected?: ExpectedRevision; signal?: AbortSignal }): Promise<boolean> {
     this.ensureOpen();
     validateStreamId(streamId);
     const expected = options.expected === undefined ? undefined : validateExpected(options.expected);
@@ -308,7 +355,12 @@ export class StreamStore {
       getStream: (streamId, callOptions) => this.getStream(streamId, callOptions),
       decode: (stored) => toRecordedEvent(stored, this.serializer),
     };
-    return startSubscription(subscriptionSource(reader, this.storage, options.to), untyped) as unknown as Subscription<E>;
+    const source = subscriptionSource(reader, this.storage, options.to);
+    const instrumentation = this.instrumentation && {
+      hooks: this.instrumentation,
+      subscription: describeSubscription(this.identity, options),
+    };
+    return startSubscription(source, untyped, instrumentation) as unknown as Subscription<E>;
   }
 
   /** Creates or migrates the backend's schema (idempotent). */

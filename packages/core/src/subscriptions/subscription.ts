@@ -5,6 +5,7 @@ import { validatePageSize } from '../validation.js';
 import type { CheckpointStore } from './checkpoints.js';
 import type { ConsumerLock } from './consumer-lock.js';
 import type { DeadLetterStore } from './dead-letters.js';
+import { BatchReporter, type SubscriptionInstrumentation } from './subscription-instrumentation.js';
 
 /** What a subscription follows: the global log, one category (first part of composite ids), or one stream. */
 export type SubscriptionTarget = 'all' | { category: string } | { stream: string };
@@ -93,8 +94,12 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', done, { once: true });
   });
 
-/** Starts a subscription over `source`. Used by `StreamStore.subscribe`. */
-export function startSubscription(source: SubscriptionSource, options: SubscribeOptions): Subscription {
+/** Starts a subscription over `source`, reporting its batches to `instrumentation`. Used by `StreamStore.subscribe`. */
+export function startSubscription(
+  source: SubscriptionSource,
+  options: SubscribeOptions,
+  instrumentation?: SubscriptionInstrumentation,
+): Subscription {
   const batchSize = validatePageSize(options.batchSize ?? 500, 'batchSize');
   const minPoll = options.pollIntervalMs ?? 50;
   const maxPoll = Math.max(minPoll, options.maxPollIntervalMs ?? 1000);
@@ -112,6 +117,7 @@ export function startSubscription(source: SubscriptionSource, options: Subscribe
   const unsubscribe = source.onAppend(() => wake?.());
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
+  const batches = instrumentation && new BatchReporter(instrumentation);
 
   /** Runs `work`; once a stop was requested, its failure (an aborted call) just means "stopped". */
   async function unlessStopped<T>(work: () => Promise<T>): Promise<T | typeof STOPPED> {
@@ -152,15 +158,18 @@ export function startSubscription(source: SubscriptionSource, options: Subscribe
       }
       let poll = minPoll;
       while (!signal.aborted) {
-        const fetched = await unlessStopped(() => source.fetch(checkpoint, batchSize, signal));
+        const fetch = () => source.fetch(checkpoint, batchSize, signal);
+        const fetched = await unlessStopped(batches ? () => batches.fetch(fetch) : fetch);
         if (fetched === STOPPED) break;
         const { events: page, next, more } = fetched;
+        batches?.begin(page, more);
         let finishedPage = true;
         for (const event of page) {
           yield event;
           // Resumed: the event is finished (handled, or the iterator asked for the next one). A stop that lands
           // mid-page must leave the checkpoint here, never at the page's end, or the rest of the page is skipped.
           checkpoint = source.checkpointOf(event);
+          batches?.finish(event);
           if (signal.aborted) {
             finishedPage = false;
             break;
@@ -168,7 +177,8 @@ export function startSubscription(source: SubscriptionSource, options: Subscribe
         }
         // The page's end may lie past its last event (a filter kept fewer events than it examined).
         if (finishedPage) checkpoint = next;
-        await persist();
+        await (batches ? batches.run(persist) : persist());
+        batches?.end(checkpoint);
         if (more || signal.aborted) {
           poll = minPoll;
           continue;
@@ -195,8 +205,10 @@ export function startSubscription(source: SubscriptionSource, options: Subscribe
       }
     } catch (error) {
       failed = true;
+      batches?.end(saved, error);
       throw error;
     } finally {
+      batches?.end(checkpoint);
       try {
         // Also when the handler failed or the iterator was left: keep what was finished before that.
         if (!failed) await persist();
@@ -220,7 +232,8 @@ export function startSubscription(source: SubscriptionSource, options: Subscribe
     const backoff = options.onError?.backoffMs ?? 100;
     for (let attempt = 1; ; attempt++) {
       try {
-        await options.handler?.(event);
+        if (batches) await batches.handle(event, attempt, () => options.handler?.(event));
+        else await options.handler?.(event);
         return;
       } catch (error) {
         // A stop is not a verdict on the event: it stays unfinished (redelivered later), never skipped or parked.

@@ -531,6 +531,12 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "append_events: a stream lock before the transaction id keeps each stream's events in revision order in the log",
     statements: (s) => [sqlFile('0007_append_events_stream_order.sql', s)],
   },
+  {
+    version: 8,
+    description:
+      'append_events_group: commits that arrive together in one statement and one transaction, each with its own outcome',
+    statements: (s) => [sqlFile('0008_append_events_group.sql', s)],
+  },
 ];
 
 const CHECKSUM_PLACEHOLDER = '"<schema>"';

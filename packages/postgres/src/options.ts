@@ -24,6 +24,11 @@ export type PostgresStorageOptions = ConnectionOptions & {
    * storage's own pool also drops the connections that stayed silent meanwhile, so the next calls reconnect.
    */
   callTimeout?: number;
+  /**
+   * Group commit (default true): commits of this storage that arrive while an earlier one is in flight are sent
+   * together, in one statement and one transaction, each with its own outcome. False sends every commit alone.
+   */
+  groupCommit?: boolean;
 };
 
 /** Options of `postgresStorage.multitenant`. */

@@ -20,9 +20,13 @@ export function postgresStorage(options: PostgresStorageOptions): StreamStorage 
     throw new ConfigurationError('postgresStorage needs options: { connectionString } or { sql }');
   }
   const schema = validateSchemaName(options.schema ?? 'streamstore');
-  if (options.sql) return new PostgresStorage(options.sql, schema, async () => {}, callDeadline(options.callTimeout, undefined));
+  const grouped = options.groupCommit ?? true;
+  if (typeof grouped !== 'boolean') throw new ConfigurationError(`groupCommit must be a boolean, got ${String(grouped)}`);
+  if (options.sql) {
+    return new PostgresStorage(options.sql, schema, async () => {}, callDeadline(options.callTimeout, undefined), grouped);
+  }
   const { sql, sockets } = createClient(options.connectionString as string, options.pool);
-  return new PostgresStorage(sql, schema, () => sql.end({ timeout: 5 }), callDeadline(options.callTimeout, sockets));
+  return new PostgresStorage(sql, schema, () => sql.end({ timeout: 5 }), callDeadline(options.callTimeout, sockets), grouped);
 }
 
 /**

@@ -4,6 +4,7 @@ import type {
   EncodedEvent,
   EventLocation,
   ExpectedRevision,
+  GroupOutcome,
   MigrationStep,
   StorageCapabilities,
   StoredEvent,
@@ -11,13 +12,29 @@ import type {
   StreamStorage,
   StreamSummary,
 } from '@streamstore/core';
-import { comparePositions, StorageCorruptedError, throwIfAborted } from '@streamstore/core';
-import type { Sql } from 'postgres';
+import {
+  comparePositions,
+  groupCommitter,
+  OperationAbortedError,
+  StorageCorruptedError,
+  StorageUnavailableError,
+  throwIfAborted,
+} from '@streamstore/core';
+import postgres, { type Sql } from 'postgres';
+import {
+  type AppendRequest,
+  type GroupRow,
+  groupOutcomes,
+  groupParams,
+  MAX_GROUP_BYTES,
+  MAX_GROUP_COMMITS,
+  requestBytes,
+} from './append-group.js';
 import { AppendListener } from './append-listener.js';
 import { AppendNotifier } from './append-notifier.js';
 import { appendArrays, EXPECTED_KIND, expectedParams } from './append-params.js';
 import { appendsChannel } from './channel.js';
-import { translateDriverError } from './driver-errors.js';
+import { isConnectionError, translateDriverError } from './driver-errors.js';
 import { type CallDeadline, execute } from './execute.js';
 import { quoteIdentifier } from './identifiers.js';
 import { planMigrations, provisionSchema } from './provision.js';
@@ -52,12 +69,42 @@ function isDuplicateEventId(error: unknown): boolean {
 const MAX_BIGINT = '9223372036854775807';
 
 /**
+ * Whether a group's statement failed on the server as a whole (rolled back, nothing written) for a reason that may
+ * concern one commit only: a constraint or a limit one commit hit, or a serialization failure. Its commits are then
+ * sent one by one, each to its own outcome. A lost connection or a passed deadline leaves the outcome unknown: those
+ * fail every commit of the group, as they would fail a commit sent alone.
+ */
+function isStatementFailure(error: unknown): boolean {
+  const cause = error instanceof StorageUnavailableError ? error.cause : error;
+  return cause instanceof postgres.PostgresError && !isConnectionError(cause);
+}
+
+/** What the group commit of one storage has done so far (tests read it to see that groups form). */
+export interface GroupCommitStats {
+  /** Statements that committed two or more commits together. */
+  groups: number;
+  /** Commits sent in those statements. */
+  groupedCommits: number;
+  /** Groups whose statement failed as a whole and whose commits were then sent one by one. */
+  fallbacks: number;
+}
+
+/**
  * Longest a read of the log waits for appends of this store still in flight that hold back commits older than the
  * read (a reader then sees its own acknowledged commits at once on a busy store). Such appends are one statement
  * each, usually milliseconds from their end; the cap only matters for an append held open inside a longer
  * transaction. Transactions of other stores, databases or applications are never waited for.
  */
 const TAIL_WAIT_MS = 200;
+
+/** A promise's result as a group outcome. */
+async function settle<R>(promise: Promise<R>): Promise<GroupOutcome<R>> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
 
 interface StreamRow {
   stream_id: string;
@@ -73,6 +120,17 @@ export class PostgresStorage implements StreamStorage {
   private readonly queries: StoreQueries;
   private readonly appendListener: AppendListener;
   private readonly appendNotifier: AppendNotifier;
+  private readonly stats: GroupCommitStats = { groups: 0, groupedCommits: 0, fallbacks: 0 };
+  /**
+   * Commits that arrive while an earlier one is in flight are sent together as the next group: one statement, one
+   * transaction, one WAL flush (see 0008_append_events_group.sql). A lone commit is sent at once (no timer).
+   */
+  private readonly commit = groupCommitter<AppendRequest, AppendOutcome>({
+    run: (requests) => this.appendGroup(requests),
+    maxItems: MAX_GROUP_COMMITS,
+    maxBytes: MAX_GROUP_BYTES,
+    size: requestBytes,
+  });
 
   constructor(
     readonly sql: Sql,
@@ -80,6 +138,8 @@ export class PostgresStorage implements StreamStorage {
     private readonly release: () => Promise<void>,
     /** The deadline of every call (`postgresStorage` always gives one; without it calls wait as long as the driver does). */
     private readonly deadline?: CallDeadline,
+    /** Whether commits that arrive together are sent together (see `commit`); otherwise each goes alone. */
+    private readonly grouped = true,
   ) {
     this.queries = buildQueries(quoteIdentifier(schema));
     this.appendListener = new AppendListener(sql, appendsChannel(schema));
@@ -110,16 +170,78 @@ export class PostgresStorage implements StreamStorage {
     events: readonly EncodedEvent[],
     options?: CallOptions,
   ): Promise<AppendOutcome> {
-    const [kind, revision] = expectedParams(expected);
+    throwIfAborted(options?.signal);
+    const request = { streamId, expected, events, signal: options?.signal };
+    if (this.grouped) return this.commit(request);
+    const outcome = await this.appendAlone(request);
+    if (outcome.status === 'ok') this.appendNotifier.poke();
+    return outcome;
+  }
+
+  /** A copy of the group-commit counters of this storage. */
+  groupCommitStats(): GroupCommitStats {
+    return { ...this.stats };
+  }
+
+  /** Runs a group: commits aborted meanwhile are left out; one left is sent alone, several in one statement. */
+  private async appendGroup(requests: readonly AppendRequest[]): Promise<GroupOutcome<AppendOutcome>[]> {
+    const outcomes = new Array<GroupOutcome<AppendOutcome>>(requests.length);
+    const live: number[] = [];
+    requests.forEach((request, i) => {
+      if (request.signal?.aborted) outcomes[i] = { ok: false, error: new OperationAbortedError(request.signal.reason) };
+      else live.push(i);
+    });
+    if (live.length === 1) {
+      const i = live[0] as number;
+      outcomes[i] = await settle(this.appendAlone(requests[i] as AppendRequest));
+    } else if (live.length > 1) {
+      const sent = live.map((i) => requests[i] as AppendRequest);
+      const results = await this.appendTogether(sent);
+      live.forEach((i, k) => {
+        outcomes[i] = results[k] as GroupOutcome<AppendOutcome>;
+      });
+    }
+    if (outcomes.some((outcome) => outcome.ok && outcome.value.status === 'ok')) this.appendNotifier.poke();
+    return outcomes;
+  }
+
+  /** Several commits in one statement; when it fails as a whole for a reason of its own, each commit alone. */
+  private async appendTogether(requests: readonly AppendRequest[]): Promise<GroupOutcome<AppendOutcome>[]> {
+    let rows: GroupRow[];
+    try {
+      rows = await execute<GroupRow[]>(
+        this.sql,
+        this.queries.appendGroup,
+        groupParams(this.sql, requests),
+        'append a group of commits',
+        undefined,
+        this.deadline,
+      );
+    } catch (error) {
+      if (!isStatementFailure(error)) return requests.map(() => ({ ok: false, error }));
+      this.stats.fallbacks++;
+      const outcomes: GroupOutcome<AppendOutcome>[] = [];
+      // One after the other: commits to one stream are decided in the order they arrived.
+      for (const request of requests) outcomes.push(await settle(this.appendAlone(request)));
+      return outcomes;
+    }
+    this.stats.groups++;
+    this.stats.groupedCommits += requests.length;
+    return groupOutcomes(rows, requests.length);
+  }
+
+  /** One commit in its own statement (`append_events`), as before group commit. */
+  private async appendAlone(request: AppendRequest): Promise<AppendOutcome> {
+    const [kind, revision] = expectedParams(request.expected);
     let rows: { o_status: number; o_revision: string; o_position: string | null }[];
     try {
       rows = await execute(
         this.sql,
         this.queries.append,
         // false: no NOTIFY inside the commit (it would serialise concurrent commits); the notifier sends it after.
-        [streamId, kind, revision, ...appendArrays(this.sql, events), false],
+        [request.streamId, kind, revision, ...appendArrays(this.sql, request.events), false],
         'append',
-        options?.signal,
+        request.signal,
         this.deadline,
       );
     } catch (error) {
@@ -128,10 +250,7 @@ export class PostgresStorage implements StreamStorage {
     }
     const row = rows[0];
     if (row === undefined) throw new StorageCorruptedError('append_events returned no row');
-    if (row.o_status === 0) {
-      if (events.length > 0) this.appendNotifier.poke();
-      return { status: 'ok', revision: Number(row.o_revision), position: row.o_position as string };
-    }
+    if (row.o_status === 0) return { status: 'ok', revision: Number(row.o_revision), position: row.o_position as string };
     if (row.o_status === 1) return { status: 'conflict', actual: Number(row.o_revision) };
     throw new StorageCorruptedError(`append_events returned the unknown status ${row.o_status}`);
   }

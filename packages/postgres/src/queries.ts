@@ -18,6 +18,8 @@ const EVENT_COLUMNS = `stream_id, revision, position, event_id, type, schema_ver
 /** The statements of a store in schema `s` (already quoted). */
 export interface StoreQueries {
   append: string;
+  /** Several commits in one statement (see 0008_append_events_group.sql); one row per commit. */
+  appendGroup: string;
   deleteStream: string;
   findEvents: string;
   readForward: string;
@@ -35,6 +37,9 @@ export function buildQueries(s: string): StoreQueries {
   return {
     append: `SELECT o_status, o_revision, o_position FROM ${s}.append_events($1::text, $2::int4, $3::int8, $4::text[], $5::text[], $6::int4[], $7::text[], $8::text[],
   $9::text[], $10::bytea[], $11::text[], $12::text[], $13::timestamptz[], $14::bool)`,
+    appendGroup: `SELECT o_index, o_status, o_revision, o_position FROM ${s}.append_events_group($1::text[], $2::int4[], $3::int8[],
+  $4::int4[], $5::text[], $6::text[], $7::int4[], $8::text[], $9::text[], $10::text[], $11::bytea[], $12::text[], $13::text[],
+  $14::timestamptz[])`,
     deleteStream: `SELECT o_status, o_revision FROM ${s}.delete_stream($1::text, $2::int4, $3::int8)`,
     findEvents: `SELECT event_id, revision, position FROM ${s}.events WHERE stream_id = $1 AND event_id = ANY($2::text[])`,
     readForward: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,

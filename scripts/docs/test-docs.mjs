@@ -71,6 +71,10 @@ try {
       typescript: devVersion('typescript'),
       '@types/node': devVersion('@types/node'),
       vitest: devVersion('vitest'), // the kit's Vitest adapter is a documented entry point
+      // The outbox's broker clients are optional peers: its pages import them.
+      '@nats-io/transport-node': devVersion('@nats-io/transport-node'),
+      '@nats-io/jetstream': devVersion('@nats-io/jetstream'),
+      amqplib: devVersion('amqplib'),
     });
 
   // 3. The blocks, type-checked together (each its own module).

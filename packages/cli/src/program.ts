@@ -10,6 +10,7 @@ import { registerInfoCommand } from './commands/info.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerOutboxCommand } from './commands/outbox.js';
 import { registerReadCommand } from './commands/read.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerStreamsCommand } from './commands/streams.js';
 import { registerTailCommand } from './commands/tail.js';
 import { BACKEND_NAMES, CONFIG_ENV_VARIABLE, DEFAULT_CONFIG_FILE, ENV_VARIABLES } from './config.js';
@@ -62,6 +63,7 @@ export function createProgram(io: CliIO): Command {
   registerMigrateCommand(program, io);
   registerInfoCommand(program, io);
   registerBenchCommand(program, io);
+  registerServeCommand(program, io);
   registerOutboxCommand(program, io);
 
   // A usage error prints commander's one-line error, then the command's usage line: short, not the whole help.

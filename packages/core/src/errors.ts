@@ -40,6 +40,29 @@ export class StreamConcurrencyError extends StreamStoreError {
   }
 }
 
+/** One stream whose expectation failed in a multi-stream append. */
+export interface StreamConflict {
+  streamId: string;
+  expected: ExpectedRevision;
+  /** The stream's real revision when the append was refused. */
+  actual: number;
+}
+
+/**
+ * A multi-stream append (`appendMany`) was refused because the expectation of one or more streams failed; nothing was
+ * written. `conflicts` names every such stream with its actual revision.
+ */
+export class MultiStreamConcurrencyError extends StreamStoreError {
+  constructor(readonly conflicts: readonly StreamConflict[]) {
+    super(
+      'STREAM_CONCURRENCY',
+      `Nothing was appended: ${conflicts
+        .map((c) => `stream '${c.streamId}' was expected at ${describeExpected(c.expected)} but is at revision ${c.actual}`)
+        .join('; ')}`,
+    );
+  }
+}
+
 /** A lock-based backend could not take the stream's lock (another writer holds it). */
 export class StreamLockedError extends StreamStoreError {
   constructor(
@@ -143,6 +166,13 @@ export class OperationAbortedError extends StreamStoreError {
 export class StoreClosedError extends StreamStoreError {
   constructor() {
     super('CLOSED', 'The store is closed');
+  }
+}
+
+/** A store transaction was used after its callback settled (it has committed or rolled back). */
+export class TransactionEndedError extends StreamStoreError {
+  constructor() {
+    super('CLOSED', 'The transaction has ended: use the transaction object only inside its callback');
   }
 }
 

@@ -1,4 +1,5 @@
 export { raceAbort, throwIfAborted } from './abort.js';
+export type { StreamAppendInput } from './append-many.js';
 export * from './errors.js';
 export { canonicalEventDigest, eventDigest } from './event-digest.js';
 export { matchesExpected } from './expected.js';
@@ -47,6 +48,8 @@ export type {
   SubscriptionTarget,
 } from './subscriptions/subscription.js';
 export { TRACE_CONTEXT_KEYS, traceContextOf } from './trace-context.js';
+export type { StoreTransaction, TransactionApi } from './transaction.js';
+export { awaitTransactionWork } from './transaction-work.js';
 export type { EventDataOf, EventTypes, EventUnion, RecordedEventOf } from './typed-events.js';
 export {
   MAX_EVENT_ID_LENGTH,
@@ -64,4 +67,5 @@ export {
   validateTenantId,
   validateTimestamp,
 } from './validation.js';
+export { WriteGate } from './write-gate.js';
 export type { StreamWriter } from './writer.js';

@@ -45,7 +45,11 @@ export async function matchesStoredContent(
  * A {@link StoredRangeReader} over a storage's `readStream`, paging until it has `count` events or the stream ends
  * (a backend may return short pages).
  */
-export function storedRangeReader(storage: StreamStorage, streamId: string, options: CallOptions): StoredRangeReader {
+export function storedRangeReader(
+  storage: Pick<StreamStorage, 'readStream'>,
+  streamId: string,
+  options: CallOptions,
+): StoredRangeReader {
   return async (from, count) => {
     const events: StoredEvent[] = [];
     let next = from;

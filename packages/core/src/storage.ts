@@ -67,6 +67,11 @@ export interface StorageCapabilities {
    * never exceeds it.
    */
   maxCommitBytes?: number;
+  /**
+   * `transaction` and `appendMany` are atomic across streams (all or nothing, nothing visible before the end, not even
+   * in the global log). Absent means false: the store then refuses both with `NotSupportedError`.
+   */
+  transactions?: boolean;
 }
 
 /** Outcome of an atomic conditional append. */
@@ -76,6 +81,22 @@ export type AppendOutcome =
   | { status: 'conflict'; actual: number }
   /** Some event id of the batch is already in the stream; nothing was written. */
   | { status: 'duplicate'; actual?: number };
+
+/** One stream's part of a multi-stream append: what `append` takes, as a record. */
+export interface StreamAppend {
+  streamId: string;
+  expected: ExpectedRevision;
+  events: readonly EncodedEvent[];
+}
+
+/**
+ * Outcome of an atomic multi-stream append: every part written (`ok`, one result per part, in order), or nothing
+ * written (`rejected`, one outcome per part: what each part met; a part that would have succeeded reports `ok` with
+ * the revision it would have reached, written nowhere).
+ */
+export type AppendManyOutcome =
+  | { status: 'ok'; results: Array<{ revision: number; position?: string }> }
+  | { status: 'rejected'; outcomes: AppendOutcome[] };
 
 /** Where an event id is stored. */
 export interface EventLocation {
@@ -94,6 +115,29 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@link StreamStorage.transaction}. */
+export interface TransactionOptions extends CallOptions {
+  /**
+   * A transaction the application already has open (a postgres.js `TransactionSql`, a better-sqlite3 `Database`
+   * inside a transaction): the work runs in it, and its owner commits or rolls it back. The backend refuses (with
+   * `ConfigurationError`) a value it cannot join.
+   */
+  join?: unknown;
+}
+
+/**
+ * The storage operations of one open transaction: the reads and writes of the SPI, seeing the transaction's own
+ * uncommitted writes, plus the backend's handles (`X`: `{ sql }` on PostgreSQL, `{ db }` on SQLite) for the
+ * application's own statements in the same transaction.
+ */
+export interface StorageTransaction<X extends object = object>
+  extends Pick<StreamStorage, 'append' | 'findEvents' | 'readStream' | 'getStream'> {
+  /** Like {@link StreamStorage.appendMany}, inside this transaction (a rejected append leaves the transaction usable). */
+  appendMany(appends: readonly StreamAppend[], options?: CallOptions): Promise<AppendManyOutcome>;
+  /** The backend's handles, spread onto the store's transaction object. */
+  readonly handles: X;
+}
+
 /** One versioned schema migration, for `migrate --print` and provisioning. */
 export interface MigrationStep {
   version: number;
@@ -106,7 +150,7 @@ export interface MigrationStep {
  * A backend for one store (one tenant). Every method may throw `StorageUnavailableError` when the server
  * cannot be reached. Methods never see invalid input: the core validates first.
  */
-export interface StreamStorage {
+export interface StreamStorage<X extends object = object> {
   /** A short name for messages and benchmarks (`memory`, `sqlite`, ...). */
   readonly name: string;
   readonly capabilities: StorageCapabilities;
@@ -128,6 +172,20 @@ export interface StreamStorage {
     events: readonly EncodedEvent[],
     options?: CallOptions,
   ): Promise<AppendOutcome>;
+
+  /**
+   * Capability `transactions`: appends every part atomically (parts in order; a stream may appear more than once), or
+   * writes nothing and reports what every part met (see {@link AppendManyOutcome}). Each part obeys the rules of
+   * `append`. The core falls back to `transaction` when this is absent.
+   */
+  appendMany?(appends: readonly StreamAppend[], options?: CallOptions): Promise<AppendManyOutcome>;
+
+  /**
+   * Capability `transactions`: runs `work` in one transaction of the backend and commits when it resolves; rolls
+   * back when it rejects or `signal` fires (and rejects with that reason). Writes made through the transaction are
+   * visible to nobody else before the commit. With `join`, runs `work` in the caller's open transaction instead.
+   */
+  transaction?<T>(work: (tx: StorageTransaction<X>) => Promise<T>, options?: TransactionOptions): Promise<T>;
 
   /** Where each of `eventIds` is stored in the stream (ids not stored are left out). */
   findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]>;

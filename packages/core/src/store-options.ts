@@ -3,10 +3,10 @@ import type { StoreLimits } from './limits.js';
 import type { DecodeErrorPolicy, EventSerializer, SerializationOptions } from './serialization/serializer.js';
 import type { StorageCapabilities, StreamStorage } from './storage.js';
 
-/** Options of {@link createStreamStore}. */
-export interface StreamStoreOptions {
+/** Options of {@link createStreamStore}. `X`: what the backend adds to a transaction object (inferred from `storage`). */
+export interface StreamStoreOptions<X extends object = object> {
   /** The backend. */
-  storage: StreamStorage;
+  storage: StreamStorage<X>;
   /** Create or migrate the schema before the store is returned (default false). */
   provisionSchema?: boolean;
   /** Serialization settings, or a ready serializer (shared between tenants by the factory). */

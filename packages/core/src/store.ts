@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { raceAbort, throwIfAborted } from './abort.js';
+import { appendManyResolved, appendManyTarget, encodeParts, type StreamAppendInput } from './append-many.js';
 import { encodeBatch } from './encode-batch.js';
 import {
   ConfigurationError,
@@ -19,12 +20,13 @@ import { PagedIterator } from './paged-iterator.js';
 import { toRecordedEvent } from './recorded.js';
 import { storedRangeReader } from './retry-content.js';
 import { EventSerializer } from './serialization/serializer.js';
-import type { AppendOutcome, EncodedEvent, StoredEvent, StreamStorage } from './storage.js';
+import type { AppendOutcome, EncodedEvent, StoredEvent, StreamStorage, TransactionOptions } from './storage.js';
 import type { ListStreamsOptions, ReadAllOptions, ReadOptions, StoreCapabilities, StreamStoreOptions } from './store-options.js';
 import type { LogReader } from './subscriptions/log-reader.js';
 import { subscriptionSource } from './subscriptions/sources.js';
 import { type SubscribeOptions, type Subscription, startSubscription } from './subscriptions/subscription.js';
 import { describeSubscription } from './subscriptions/subscription-instrumentation.js';
+import { runStoreTransaction, type StoreTransaction } from './transaction.js';
 import type { EventDataOf, RecordedEventOf } from './typed-events.js';
 import { validateExpected, validatePageSize, validateRevision, validateStreamId } from './validation.js';
 import type { StreamWriter } from './writer.js';
@@ -39,22 +41,25 @@ export type {
 
 const DEFAULT_PAGE_SIZE = 500;
 
-/** An event store over one backend (one tenant). Create it with {@link createStreamStore}. */
-export class StreamStore {
+/**
+ * An event store over one backend (one tenant). Create it with {@link createStreamStore}. `X` types what the backend
+ * adds to a transaction object (`sql` on PostgreSQL, `db` on SQLite); it is inferred from the storage.
+ */
+export class StreamStore<X extends object = object> {
   /** What the backend supports. */
   readonly capabilities: StoreCapabilities;
   /** The limits in force. */
   readonly limits: Readonly<StoreLimits>;
   /** The serializer (its `registry` maps type names to classes and decoders). */
   readonly serializer: EventSerializer;
-  private readonly storage: StreamStorage;
+  private readonly storage: StreamStorage<X>;
   private readonly pageSize: number;
   private readonly instrumentation: StoreInstrumentation | undefined;
   private readonly identity: InstrumentedStore;
   private closed = false;
 
   /** @internal Use {@link createStreamStore}. */
-  constructor(options: StreamStoreOptions) {
+  constructor(options: StreamStoreOptions<X>) {
     this.storage = options.storage;
     this.capabilities = Object.freeze({ ...options.storage.capabilities });
     this.limits = Object.freeze(resolveLimits(options.limits, this.capabilities));
@@ -156,6 +161,57 @@ export class StreamStore {
       const readStored = storedRangeReader(this.storage, streamId, { signal });
       return resolveRejectedAppend(streamId, expected, encoded as EncodedEvent[], outcome, locations, current, readStored);
     }
+  }
+
+  /**
+   * Appends to several streams atomically (capability `transactions`): every part or none, each checked against its
+   * own expectation (default `'no-stream'`). An idempotent retry of a part returns its original result, per stream as
+   * for a single commit. Resolves with one result per part, in order.
+   * @throws MultiStreamConcurrencyError naming every stream whose expectation failed, with its actual revision.
+   * @throws NotSupportedError on a backend without transactions.
+   * @example await store.appendMany([{ stream: 'order-1', expected: 3, events }, { stream: 'stock-7', expected: 'any', events: more }]);
+   */
+  async appendMany<E = unknown>(
+    appends: readonly StreamAppendInput<EventDataOf<E>>[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<CommitResult[]> {
+    this.ensureOpen();
+    const target = appendManyTarget(this.storage);
+    if (!this.capabilities.transactions || target === undefined) {
+      throw new NotSupportedError('transactions', `The ${this.storage.name} backend cannot append to several streams atomically`);
+    }
+    const parts = encodeParts(appends, this.serializer, this.limits, withId);
+    throwIfAborted(options.signal);
+    return parts.length === 0 ? [] : appendManyResolved(target, parts, options.signal);
+  }
+
+  /**
+   * Runs `work` in one transaction of the backend (capability `transactions`): its commits, on any number of streams,
+   * and the application's own statements through the transaction's handle (`tx.sql` on PostgreSQL, `tx.db` on SQLite)
+   * commit together when `work` resolves. A throw, a conflict `work` does not catch, or an abort of `signal` rolls
+   * everything back: nothing is visible, not even in the global log. With `join`, `work` runs in a transaction the
+   * application already has open, which its owner then commits or rolls back.
+   * @throws NotSupportedError on a backend without transactions (`work` never runs without atomicity).
+   * @example await store.transaction(async (tx) => { await tx.beginWrite('a', 1).append(e).commit(); await tx.sql`UPDATE ...`; });
+   */
+  async transaction<T>(work: (tx: StoreTransaction<X>) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    this.ensureOpen();
+    const storage = this.storage;
+    if (!this.capabilities.transactions || !storage.transaction) {
+      throw new NotSupportedError('transactions', `The ${storage.name} backend has no transactions`);
+    }
+    throwIfAborted(options.signal);
+    // Commits inside go through a store over the transaction's view: the same validation, idempotency and hooks.
+    const open = (view: StreamStorage) =>
+      new StreamStore({
+        storage: view,
+        serialization: this.serializer,
+        limits: this.limits,
+        pageSize: this.pageSize,
+        ...(this.instrumentation === undefined ? {} : { instrumentation: this.instrumentation }),
+        ...(this.identity.tenant === undefined ? {} : { tenant: this.identity.tenant }),
+      });
+    return storage.transaction((tx) => runStoreTransaction(storage, tx, open, work), options);
   }
 
   private async checkWithoutWriting(streamId: string, expected: ExpectedRevision, signal?: AbortSignal): Promise<CommitResult> {
@@ -411,7 +467,7 @@ function checkOrder(streamId: string, previous: number | undefined, revision: nu
  * Creates a store over a backend, provisioning its schema first when `provisionSchema` is true.
  * @example const store = await createStreamStore({ storage: memoryStorage(), provisionSchema: true });
  */
-export async function createStreamStore(options: StreamStoreOptions): Promise<StreamStore> {
+export async function createStreamStore<X extends object = object>(options: StreamStoreOptions<X>): Promise<StreamStore<X>> {
   if (!options || typeof options !== 'object' || !options.storage) {
     throw new ConfigurationError('createStreamStore needs a storage (e.g. memoryStorage())');
   }

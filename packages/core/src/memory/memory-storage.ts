@@ -1,39 +1,26 @@
 import { throwIfAborted } from '../abort.js';
+import { ConfigurationError } from '../errors.js';
 import { eventDigest } from '../event-digest.js';
 import { matchesExpected } from '../expected.js';
 import type { ExpectedRevision, StreamInfo, StreamSummary } from '../model.js';
 import type {
+  AppendManyOutcome,
   AppendOutcome,
   CallOptions,
   EncodedEvent,
   EventLocation,
   MultitenantStorage,
   StorageCapabilities,
+  StorageTransaction,
   StoredEvent,
+  StreamAppend,
   StreamStorage,
+  TransactionOptions,
 } from '../storage.js';
+import { awaitTransactionWork } from '../transaction-work.js';
 import { validateTenantId } from '../validation.js';
-
-interface MemoryEvent extends StoredEvent {
-  deleted?: boolean;
-}
-
-interface MemoryStream {
-  events: MemoryEvent[];
-  ids: Map<string, number>;
-  createdAt: number;
-  updatedAt: number;
-}
-
-/** The data of one in-memory store; kept by the multitenant storage across store re-opens. */
-class MemoryState {
-  readonly streams = new Map<string, MemoryStream>();
-  /** Every committed event in position order; deleted ones are flagged and compacted away now and then. */
-  log: MemoryEvent[] = [];
-  deletedInLog = 0;
-  nextPosition = 1;
-  readonly listeners = new Set<() => void>();
-}
+import { type MemoryEvent, MemoryState, type MemoryStream } from './memory-state.js';
+import { MemoryTransaction } from './memory-transaction.js';
 
 const CAPABILITIES: StorageCapabilities = Object.freeze({
   globalOrder: true,
@@ -41,6 +28,7 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   listStreams: true,
   optimisticConcurrency: true,
   locking: false,
+  transactions: true,
 });
 
 /** First index in `log` whose position is greater than `after`. */
@@ -73,6 +61,18 @@ class MemoryStorage implements StreamStorage {
     events: readonly EncodedEvent[],
     options?: CallOptions,
   ): Promise<AppendOutcome> {
+    throwIfAborted(options?.signal);
+    // While a transaction is open, writes wait for its end (they would otherwise move heads under its staged events).
+    if (this.state.gate.busy) return this.state.gate.exclusive(() => this.appendNow(streamId, expected, events, options));
+    return this.appendNow(streamId, expected, events, options);
+  }
+
+  private appendNow(
+    streamId: string,
+    expected: ExpectedRevision,
+    events: readonly EncodedEvent[],
+    options?: CallOptions,
+  ): AppendOutcome {
     throwIfAborted(options?.signal);
     const stream = this.state.streams.get(streamId);
     const head = stream ? stream.events.length : 0;
@@ -109,8 +109,44 @@ class MemoryStorage implements StreamStorage {
     state.nextPosition = position;
     target.updatedAt = now;
     if (!stream) state.streams.set(streamId, target);
-    for (const listener of state.listeners) queueMicrotask(listener);
+    this.notify();
     return { status: 'ok', revision, position: String(position - 1) };
+  }
+
+  async appendMany(appends: readonly StreamAppend[], options?: CallOptions): Promise<AppendManyOutcome> {
+    throwIfAborted(options?.signal);
+    const now = (): AppendManyOutcome => {
+      throwIfAborted(options?.signal);
+      const tx = new MemoryTransaction(this.state);
+      const outcome = tx.appendManyNow(appends);
+      if (outcome.status === 'ok' && tx.commit() > 0) this.notify();
+      tx.end();
+      return outcome;
+    };
+    return this.state.gate.busy ? this.state.gate.exclusive(now) : now();
+  }
+
+  /**
+   * Runs `work` alone (other writes wait; reads see only committed events) on writes staged beside the committed
+   * state, applied when `work` resolves. Nothing to join: `join` is refused.
+   */
+  async transaction<T>(work: (tx: StorageTransaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    if (options?.join !== undefined) throw new ConfigurationError('The in-memory storage has no external transaction to join');
+    throwIfAborted(options?.signal);
+    return this.state.gate.exclusive(async () => {
+      const tx = new MemoryTransaction(this.state);
+      try {
+        const result = await awaitTransactionWork(work(tx), options?.signal, (reason) => tx.abort(reason));
+        if (tx.commit() > 0) this.notify();
+        return result;
+      } finally {
+        tx.end();
+      }
+    });
+  }
+
+  private notify(): void {
+    for (const listener of this.state.listeners) queueMicrotask(listener);
   }
 
   async findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
@@ -150,6 +186,12 @@ class MemoryStorage implements StreamStorage {
   }
 
   async deleteStream(streamId: string, expected: ExpectedRevision | undefined, options?: CallOptions) {
+    throwIfAborted(options?.signal);
+    if (this.state.gate.busy) return this.state.gate.exclusive(() => this.deleteNow(streamId, expected, options));
+    return this.deleteNow(streamId, expected, options);
+  }
+
+  private deleteNow(streamId: string, expected: ExpectedRevision | undefined, options?: CallOptions) {
     throwIfAborted(options?.signal);
     const state = this.state;
     const stream = state.streams.get(streamId);

@@ -21,6 +21,13 @@ export const capabilityScenarios = [
     const inner = present(storage, 'the storage');
     const capabilities = inner.capabilities;
     for (const flag of FLAGS) ctx.assert.equal(typeof capabilities[flag], 'boolean', `capabilities.${flag} is a boolean`);
+    ctx.assert.ok(
+      capabilities.transactions === undefined || typeof capabilities.transactions === 'boolean',
+      'capabilities.transactions is a boolean when declared',
+    );
+    if (capabilities.transactions) {
+      ctx.assert.equal(typeof inner.transaction, 'function', 'transactions needs transaction');
+    }
     ctx.assert.ok(capabilities.optimisticConcurrency || capabilities.locking, 'concurrency is enforced one way or the other');
     for (const limit of ['maxEventsPerCommit', 'maxCommitBytes'] as const) {
       const max = capabilities[limit];
@@ -42,7 +49,8 @@ export const capabilityScenarios = [
         await ctx.createStore(),
         // ...and the backend declared as lacking everything optional, for the rest.
         await ctx.createStore({
-          wrapStorage: (storage) => withCapabilities(storage, { globalOrder: false, backwardRead: false, listStreams: false }),
+          wrapStorage: (storage) =>
+            withCapabilities(storage, { globalOrder: false, backwardRead: false, listStreams: false, transactions: false }),
         }),
       ];
       for (const store of stores) {
@@ -61,6 +69,22 @@ export const capabilityScenarios = [
         }
         if (!store.capabilities.listStreams) {
           await ctx.assert.rejects(collect(store.listStreams()), NotSupportedError, { capability: 'listStreams' });
+        }
+        if (!store.capabilities.transactions) {
+          // Never the callback without atomicity.
+          let ran = false;
+          await ctx.assert.rejects(
+            store.transaction(async () => {
+              ran = true;
+            }),
+            NotSupportedError,
+            { capability: 'transactions' },
+          );
+          ctx.assert.equal(ran, false, 'the callback never runs');
+          await ctx.assert.rejects(store.appendMany([{ stream: 'm', events: testEvents(1, 'm') }]), NotSupportedError, {
+            capability: 'transactions',
+          });
+          ctx.assert.equal(await store.getStream('m'), null, 'nothing appended');
         }
       }
     },

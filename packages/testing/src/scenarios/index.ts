@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario.js';
 import { appendScenarios } from './append.js';
+import { appendManyScenarios } from './append-many.js';
 import { bulkScenarios } from './bulk.js';
 import { cancellationScenarios } from './cancellation.js';
 import { capabilityScenarios } from './capabilities.js';
@@ -19,6 +20,7 @@ import { serializationScenarios } from './serialization.js';
 import { streamIdScenarios } from './stream-ids.js';
 import { subscriptionScenarios } from './subscriptions.js';
 import { tenantScenarios } from './tenants.js';
+import { transactionScenarios } from './transactions.js';
 import { validationScenarios } from './validation.js';
 
 /**
@@ -42,6 +44,8 @@ export const conformanceScenarios: readonly Scenario[] = Object.freeze([
   ...lifecycleScenarios,
   ...raceScenarios,
   ...groupCommitScenarios,
+  ...transactionScenarios,
+  ...appendManyScenarios,
   ...subscriptionScenarios,
   ...serializationScenarios,
   ...bulkScenarios,

@@ -1,0 +1,27 @@
+import type { StoredEvent } from '../storage.js';
+import { WriteGate } from '../write-gate.js';
+
+/** A stored event, flagged once its stream is deleted. */
+export interface MemoryEvent extends StoredEvent {
+  deleted?: boolean;
+}
+
+/** One stream: its events by revision and its ids. */
+export interface MemoryStream {
+  events: MemoryEvent[];
+  ids: Map<string, number>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The data of one in-memory store; kept by the multitenant storage across store re-opens. */
+export class MemoryState {
+  readonly streams = new Map<string, MemoryStream>();
+  /** Every committed event in position order; deleted ones are flagged and compacted away now and then. */
+  log: MemoryEvent[] = [];
+  deletedInLog = 0;
+  nextPosition = 1;
+  readonly listeners = new Set<() => void>();
+  /** Writes wait here while a transaction is open: nobody writes under it, nobody sees it half done. */
+  readonly gate = new WriteGate();
+}

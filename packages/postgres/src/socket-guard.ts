@@ -1,10 +1,12 @@
 import { connect, type Socket } from 'node:net';
+import { StartupCheck } from './startup-check.js';
 
 /** The parts of postgres.js's parsed options a socket needs. */
 interface SocketTarget {
   host: string[];
   port: number[];
   path?: string | false;
+  ssl?: unknown;
 }
 
 /** How long a reset waits for the driver to see its sockets closed. */
@@ -16,7 +18,7 @@ interface Tracked {
 }
 
 /**
- * Opens the sockets of a postgres.js client the storage owns, working around two gaps of postgres.js 3.4.9:
+ * Opens the sockets of a postgres.js client the storage owns, working around three gaps of postgres.js 3.4.9:
  *
  * - On a socket error (ECONNRESET) the driver rejects the calls in flight, but it takes the connection out of its pool
  *   queues only on the socket's `close` event, a little later. Calls sent in between (a caller retrying at once) are
@@ -27,6 +29,9 @@ interface Tracked {
  * - A connection that stops answering (a lost peer, or any other wedge) holds its calls until TCP gives up, many
  *   minutes later. The storage gives every call a deadline; when one passes, `resetSilentSince` destroys the sockets
  *   that received nothing since that call began, and the driver reconnects.
+ * - Until its first ReadyForQuery, what the server sends is checked by a {@link StartupCheck}: a server that is not
+ *   PostgreSQL, that closes the connection mid-start-up, or that asks for an authentication method the driver lacks
+ *   fails the connection with an error (the driver rejects the waiting calls with it) instead of hanging or printing.
  */
 export class SocketGuard {
   private readonly sockets = new Map<Socket, Tracked>();
@@ -40,6 +45,7 @@ export class SocketGuard {
     const socket = options.path ? connect(options.path) : connect(port, host);
     // postgres.js names host and port in its connection errors from these.
     Object.assign(socket, { host, port });
+    const startup = new StartupCheck(options.path || `${host}:${port}`, Boolean(options.ssl));
     let markClosed: () => void = () => {};
     const tracked: Tracked = {
       lastReceivedAt: performance.now(),
@@ -50,9 +56,21 @@ export class SocketGuard {
     this.sockets.set(socket, tracked);
     const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
     let failed = false;
+    // Fails the connection the way a socket error does, so the driver rejects the calls waiting for it.
+    const fail = (error: Error): boolean => {
+      if (socket.listenerCount('error') > 0) socket.emit('error', error);
+      socket.destroy();
+      return true;
+    };
     socket.emit = (event: string | symbol, ...args: unknown[]): boolean => {
-      if (event === 'data') tracked.lastReceivedAt = performance.now();
-      else if (event === 'error') failed = true;
+      if (event === 'data') {
+        tracked.lastReceivedAt = performance.now();
+        const problem = startup.done ? undefined : startup.check(args[0] as Buffer);
+        if (problem) return fail(problem); // never handed to the driver, which would print it
+      } else if (event === 'end') {
+        const problem = startup.endedByServer();
+        if (problem) return fail(problem);
+      } else if (event === 'error') failed = true;
       else if (event === 'close') {
         this.sockets.delete(socket);
         markClosed();

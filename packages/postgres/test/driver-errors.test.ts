@@ -24,6 +24,23 @@ describe('postgres: translateDriverError', () => {
     expect(translateDriverError(driverError('42P01'), 'read')).toBeInstanceOf(ConfigurationError);
   });
 
+  it.each(['3D000', '28000', '28P01', '42501', 'STREAMSTORE_UNSUPPORTED_AUTH'])(
+    'a refused login, a missing database, a missing right (%s) is a ConfigurationError',
+    (code) => {
+      const cause = driverError(code);
+      const error = translateDriverError(cause, 'provision');
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error.cause).toBe(cause);
+    },
+  );
+
+  it.each(['STREAMSTORE_NOT_POSTGRESQL', 'STREAMSTORE_CLOSED_IN_STARTUP'])(
+    'a server that is not PostgreSQL (%s) is a StorageUnavailableError',
+    (code) => {
+      expect(translateDriverError(driverError(code), 'read')).toBeInstanceOf(StorageUnavailableError);
+    },
+  );
+
   it("a fired signal wins over the driver's error; other errors pass through unchanged", () => {
     const controller = new AbortController();
     controller.abort();

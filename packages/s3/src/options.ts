@@ -29,6 +29,19 @@ export interface S3StorageOptions {
   lockWaitMs?: number;
   /** Parallel GETs per read (default 16). */
   concurrency?: number;
+  /**
+   * How long one request may wait for the server's answer (default 30 s), and for a connection (default 5 s), before
+   * it fails (the SDK retries it, then the call is a `StorageUnavailableError`). A server that accepts connections and
+   * never answers would otherwise hang calls forever. Ignored with `client`.
+   */
+  requestTimeoutMs?: number;
+  connectionTimeoutMs?: number;
+}
+
+function positiveOr(value: number | undefined, fallback: number, field: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigurationError(`s3Storage ${field} must be a positive number of ms`);
+  return value;
 }
 
 /** A client for the options, and whether the storage owns it. */
@@ -40,6 +53,12 @@ export function clientFor(options: S3StorageOptions): { client: S3Client; owned:
     // Pacific-era RGW (and some other servers) do not understand the SDK's default aws-chunked CRC32 bodies.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    requestHandler: {
+      requestTimeout: positiveOr(options.requestTimeoutMs, 30_000, 'requestTimeoutMs'),
+      connectionTimeout: positiveOr(options.connectionTimeoutMs, 5_000, 'connectionTimeoutMs'),
+      // Without it the handler only warns (and prints at the user) and the request waits on.
+      throwOnRequestTimeout: true,
+    },
   };
   if (options.endpoint) config.endpoint = options.endpoint;
   if (options.credentials) config.credentials = options.credentials;

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { ConfigurationError, StorageUnavailableError } from '@streamstore/core';
 import { type S3Storage, s3Storage } from '@streamstore/s3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -80,4 +81,30 @@ describe('settings the server refuses', () => {
       expect((error as Error).cause, name).toMatchObject({ $metadata: { httpStatusCode: 403 } });
     }
   });
+});
+
+describe('a server that accepts connections and never answers', () => {
+  it('fails each call within the request timeout (retries included) with StorageUnavailableError', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as import('node:net').AddressInfo).port;
+    try {
+      const storage = s3Storage({
+        ...gateway,
+        endpoint: `http://127.0.0.1:${port}`,
+        forcePathStyle: true,
+        prefix: 'silent/',
+        probe: false,
+        requestTimeoutMs: 300,
+      });
+      const { error, ms } = await failure(() => storage.getStream('s'));
+      await storage.close();
+      expect(error).toBeInstanceOf(StorageUnavailableError);
+      expect(ms).toBeLessThan(10_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 30_000);
 });

@@ -63,6 +63,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     bodyLimit: limits.bodyLimit,
     logger: options.logRequests ? { level: 'info' } : { level: 'warn' },
     return503OnClosing: true,
+    // Unknown body fields are refused (400), not silently dropped: a typo must not append something else.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   app.addHook('onRequest', async (_request, reply) => {
     void reply

@@ -72,5 +72,5 @@ export function fakeConsumers(): ConsumerAdmin & { letters: DeadLetterEntry[] } 
 
 /** A query string with the values percent-encoded. */
 export function qs(values: Record<string, string | number>): string {
-  return `?${new URLSearchParams(Object.entries(values).map(([key, value]) => [key, String(value)])).toString()}`;
+  return `?${new URLSearchParams(Object.entries(values).map(([key, value]): [string, string] => [key, String(value)])).toString()}`;
 }

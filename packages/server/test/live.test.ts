@@ -114,7 +114,7 @@ describe('live tails', () => {
     const open = await Promise.all(Array.from({ length: 5 }, () => tail('/api/log/live')));
     const refused = await fetch(`${server.url}/api/log/live`);
     expect(refused.status).toBe(503);
-    expect((await refused.json()).error.code).toBe('TOO_MANY_LIVE_CLIENTS');
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('TOO_MANY_LIVE_CLIENTS');
     await Promise.all(open.map((live) => live.close()));
   });
 

@@ -10,8 +10,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeConsumers, storeWithData } from './fixtures.js';
 
-// ajv-formats is CommonJS: its function is the default export's default under NodeNext.
-const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule }).default ?? addFormatsModule;
+// ajv-formats is CommonJS: under NodeNext its function may sit on the default export's `default`.
+type AddFormats = (ajv: Ajv) => unknown;
+const formatsModule = addFormatsModule as unknown as AddFormats & { default?: AddFormats };
+const addFormats: AddFormats = formatsModule.default ?? formatsModule;
 
 interface Operation {
   operationId: string;

@@ -147,8 +147,28 @@ export interface MigrationStep {
 }
 
 /**
- * A backend for one store (one tenant). Every method may throw `StorageUnavailableError` when the server
- * cannot be reached. Methods never see invalid input: the core validates first.
+ * A backend for one store (one tenant). Methods never see invalid input: the core validates first.
+ *
+ * Errors: every backend throws the same `StreamStoreError` subclass for the same situation, so that callers can act
+ * on the class alone, whatever the backend:
+ *
+ * | situation                                                                     | error                       |
+ * | ----------------------------------------------------------------------------- | --------------------------- |
+ * | the server cannot be reached, drops the connection, times out, answers 5xx    | `StorageUnavailableError`   |
+ * | the outcome of a write is unknown (its answer was lost after it was sent)     | `StorageUnavailableError`   |
+ * | retries exhausted: every bounded attempt lost a race (contention, busy file)  | `StorageUnavailableError`   |
+ * | an applied migration's checksum differs from this code's                      | `ConfigurationError`        |
+ * | settings that cannot work (missing bucket or schema, refused credentials)     | `ConfigurationError`        |
+ * | any method but `close` called after `close`                                   | `StoreClosedError`          |
+ * | stored data breaks an invariant (undecodable, gaps, a foreign object)         | `StorageCorruptedError`     |
+ * | the caller's signal fired                                                     | `OperationAbortedError`     |
+ *
+ * Why these: `StorageUnavailableError` means "nothing is known to be wrong with the data; retrying the same call
+ * (with the same event ids, which makes a repeated append idempotent) may succeed", which holds for an outage, a lost
+ * answer and lost races alike. A checksum mismatch says the schema was made by other code (an edited migration, a
+ * fork): the data may be fine, but no retry helps until the deployment changes, as with any other configuration.
+ * `StorageCorruptedError` is kept for data that cannot be trusted. Driver errors are passed as `cause`. `close` is
+ * idempotent; `watchAppends` on a closed storage may return a no-op unsubscribe instead of throwing.
  */
 export interface StreamStorage<X extends object = object> {
   /** A short name for messages and benchmarks (`memory`, `sqlite`, ...). */

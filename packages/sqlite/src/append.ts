@@ -1,4 +1,5 @@
 import {
+  type AppendManyOutcome,
   type AppendOutcome,
   categoryOf,
   type EncodedEvent,
@@ -6,6 +7,7 @@ import {
   type GroupOutcome,
   matchesExpected,
   OperationAbortedError,
+  type StreamAppend,
 } from '@streamstore/core';
 import type Database from 'better-sqlite3';
 import { toStorageError } from './sqlite-errors.js';
@@ -24,6 +26,11 @@ export class DuplicateEventId {
   constructor(readonly actual: number) {}
 }
 
+/** Thrown inside a multi-stream append to roll all of its parts back when one is refused. */
+class RefusedParts {
+  constructor(readonly outcomes: AppendOutcome[]) {}
+}
+
 /** A UNIQUE(stream_id, event_id) violation (the only constraint an append can hit while holding the write lock). */
 function isDuplicateEventId(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -36,7 +43,9 @@ function isDuplicateEventId(error: unknown): boolean {
 /**
  * The write transactions of appends on one connection: a commit alone runs in its own `BEGIN IMMEDIATE`
  * transaction; a group (commits that arrived together) runs in one, each commit inside a savepoint, so a duplicate
- * rolls back only its own commit, and the group costs one transaction and one WAL sync.
+ * rolls back only its own commit, and the group costs one transaction and one WAL sync. `many` (a multi-stream append)
+ * runs every part, each in a savepoint so that every refused part reports what it met, and keeps all or none.
+ * Called inside an open transaction (better-sqlite3 then uses savepoints), each leaves that transaction usable.
  */
 export function appendTransactions(db: Database.Database, statements: Statements, filename: string) {
   const body = appendInTransaction(statements);
@@ -56,8 +65,35 @@ export function appendTransactions(db: Database.Database, statements: Statements
       }
     }),
   ).immediate;
-  return { single, group };
+  const manyTransaction = db.transaction((appends: readonly StreamAppend[]): AppendManyOutcome => {
+    const outcomes = appends.map((part): AppendOutcome => {
+      try {
+        return nested(part.streamId, part.expected, part.events);
+      } catch (error) {
+        if (error instanceof DuplicateEventId) return { status: 'duplicate', actual: error.actual };
+        throw error;
+      }
+    });
+    if (outcomes.some((outcome) => outcome.status !== 'ok')) throw new RefusedParts(outcomes);
+    const results = outcomes.map((outcome) => {
+      const { revision, position } = outcome as Extract<AppendOutcome, { status: 'ok' }>;
+      return { revision, position };
+    });
+    return { status: 'ok', results };
+  }).immediate;
+  const many = (appends: readonly StreamAppend[]): AppendManyOutcome => {
+    try {
+      return manyTransaction(appends);
+    } catch (error) {
+      if (error instanceof RefusedParts) return { status: 'rejected', outcomes: error.outcomes };
+      throw error;
+    }
+  };
+  return { single, group, many };
 }
+
+/** The append transactions of one connection, as {@link appendTransactions} makes them. */
+export type AppendTransactions = ReturnType<typeof appendTransactions>;
 
 /** Errors after which the transaction cannot go on (SQLite rolls it back itself). */
 function isConnectionFailure(error: unknown): boolean {

@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import {
+  type AppendManyOutcome,
   type AppendOutcome,
+  awaitTransactionWork,
   type CallOptions,
+  ConfigurationError,
   type EncodedEvent,
   type EventLocation,
   type ExpectedRevision,
@@ -10,21 +13,28 @@ import {
   type MigrationStep,
   matchesExpected,
   type StorageCapabilities,
+  type StorageTransaction,
   StoreClosedError,
   type StoredEvent,
+  type StreamAppend,
   type StreamInfo,
   type StreamStorage,
   type StreamSummary,
+  type TransactionOptions,
   throwIfAborted,
+  type WriteGate,
 } from '@streamstore/core';
 import type Database from 'better-sqlite3';
 import { type AppendRequest, appendTransactions, DuplicateEventId } from './append.js';
 import { fileKey, notifyFile, watchFile } from './append-notifier.js';
 import { openConnection } from './connection.js';
+import { gateOf } from './file-gate.js';
 import type { ResolvedSqliteOptions } from './options.js';
 import { allMigrations, planMigrations, provisionSchema } from './provision.js';
-import { toEventLocation, toStoredEvent, toStreamInfo, toStreamSummary } from './rows.js';
+import { findEventsWith, getStreamWith, readStreamWith } from './reads.js';
+import { toStoredEvent, toStreamSummary } from './rows.js';
 import { toStorageError } from './sqlite-errors.js';
+import { SqliteTransaction, type SqliteTransactionHandles } from './sqlite-transaction.js';
 import { Statements } from './statements.js';
 
 const CAPABILITIES: StorageCapabilities = Object.freeze({
@@ -33,6 +43,7 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   listStreams: true,
   optimisticConcurrency: true,
   locking: false,
+  transactions: true,
 });
 
 /** Largest position SQLite can store (int64); a checkpoint beyond it has nothing after it. */
@@ -45,7 +56,7 @@ type DeleteOutcome = { status: 'ok'; deleted: boolean } | { status: 'conflict'; 
  * every call runs to completion before the next one starts on this connection; across connections and processes,
  * `BEGIN IMMEDIATE` makes the head check and the insert one atomic step.
  */
-export class SqliteStorage implements StreamStorage {
+export class SqliteStorage implements StreamStorage<SqliteTransactionHandles> {
   readonly name = 'sqlite';
   readonly capabilities = CAPABILITIES;
   private db: Database.Database | undefined;
@@ -53,12 +64,14 @@ export class SqliteStorage implements StreamStorage {
   private appendTransactions: ReturnType<typeof appendTransactions> | undefined;
   /** Commits that arrive in the same tick share one transaction (group commit; see `groupCommitter`). */
   private readonly commit = groupCommitter<AppendRequest, AppendOutcome>({
-    run: (requests) => this.appendGroup(requests),
+    run: (requests) => this.gated(() => this.appendGroup(requests)),
     size: (request) => request.events.length * 256,
   });
   private deleteTransaction: ((streamId: string, expected: ExpectedRevision | undefined) => DeleteOutcome) | undefined;
   private closed = false;
   private notifierKey: string | object | undefined;
+  /** The connection of `store.transaction` (a file's second connection), opened on first use. */
+  private transactionDb: Database.Database | undefined;
 
   /** @internal Use `sqliteStorage()`. */
   constructor(
@@ -120,9 +133,112 @@ export class SqliteStorage implements StreamStorage {
     return outcomes;
   }
 
+  /**
+   * Appends every part in one `BEGIN IMMEDIATE` transaction, or none (see `appendTransactions`). Waits, like every
+   * write of this storage, while a transaction of this process holds the file.
+   */
+  async appendMany(appends: readonly StreamAppend[], options?: CallOptions): Promise<AppendManyOutcome> {
+    throwIfAborted(options?.signal);
+    const outcome = await this.gated(() =>
+      this.run('append to several streams', () => {
+        throwIfAborted(options?.signal);
+        this.statements();
+        return (this.appendTransactions as ReturnType<typeof appendTransactions>).many(appends);
+      }),
+    );
+    if (outcome.status === 'ok') notifyFile(this.fileKey());
+    return outcome;
+  }
+
+  /**
+   * Runs `work` in one `BEGIN IMMEDIATE` transaction on a second connection to the file (`tx.db`), so reads of this
+   * storage, on its own connection, see only committed data meanwhile (WAL). better-sqlite3 runs no async work inside
+   * `db.transaction()`, so the transaction is opened and ended by hand, and the writers of this process wait for it at
+   * the file's gate (asynchronously: none spins on the lock the transaction holds). On an in-memory database, which a
+   * second connection cannot see, it runs on the storage's connection and reads wait for it too.
+   * With `join` (a better-sqlite3 Database inside a transaction the application began), `work` runs in a savepoint of
+   * that transaction: a failure rolls back the unit of work, and the application commits or rolls back the rest.
+   */
+  async transaction<T>(
+    work: (tx: StorageTransaction<SqliteTransactionHandles>) => Promise<T>,
+    options?: TransactionOptions,
+  ): Promise<T> {
+    throwIfAborted(options?.signal);
+    if (options?.join !== undefined) return this.joinTransaction(work, options.join, options.signal);
+    return this.gate().exclusive(async () => {
+      const db = this.run('open the transaction connection', () => this.transactionConnection());
+      this.run('begin a transaction', () => db.exec('BEGIN IMMEDIATE'));
+      return this.runTransaction(db, work, options?.signal, {
+        commit: () => db.exec('COMMIT'),
+        rollback: () => db.exec('ROLLBACK'),
+      });
+    });
+  }
+
+  private async joinTransaction<T>(
+    work: (tx: StorageTransaction<SqliteTransactionHandles>) => Promise<T>,
+    join: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    const db = this.joinable(join);
+    return this.gate().exclusive(async () => {
+      this.run('open a savepoint', () => db.exec('SAVEPOINT streamstore_unit'));
+      return this.runTransaction(db, work, signal, {
+        commit: () => db.exec('RELEASE streamstore_unit'),
+        rollback: () => db.exec('ROLLBACK TO streamstore_unit; RELEASE streamstore_unit'),
+      });
+    });
+  }
+
+  /** The better-sqlite3 connection `join`, checked: in a transaction, on this file, not this storage's reader. */
+  private joinable(join: unknown): Database.Database {
+    const db = join as Database.Database;
+    if (join === null || typeof join !== 'object' || typeof db.prepare !== 'function' || typeof db.inTransaction !== 'boolean') {
+      throw new ConfigurationError('sqlite: transaction({ join }) takes a better-sqlite3 Database inside a transaction');
+    }
+    if (!db.open || !db.inTransaction) {
+      throw new ConfigurationError(
+        "sqlite: the Database to join has no open transaction: begin one first (db.exec('BEGIN IMMEDIATE'))",
+      );
+    }
+    if (db === this.db) {
+      throw new ConfigurationError(
+        "sqlite: the storage's own connection serves its reads and cannot hold an application transaction: use store.transaction (tx.db), or join a connection of your own",
+      );
+    }
+    if (fileKey(db.name, db) !== fileKey(this.filename, this)) {
+      throw new ConfigurationError(`sqlite: the Database to join is '${db.name}', not this storage's file '${this.filename}'`);
+    }
+    return db;
+  }
+
+  /** Runs `work` on connection `db`, whose transaction `end` commits or rolls back; notifies after a commit with events. */
+  private async runTransaction<T>(
+    db: Database.Database,
+    work: (tx: StorageTransaction<SqliteTransactionHandles>) => Promise<T>,
+    signal: AbortSignal | undefined,
+    end: { commit(): void; rollback(): void },
+  ): Promise<T> {
+    let tx: SqliteTransaction | undefined;
+    try {
+      tx = new SqliteTransaction(db, this.filename);
+      const current = tx;
+      const result = await awaitTransactionWork(work(current), signal, (reason) => current.abort(reason));
+      current.end();
+      this.run('commit the transaction', end.commit);
+      if (current.appended > 0) notifyFile(this.fileKey());
+      return result;
+    } catch (error) {
+      tx?.end();
+      // A failed COMMIT may already have ended the transaction (SQLite rolls back on some errors).
+      if (db.open && db.inTransaction) this.run('roll the transaction back', end.rollback);
+      throw error;
+    }
+  }
+
   findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
     return this.read(options, `look up event ids in stream '${streamId}'`, () =>
-      eventIds.length === 0 ? [] : this.statements().findEvents.all(streamId, JSON.stringify(eventIds)).map(toEventLocation),
+      findEventsWith(this.statements(), streamId, eventIds),
     );
   }
 
@@ -131,26 +247,21 @@ export class SqliteStorage implements StreamStorage {
     query: { from: number; direction: 'forward' | 'backward'; limit: number },
     options?: CallOptions,
   ): Promise<StoredEvent[]> {
-    return this.read(options, `read stream '${streamId}'`, () => {
-      const statements = this.statements();
-      const statement = query.direction === 'forward' ? statements.readForward : statements.readBackward;
-      return statement.all(streamId, query.from, query.limit).map(toStoredEvent);
-    });
+    return this.read(options, `read stream '${streamId}'`, () => readStreamWith(this.statements(), streamId, query));
   }
 
   getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
-    return this.read(options, `read the head of stream '${streamId}'`, () => {
-      const row = this.statements().getStream.get(streamId);
-      return row ? toStreamInfo(row) : null;
-    });
+    return this.read(options, `read the head of stream '${streamId}'`, () => getStreamWith(this.statements(), streamId));
   }
 
   async deleteStream(streamId: string, expected: ExpectedRevision | undefined, options?: CallOptions): Promise<DeleteOutcome> {
     throwIfAborted(options?.signal);
-    return this.run(`delete stream '${streamId}'`, () => {
-      this.statements();
-      return (this.deleteTransaction as NonNullable<typeof this.deleteTransaction>)(streamId, expected);
-    });
+    return this.gated(() =>
+      this.run(`delete stream '${streamId}'`, () => {
+        this.statements();
+        return (this.deleteTransaction as NonNullable<typeof this.deleteTransaction>)(streamId, expected);
+      }),
+    );
   }
 
   readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
@@ -200,18 +311,50 @@ export class SqliteStorage implements StreamStorage {
     if (this.closed) return;
     this.closed = true;
     const db = this.db;
+    const transactionDb = this.transactionDb;
     this.db = undefined;
+    this.transactionDb = undefined;
     this.prepared = undefined;
     this.onClose?.();
     if (db?.open) db.close();
+    if (transactionDb?.open) transactionDb.close();
   }
 
-  /** A read: rejects at once when `signal` has fired, else runs `work` (driver errors mapped). */
+  /**
+   * A read: rejects at once when `signal` has fired, else runs `work` (driver errors mapped). On an in-memory database
+   * a transaction writes on the reading connection: reads then wait for its end, never seeing it half done.
+   */
   private read<T>(options: CallOptions | undefined, action: string, work: () => T): Promise<T> {
-    return new Promise<T>((resolve) => {
-      throwIfAborted(options?.signal);
-      resolve(this.run(action, work));
-    });
+    const now = () =>
+      new Promise<T>((resolve) => {
+        throwIfAborted(options?.signal);
+        resolve(this.run(action, work));
+      });
+    return this.inMemory && this.gate().busy ? this.gate().exclusive(now) : now();
+  }
+
+  /** Runs a write of this storage now, or after the transaction of this process that holds the file. */
+  private gated<T>(write: () => T): T | Promise<T> {
+    const gate = this.gate();
+    return gate.busy ? gate.exclusive(write) : write();
+  }
+
+  /** This file's write gate, shared by the storages of this process. */
+  private gate(): WriteGate {
+    return gateOf(this.fileKey());
+  }
+
+  /** Whether the database lives in this connection's memory (a second connection would be another database). */
+  private get inMemory(): boolean {
+    return typeof this.fileKey() !== 'string';
+  }
+
+  /** The connection of `store.transaction`: a second connection to the file, or the storage's own in memory. */
+  private transactionConnection(): Database.Database {
+    if (this.inMemory) return this.connection();
+    if (this.closed) throw new StoreClosedError();
+    this.transactionDb ??= openConnection(this.options);
+    return this.transactionDb;
   }
 
   /** Runs `work`, turning driver errors into typed StreamStore errors. */

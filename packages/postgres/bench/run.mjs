@@ -1,8 +1,14 @@
 #!/usr/bin/env node
 /**
- * PostgreSQL benchmark: the same workload through (a) @streamstore/postgres via the public API, (b) a raw baseline
- * (one conditional multi-row INSERT per commit with postgres.js, no library) and (c) Emmett's PostgreSQL event store,
- * against the same server, in one run. Run with `npm run bench:postgres` (builds first); `--json` prints JSON too.
+ * PostgreSQL benchmark: the same workload through (a) @streamstore/postgres via the public API, with group commit (the
+ * default) and without it ("streamstore-alone": every commit in its own statement, as before group commit), (b) two raw
+ * baselines, one conditional multi-row INSERT per commit with no library, through postgres.js ("raw") and through pg
+ * ("raw-pg"), (c) a raw-equivalent baseline ("raw-equiv", postgres.js): hand-written SQL with StreamStore's guarantees,
+ * a head row checked and advanced, a gap-free log position (the append lock and the stream lock before the transaction
+ * id, position = transaction id * 1e6 + ordinal), unique event ids, one statement per commit, and (d) Emmett's PostgreSQL
+ * event store, against the same server, in one run. The global log is also read by a raw keyset query over
+ * StreamStore's own events table ("raw-keyset", postgres.js). Each append row shows the client's CPU per commit
+ * (`process.cpuUsage`, user + system). Run with `npm run bench:postgres` (builds first); `--json` prints JSON too.
  * Environment: STREAMSTORE_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_SECONDS per round,
  * BENCH_ROUNDS (3) rounds per cell, BENCH_WARMUP_SECONDS (0.3).
  * It works in a database of its own (streamstore_bench), recreated at the start and dropped at the end.
@@ -10,6 +16,7 @@
 import { performance } from 'node:perf_hooks';
 import { createStreamStore } from '@streamstore/core';
 import { postgresStorage } from '@streamstore/postgres';
+import pg from 'pg';
 import postgres from 'postgres';
 
 const BASE_URL = process.env.STREAMSTORE_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -23,8 +30,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 0.3);
 const JSON_OUTPUT = process.argv.includes('--json');
 const STREAMS = 16;
-const WRITERS = [1, 8];
-const BATCHES = [1, 10, 100];
+const list = (value, fallback) => (value ? value.split(',').map(Number) : fallback);
+// BENCH_WRITERS / BENCH_BATCHES (comma-separated) narrow the append cells; BENCH_READS=0 leaves the read cells out.
+const WRITERS = list(process.env.BENCH_WRITERS, [1, 8, 32]);
+const BATCHES = list(process.env.BENCH_BATCHES, [1, 10, 100]);
+const READS = process.env.BENCH_READS !== '0';
 
 const payload = (i) => ({ orderId: `order-${i}`, amount: (i % 97) * 1.25, currency: 'EUR', items: [{ sku: 'sku-1', qty: 2 }] });
 
@@ -42,7 +52,8 @@ async function timedAppends(system, writers, batch, commit, seconds = SECONDS) {
   const latencies = [];
   let events = 0;
   const deadline = performance.now() + seconds * 1000;
-  const perWriter = STREAMS / writers;
+  const perWriter = Math.max(1, STREAMS / writers);
+  const cpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
       for (let n = 0; performance.now() < deadline; n++) {
@@ -57,8 +68,10 @@ async function timedAppends(system, writers, batch, commit, seconds = SECONDS) {
       }
     }),
   );
+  const used = process.cpuUsage(cpu);
+  const cpuPerCommit = (used.user + used.system) / Math.max(1, latencies.length);
   latencies.sort((a, b) => a - b);
-  return { eventsPerSecond: events / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { eventsPerSecond: events / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuPerCommit };
 }
 
 /**
@@ -130,14 +143,14 @@ async function timedGlobal(readPage, seconds = SECONDS) {
 
 // --- the three systems -------------------------------------------------------------------------------------------
 
-async function streamstoreSystem() {
+async function streamstoreSystem(name = 'streamstore', groupCommit = true) {
   const store = await createStreamStore({
-    storage: postgresStorage({ connectionString: URL, schema: 'bench_streamstore', pool: { max: 8 } }),
+    storage: postgresStorage({ connectionString: URL, schema: 'bench_streamstore', pool: { max: 8 }, groupCommit }),
     provisionSchema: true,
     pageSize: 1000,
   });
   return {
-    name: 'streamstore',
+    name,
     async append(streamId, expected, ids) {
       await store.append(
         streamId,
@@ -205,6 +218,125 @@ async function rawSystem() {
   };
 }
 
+const RAW_INSERT = (schema) => `INSERT INTO ${schema}.events (stream_id, revision, event_id, type, data)
+    SELECT $1, $2 + e.ord, e.id, e.type, e.data::jsonb
+    FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(id, type, data, ord)
+    WHERE (SELECT coalesce(max(revision), 0) FROM ${schema}.events WHERE stream_id = $1) = $2`;
+
+/** The raw baseline through pg (node-postgres): the same table shape and statement as "raw", prepared by name. */
+async function rawPgSystem() {
+  const pool = new pg.Pool({ connectionString: URL, max: 8 });
+  await pool.query(`CREATE SCHEMA bench_raw_pg;
+    CREATE TABLE bench_raw_pg.events (
+      position bigint GENERATED ALWAYS AS IDENTITY, stream_id text NOT NULL, revision bigint NOT NULL,
+      event_id text NOT NULL, type text NOT NULL, data jsonb NOT NULL, metadata jsonb,
+      recorded_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (stream_id, revision), UNIQUE (stream_id, event_id), UNIQUE (position))`);
+  const columns = 'stream_id, revision, position, event_id, type, data, metadata, recorded_at';
+  return {
+    name: 'raw-pg',
+    async append(streamId, expected, ids) {
+      const result = await pool.query({
+        name: 'raw-insert',
+        text: RAW_INSERT('bench_raw_pg'),
+        values: [streamId, expected, ids, ids.map(() => 'OrderPlaced'), ids.map((_, i) => JSON.stringify(payload(i)))],
+      });
+      if (result.rowCount !== ids.length) throw new Error('raw-pg baseline: unexpected conflict');
+    },
+    async read(streamId) {
+      const result = await pool.query({
+        name: 'raw-read',
+        text: `SELECT ${columns} FROM bench_raw_pg.events WHERE stream_id = $1 ORDER BY revision`,
+        values: [streamId],
+      });
+      return result.rows.length;
+    },
+    async readAllPage(after) {
+      const result = await pool.query({
+        name: 'raw-page',
+        text: `SELECT ${columns} FROM bench_raw_pg.events WHERE position > $1 ORDER BY position LIMIT 1000`,
+        values: [after ?? '0'],
+      });
+      return { count: result.rows.length, last: result.rows.at(-1)?.position };
+    },
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * What a user would write by hand for StreamStore's guarantees, in one statement per commit: the store's append lock
+ * (shared) and the stream's lock before the transaction id (so a reader's horizon can wait for appends in flight, and
+ * a stream's events lie in revision order in the log), the head row checked and advanced, positions from the
+ * transaction id, unique (stream, event id).
+ */
+async function rawEquivalentSystem() {
+  const sql = postgres(URL, { max: 8, onnotice: () => {} });
+  await sql.unsafe(`CREATE SCHEMA bench_equiv;
+    CREATE TABLE bench_equiv.streams (stream_id text PRIMARY KEY, revision bigint NOT NULL);
+    CREATE TABLE bench_equiv.events (
+      position bigint NOT NULL, stream_id text NOT NULL, revision bigint NOT NULL,
+      event_id text NOT NULL, type text NOT NULL, data jsonb NOT NULL, metadata jsonb,
+      recorded_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (stream_id, revision), UNIQUE (stream_id, event_id), UNIQUE (position))`);
+  const append = `WITH locked AS MATERIALIZED (
+      SELECT pg_advisory_xact_lock_shared(1, 1)::text || pg_advisory_xact_lock(2, hashtext($1))::text AS done
+    ), head AS (
+      INSERT INTO bench_equiv.streams AS h (stream_id, revision)
+      SELECT $1, $2 + cardinality($3::text[]) FROM locked
+      ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision WHERE h.revision = $2
+      RETURNING h.revision
+    )
+    INSERT INTO bench_equiv.events (position, stream_id, revision, event_id, type, data)
+    SELECT pg_current_xact_id()::text::bigint * 1000000 + e.ord - 1, $1, $2 + e.ord, e.id, e.type, e.data::jsonb
+    FROM head, unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(id, type, data, ord)`;
+  const columns = 'stream_id, revision, position, event_id, type, data, metadata, recorded_at';
+  return {
+    name: 'raw-equiv',
+    async append(streamId, expected, ids) {
+      const result = await sql.unsafe(
+        append,
+        [streamId, expected, ids, ids.map(() => 'OrderPlaced'), ids.map((_, i) => JSON.stringify(payload(i)))],
+        { prepare: true },
+      );
+      if (result.count !== ids.length) throw new Error('raw-equiv baseline: unexpected conflict');
+    },
+    async read(streamId) {
+      const rows = await sql.unsafe(
+        `SELECT ${columns} FROM bench_equiv.events WHERE stream_id = $1 ORDER BY revision`,
+        [streamId],
+        { prepare: true },
+      );
+      return rows.length;
+    },
+    async readAllPage(after) {
+      const rows = await sql.unsafe(
+        `SELECT ${columns} FROM bench_equiv.events WHERE position > $1 ORDER BY position LIMIT 1000`,
+        [after ?? '0'],
+        { prepare: true },
+      );
+      return { count: rows.length, last: rows.at(-1)?.position };
+    },
+    close: () => sql.end(),
+  };
+}
+
+/** The global log of StreamStore's own table, read by a plain keyset query (postgres.js): the readAll target. */
+function rawKeysetReader() {
+  const sql = postgres(URL, { max: 2, onnotice: () => {} });
+  return {
+    name: 'raw-keyset',
+    async readAllPage(after) {
+      const rows = await sql.unsafe(
+        'SELECT * FROM bench_streamstore.events WHERE position > $1 ORDER BY position LIMIT 1000',
+        [after ?? '0'],
+        { prepare: true },
+      );
+      return { count: rows.length, last: rows.at(-1)?.position };
+    },
+    close: () => sql.end(),
+  };
+}
+
 async function emmettSystem() {
   let module;
   try {
@@ -243,7 +375,15 @@ async function main() {
   const admin = postgres(BASE_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
   await admin.unsafe(`CREATE DATABASE ${DATABASE}`);
-  const systems = [await streamstoreSystem(), await rawSystem(), await emmettSystem()].filter(Boolean);
+  const systems = [
+    await streamstoreSystem(),
+    await streamstoreSystem('streamstore-alone', false),
+    await rawSystem(),
+    await rawPgSystem(),
+    await rawEquivalentSystem(),
+    await emmettSystem(),
+  ].filter(Boolean);
+  const keyset = rawKeysetReader();
   const rows = [];
   const record = (workload, system, result) => rows.push({ workload, system, ...result });
   try {
@@ -254,8 +394,10 @@ async function main() {
         }
       }
     }
-    for (const length of [100, 1000]) {
-      for (const system of systems) {
+    // Reads do not go through group commit: the alone variant would only repeat streamstore's numbers.
+    const readers = READS ? systems.filter((system) => system.name !== 'streamstore-alone') : [];
+    for (const length of READS ? [100, 1000] : []) {
+      for (const system of readers) {
         const streamId = `${system.name}-read-${length}`;
         for (let written = 0; written < length; written += 100) {
           await system.append(
@@ -266,14 +408,14 @@ async function main() {
         }
       }
       const cell = await rotatedCell(
-        systems,
+        readers,
         (system) => timedReads(system.read, `${system.name}-read-${length}`, length, WARMUP_SECONDS),
         (system) => timedReads(system.read, `${system.name}-read-${length}`, length),
       );
       for (const [name, result] of cell) record(`read a ${length}-event stream`, name, result);
     }
     const globalCell = await rotatedCell(
-      systems,
+      READS ? [...readers, keyset] : [],
       (system) => timedGlobal(system.readAllPage, WARMUP_SECONDS),
       (system) => timedGlobal(system.readAllPage),
     );
@@ -281,6 +423,7 @@ async function main() {
     print(rows);
   } finally {
     for (const system of systems) await system.close();
+    await keyset.close();
     // Idle pooled connections of other libraries are cut by DROP DATABASE ... WITH (FORCE): that is expected here.
     process.on('uncaughtException', (error) => {
       if (error?.code !== '57P01') throw error;
@@ -290,18 +433,22 @@ async function main() {
   }
 }
 
+const BASELINES = ['raw', 'raw-pg', 'raw-equiv', 'emmett'];
+
 function print(rows) {
   const workloads = [...new Set(rows.map((row) => row.workload))];
   const find = (workload, system) => rows.find((row) => row.workload === workload && row.system === system);
-  const lines = ['| workload | system | events/s | p50 ms | p99 ms | vs raw | vs Emmett |', '|---|---|---:|---:|---:|---:|---:|'];
+  const header = `| workload | system | events/s | p50 ms | p99 ms | CPU µs/commit | ${BASELINES.map((b) => `vs ${b}`).join(' | ')} |`;
+  const lines = [header, `|---|---|---:|---:|---:|---:|${BASELINES.map(() => '---:').join('|')}|`];
   for (const workload of workloads) {
-    const raw = find(workload, 'raw');
-    const emmett = find(workload, 'emmett');
     for (const row of rows.filter((r) => r.workload === workload)) {
-      const vsRaw = raw ? (row.eventsPerSecond / raw.eventsPerSecond).toFixed(2) : '-';
-      const vsEmmett = emmett ? (row.eventsPerSecond / emmett.eventsPerSecond).toFixed(2) : '-';
+      const ratios = BASELINES.map((name) => {
+        const base = find(workload, name);
+        return base ? (row.eventsPerSecond / base.eventsPerSecond).toFixed(2) : '-';
+      });
+      const cpu = row.cpuPerCommit === undefined ? '-' : Math.round(row.cpuPerCommit).toString();
       lines.push(
-        `| ${workload} | ${row.system} | ${Math.round(row.eventsPerSecond).toLocaleString('en-US')} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${vsRaw} | ${vsEmmett} |`,
+        `| ${workload} | ${row.system} | ${Math.round(row.eventsPerSecond).toLocaleString('en-US')} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${cpu} | ${ratios.join(' | ')} |`,
       );
     }
   }

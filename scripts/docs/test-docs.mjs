@@ -75,6 +75,11 @@ try {
       '@nats-io/transport-node': devVersion('@nats-io/transport-node'),
       '@nats-io/jetstream': devVersion('@nats-io/jetstream'),
       amqplib: devVersion('amqplib'),
+      // @streamstore/opentelemetry's peer, and the SDK its pages wire exporters with.
+      '@opentelemetry/api': devVersion('@opentelemetry/api'),
+      '@opentelemetry/context-async-hooks': devVersion('@opentelemetry/context-async-hooks'),
+      '@opentelemetry/sdk-metrics': devVersion('@opentelemetry/sdk-metrics'),
+      '@opentelemetry/sdk-trace-base': devVersion('@opentelemetry/sdk-trace-base'),
     });
 
   // 3. The blocks, type-checked together (each its own module).

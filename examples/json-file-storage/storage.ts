@@ -14,6 +14,7 @@ import {
   type ExpectedRevision,
   type MultitenantStorage,
   matchesExpected,
+  StoreClosedError,
   type StoredEvent,
   type StreamInfo,
   type StreamStorage,
@@ -63,14 +64,18 @@ export class JsonFileStorage implements StreamStorage {
     locking: false,
   };
 
+  private closed = false;
+
   constructor(readonly directory: string) {}
 
   async provision(): Promise<void> {
+    this.ensureOpen();
     await mkdir(this.directory, { recursive: true });
   }
 
   /** Stream ids may hold any character: the file is named after a hash, and the id is kept inside. */
   private path(streamId: string): string {
+    this.ensureOpen(); // every call but provision and close finds its file here
     return join(this.directory, `${createHash('sha256').update(streamId).digest('hex')}.json`);
   }
 
@@ -139,6 +144,7 @@ export class JsonFileStorage implements StreamStorage {
   }
 
   async listStreams(query: { after?: string; limit: number }): Promise<StreamSummary[]> {
+    this.ensureOpen();
     const names = (await readdir(this.directory)).filter((name) => name.endsWith('.json'));
     const files = await Promise.all(names.map((name) => this.load(join(this.directory, name))));
     return files
@@ -148,7 +154,14 @@ export class JsonFileStorage implements StreamStorage {
       .map((file) => ({ streamId: file.streamId, ...info(file) }));
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  /** After close, every call throws StoreClosedError (the SPI's error table); close itself may be called again. */
+  private ensureOpen(): void {
+    if (this.closed) throw new StoreClosedError();
+  }
 }
 
 /** A storage keeping each stream in a JSON file under `directory`. */

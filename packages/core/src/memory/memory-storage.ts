@@ -1,5 +1,5 @@
 import { throwIfAborted } from '../abort.js';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, StoreClosedError } from '../errors.js';
 import { eventDigest } from '../event-digest.js';
 import { matchesExpected } from '../expected.js';
 import type { ExpectedRevision, StreamInfo, StreamSummary } from '../model.js';
@@ -46,12 +46,16 @@ function firstAfter(log: readonly MemoryEvent[], after: number): number {
 class MemoryStorage implements StreamStorage {
   readonly name = 'memory';
   readonly capabilities = CAPABILITIES;
+  private closed = false;
 
   constructor(private readonly state: MemoryState) {}
 
-  async provision(): Promise<void> {}
+  async provision(): Promise<void> {
+    this.ensureOpen();
+  }
 
   async planMigrations() {
+    this.ensureOpen();
     return [{ version: 1, description: 'in-memory storage: nothing to create', statements: [] }];
   }
 
@@ -61,6 +65,7 @@ class MemoryStorage implements StreamStorage {
     events: readonly EncodedEvent[],
     options?: CallOptions,
   ): Promise<AppendOutcome> {
+    this.ensureOpen();
     throwIfAborted(options?.signal);
     // While a transaction is open, writes wait for its end (they would otherwise move heads under its staged events).
     if (this.state.gate.busy) return this.state.gate.exclusive(() => this.appendNow(streamId, expected, events, options));
@@ -114,6 +119,7 @@ class MemoryStorage implements StreamStorage {
   }
 
   async appendMany(appends: readonly StreamAppend[], options?: CallOptions): Promise<AppendManyOutcome> {
+    this.ensureOpen();
     throwIfAborted(options?.signal);
     const now = (): AppendManyOutcome => {
       throwIfAborted(options?.signal);
@@ -131,6 +137,7 @@ class MemoryStorage implements StreamStorage {
    * state, applied when `work` resolves. Nothing to join: `join` is refused.
    */
   async transaction<T>(work: (tx: StorageTransaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    this.ensureOpen();
     if (options?.join !== undefined) throw new ConfigurationError('The in-memory storage has no external transaction to join');
     throwIfAborted(options?.signal);
     return this.state.gate.exclusive(async () => {
@@ -150,6 +157,7 @@ class MemoryStorage implements StreamStorage {
   }
 
   async findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
+    this.ensureOpen();
     throwIfAborted(options?.signal);
     const stream = this.state.streams.get(streamId);
     if (!stream) return [];
@@ -171,6 +179,7 @@ class MemoryStorage implements StreamStorage {
     query: { from: number; direction: 'forward' | 'backward'; limit: number },
     options?: CallOptions,
   ): Promise<StoredEvent[]> {
+    this.ensureOpen();
     throwIfAborted(options?.signal);
     const events = this.state.streams.get(streamId)?.events;
     if (!events) return [];
@@ -180,12 +189,14 @@ class MemoryStorage implements StreamStorage {
   }
 
   async getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
+    this.ensureOpen();
     throwIfAborted(options?.signal);
     const stream = this.state.streams.get(streamId);
     return stream ? summary(stream) : null;
   }
 
   async deleteStream(streamId: string, expected: ExpectedRevision | undefined, options?: CallOptions) {
+    this.ensureOpen();
     throwIfAborted(options?.signal);
     if (this.state.gate.busy) return this.state.gate.exclusive(() => this.deleteNow(streamId, expected, options));
     return this.deleteNow(streamId, expected, options);
@@ -209,6 +220,7 @@ class MemoryStorage implements StreamStorage {
   }
 
   async readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
+    this.ensureOpen();
     throwIfAborted(options?.signal);
     const log = this.state.log;
     const page: StoredEvent[] = [];
@@ -222,6 +234,7 @@ class MemoryStorage implements StreamStorage {
   }
 
   async listStreams(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
+    this.ensureOpen();
     throwIfAborted(options?.signal);
     const ids = [...this.state.streams.keys()].filter((id) => query.after === undefined || id > query.after).sort();
     return ids.slice(0, query.limit).map((streamId) => ({
@@ -235,7 +248,15 @@ class MemoryStorage implements StreamStorage {
     return () => this.state.listeners.delete(listener);
   }
 
-  async close(): Promise<void> {}
+  /** Closes this storage only: the state stays with the tenant (see `multitenant`), for storages opened later. */
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  /** A closed storage refuses every call, as every backend does (the SPI's error table), so code tested on it ports. */
+  private ensureOpen(): void {
+    if (this.closed) throw new StoreClosedError();
+  }
 }
 
 function summary(stream: MemoryStream): StreamInfo {

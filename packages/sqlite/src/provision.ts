@@ -1,4 +1,4 @@
-import { ConfigurationError, categoryOf, type MigrationStep, StorageCorruptedError } from '@streamstore/core';
+import { ConfigurationError, categoryOf, type MigrationStep } from '@streamstore/core';
 import type Database from 'better-sqlite3';
 import {
   CATEGORY_FUNCTION,
@@ -31,8 +31,10 @@ function pending(db: Database.Database, filename: string): SqliteMigration[] {
         `SQLite database '${filename}' has schema version ${row.version}, newer than this package knows (${LATEST_SCHEMA_VERSION}): upgrade @streamstore/sqlite`,
       );
     }
+    // The SPI's error table: a checksum mismatch means other code made the schema (an edited migration), not damaged
+    // data; no retry helps until the deployment changes.
     if (known.checksum !== row.checksum) {
-      throw new StorageCorruptedError(
+      throw new ConfigurationError(
         `SQLite database '${filename}': migration ${row.version} was applied with other statements (checksum mismatch)`,
       );
     }

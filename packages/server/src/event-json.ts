@@ -14,6 +14,20 @@ export interface EventJson {
   recordedAt: string;
 }
 
+// Date#toISOString is the dearest part of an event's JSON, and the events of one commit share their times: the
+// last conversions are remembered (a page of 100 events typically formats 2 dates instead of 200).
+const isoCache = new Map<number, string>();
+function iso(date: Date): string {
+  const time = date.getTime();
+  let text = isoCache.get(time);
+  if (text === undefined) {
+    if (isoCache.size >= 64) isoCache.clear();
+    text = date.toISOString();
+    isoCache.set(time, text);
+  }
+  return text;
+}
+
 /** The API shape of a recorded event (binary data as base64, dates as ISO 8601). */
 export function eventJson(event: RecordedEvent): EventJson {
   return {
@@ -24,8 +38,8 @@ export function eventJson(event: RecordedEvent): EventJson {
     type: event.type,
     data: event.data instanceof Uint8Array ? { $base64: Buffer.from(event.data).toString('base64') } : event.data,
     metadata: event.metadata ?? {},
-    timestamp: event.timestamp.toISOString(),
-    recordedAt: event.recordedAt.toISOString(),
+    timestamp: iso(event.timestamp),
+    recordedAt: iso(event.recordedAt),
   };
 }
 

@@ -54,6 +54,13 @@ export class SocketGuard {
       }),
     };
     this.sockets.set(socket, tracked);
+    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+    // Only the first write can be a CancelRequest; afterwards the socket writes as usual.
+    socket.write = ((...args: unknown[]) => {
+      startup.sent(args[0]);
+      socket.write = write as Socket['write'];
+      return write(...args);
+    }) as Socket['write'];
     const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
     let failed = false;
     // Fails the connection the way a socket error does, so the driver rejects the calls waiting for it.

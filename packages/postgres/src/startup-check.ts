@@ -17,6 +17,8 @@ const STARTUP_TYPES = new Set([R, S, 0x4b, Z, E, N, 0x76]);
 /** Authentication requests postgres.js answers: ok, cleartext, MD5, SASL (start, continue, final). */
 const SUPPORTED_AUTH = new Set([0, 3, 5, 10, 11, 12]);
 const AUTH_NAMES: Record<number, string> = { 2: 'Kerberos V5', 6: 'SCM credentials', 7: 'GSSAPI', 8: 'GSSAPI', 9: 'SSPI' };
+/** The code of a CancelRequest (its second 32-bit word; the first is its length, 16). */
+const CANCEL_REQUEST_CODE = 80877102;
 /** Start-up messages are small; a "length" beyond this is text or binary of another protocol. */
 const MAX_STARTUP_MESSAGE = 1 << 20;
 
@@ -54,6 +56,14 @@ export class StartupCheck {
   /** Whether the start-up is over (or encrypted, so no longer readable): nothing more to check. */
   get done(): boolean {
     return this.finished;
+  }
+
+  /**
+   * Notes what the client sent first: a CancelRequest (postgres.js's `query.cancel()` opens a connection for it) gets
+   * no answer, the server just closes the connection, so there is no start-up to check on it.
+   */
+  sent(chunk: unknown): void {
+    if (Buffer.isBuffer(chunk) && chunk.length === 16 && chunk.readUInt32BE(4) === CANCEL_REQUEST_CODE) this.finish();
   }
 
   /** The error for a connection the server ended now, if its ending needs one (the driver would reconnect). */

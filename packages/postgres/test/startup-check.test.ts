@@ -70,3 +70,15 @@ describe('postgres: StartupCheck', () => {
     expect(refused.endedByServer()).toBeUndefined();
   });
 });
+
+describe('postgres start-up check: CancelRequest connections', () => {
+  it('a connection that sent a CancelRequest may be closed by the server without an answer; a start-up may not', () => {
+    const cancel = Buffer.concat([int32(16), int32(80877102), int32(4242), int32(7)]);
+    const cancelling = new StartupCheck('127.0.0.1:5432', false);
+    cancelling.sent(cancel);
+    expect(cancelling.endedByServer()).toBeUndefined();
+    const starting = new StartupCheck('127.0.0.1:5432', false);
+    starting.sent(Buffer.concat([int32(8), int32(196608)]));
+    expect(starting.endedByServer()).toMatchObject({ code: 'STREAMSTORE_CLOSED_IN_STARTUP' });
+  });
+});

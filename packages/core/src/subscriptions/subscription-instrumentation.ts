@@ -11,7 +11,7 @@ import type {
   SubscriptionBatchScope,
 } from '../instrumentation.js';
 import type { RecordedEvent } from '../model.js';
-import type { SubscriptionTarget } from './subscription.js';
+import type { SubscriptionTarget } from './target.js';
 
 /** What `startSubscription` needs to report a subscription's work. */
 export interface SubscriptionInstrumentation {

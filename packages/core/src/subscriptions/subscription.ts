@@ -7,8 +7,9 @@ import type { ConsumerLock } from './consumer-lock.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import { BatchReporter, type SubscriptionInstrumentation } from './subscription-instrumentation.js';
 
-/** What a subscription follows: the global log, one category (first part of composite ids), or one stream. */
-export type SubscriptionTarget = 'all' | { category: string } | { stream: string };
+import type { SubscriptionTarget } from './target.js';
+
+export type { SubscriptionTarget } from './target.js';
 
 /** How a handler's failures are treated: retried with exponential backoff, then stop, skip or dead-letter. */
 export interface HandlerErrorPolicy {

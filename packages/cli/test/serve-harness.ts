@@ -25,7 +25,8 @@ export function startServe(args: string[], cwd: string): Promise<ServeRun> {
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
       const url = /at (http:\/\/\S+?)\/?\n/.exec(stdout)?.[1];
-      if (!url || !/(token: |authentication off)[^\n]*\n/.test(stdout)) return;
+      // The last line of the banner says whether writes are allowed.
+      if (!url || !/(read-only|writes allowed)[^\n]*\n/.test(stdout)) return;
       clearTimeout(timer);
       resolve({
         child,

@@ -1,4 +1,4 @@
-import { categoryOf, type RecordedEvent } from '@streamstore/core';
+import { categoryOf, type RecordedEvent, traceContextOf } from '@streamstore/core';
 import type { OutboxMessage } from './publisher.js';
 
 /** How events become messages. */
@@ -74,6 +74,12 @@ export function messageBuilder(options: MessageOptions = {}): (event: RecordedEv
     if (event.position !== undefined) headers[HEADERS.position] = event.position;
     // JSON keeps the values' types and has no line breaks, which NATS headers cannot carry.
     if (Object.keys(event.metadata).length > 0) headers[HEADERS.metadata] = JSON.stringify(event.metadata);
+    // The commit's W3C trace context as the standard headers, so a consumer's tracing continues the writer's trace.
+    const trace = traceContextOf(event);
+    if (trace) {
+      headers.traceparent = trace.traceparent;
+      if (trace.tracestate !== undefined) headers.tracestate = trace.tracestate;
+    }
     return { id: messageId(event), subject: subject(event), headers, ...bodyOf(event.data), event };
   };
 }

@@ -40,7 +40,10 @@ export {
 export { categoryOf, parseStreamId, streamId } from './stream-id.js';
 export { CheckpointConflictError, type CheckpointStore, memoryCheckpointStore } from './subscriptions/checkpoints.js';
 export { type ConsumerLock, ConsumerLockedError, memoryConsumerLock } from './subscriptions/consumer-lock.js';
+export { type ConsumerStorage, consumerStorage } from './subscriptions/consumer-storage.js';
+export { describeDeadLetterError } from './subscriptions/dead-letter-error.js';
 export { type DeadLetter, type DeadLetterStore, memoryDeadLetterStore } from './subscriptions/dead-letters.js';
+export { type LockWatchdog, type LockWatchdogOptions, watchConsumerLock } from './subscriptions/lock-watchdog.js';
 export type {
   HandlerErrorPolicy,
   SubscribeOptions,

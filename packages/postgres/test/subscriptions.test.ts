@@ -1,29 +1,17 @@
 /**
  * Subscriptions on PostgreSQL: the category column and its migration, LISTEN/NOTIFY, category subscriptions under
- * slow concurrent transactions, and the checkpoint store, advisory consumer lock and dead letters, each across two
- * storages with their own pools.
+ * slow concurrent transactions, a checkpoint saved in the read model's transaction, and what only the advisory lock
+ * does (a lock per schema, `onLost`). What every backend's consumer state does is checked by the consumer-state kit
+ * in consumer-state.test.ts.
  */
-import {
-  CheckpointConflictError,
-  ConsumerLockedError,
-  categoryOf,
-  createStreamStore,
-  type EncodedEvent,
-  type RecordedEvent,
-} from '@streamstore/core';
+import { categoryOf, createStreamStore, type EncodedEvent, type RecordedEvent } from '@streamstore/core';
+import { measureWakeUps } from '@streamstore/testing';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendArrays } from '../src/append-params.js';
 import { appendsChannel } from '../src/channel.js';
 import { quoteIdentifier } from '../src/identifiers.js';
-import {
-  MIGRATIONS,
-  migrationChecksum,
-  postgresCheckpointStore,
-  postgresConsumerLock,
-  postgresDeadLetterStore,
-  postgresStorage,
-} from '../src/index.js';
+import { MIGRATIONS, migrationChecksum, postgresCheckpointStore, postgresConsumerLock, postgresStorage } from '../src/index.js';
 import type { PostgresStorage } from '../src/postgres-storage.js';
 import { buildQueries } from '../src/queries.js';
 import { adminClient, CONNECTION_STRING, freshStorage } from './support.js';
@@ -181,24 +169,10 @@ describe('postgres LISTEN/NOTIFY', () => {
 
   it('a subscriber polling every 30 s is woken by NOTIFY from another pool (lag printed)', async () => {
     const { a, b } = await twoStorages('wake');
-    const seen: Array<{ id: string; at: number }> = [];
-    const subscription = a.subscribe({
-      to: { category: 'order' },
-      pollIntervalMs: 30_000,
-      handler: (e) => void seen.push({ id: e.id, at: performance.now() }),
-    });
-    await subscription.caughtUp;
-    await new Promise((resolve) => setTimeout(resolve, 200)); // LISTEN is set up asynchronously
-    const lags: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const sent = performance.now();
-      await b.append(`order-${i}`, 'no-stream', [event(`o${i}`)]);
-      await until(() => seen.length > i, `event ${i} was delivered`, 25_000);
-      lags.push((seen[i]?.at ?? 0) - sent);
-    }
-    await subscription.stop();
+    // LISTEN is set up asynchronously after the subscription starts.
+    const { lags, delivered } = await measureWakeUps(a, b, { timeoutMs: 25_000, settleMs: 200 });
     console.log(`postgres NOTIFY wake-up lag (commit call to handler), ms: ${lags.map((lag) => lag.toFixed(1)).join(', ')}`);
-    expect(seen.map((s) => s.id)).toEqual(['o0', 'o1', 'o2', 'o3', 'o4']);
+    expect(delivered).toEqual(['o0', 'o1', 'o2', 'o3', 'o4']);
     await a.close();
     await b.close();
   });
@@ -266,29 +240,6 @@ describe('postgres category subscription', () => {
 });
 
 describe('postgres checkpoint store', () => {
-  it('saves with compare-and-set; a second instance with its own pool gets CheckpointConflictError', async () => {
-    const { first, second, a, b } = await twoStorages('ckpt');
-    const mine = postgresCheckpointStore(first);
-    const theirs = postgresCheckpointStore(second);
-    expect(await mine.load('totals')).toBeUndefined();
-    await mine.save('totals', undefined, '5');
-    await expect(theirs.save('totals', undefined, '7')).rejects.toMatchObject({
-      constructor: CheckpointConflictError,
-      expected: undefined,
-      actual: '5',
-    });
-    await theirs.save('totals', '5', '9');
-    await expect(mine.save('totals', '5', '6')).rejects.toBeInstanceOf(CheckpointConflictError);
-    expect(await mine.load('totals')).toBe('9');
-    expect(await theirs.list()).toEqual([{ consumer: 'totals', checkpoint: '9', updatedAt: expect.any(Date) }]);
-    // From options: its own pool, same schema.
-    const fromOptions = postgresCheckpointStore({ connectionString: CONNECTION_STRING, schema: first.schema, pool: { max: 1 } });
-    expect(await fromOptions.load('totals')).toBe('9');
-    await fromOptions.close();
-    await a.close();
-    await b.close();
-  });
-
   it('a handler updates its read model and its checkpoint in one transaction; a failure rolls both back', async () => {
     const { first, a } = await twoStorages('ckptx');
     const s = quoteIdentifier(first.schema);
@@ -332,97 +283,28 @@ describe('postgres checkpoint store', () => {
 });
 
 describe('postgres consumer lock', () => {
-  it('excludes a second instance on another pool; a waiting one gets the lock on release', async () => {
-    const { first, second, a, b } = await twoStorages('lock');
-    const lockA = postgresConsumerLock(first);
-    const lockB = postgresConsumerLock(second);
-    const release = await lockA.acquire('totals', { wait: false });
-    await expect(lockB.acquire('totals', { wait: false })).rejects.toBeInstanceOf(ConsumerLockedError);
-    const other = await lockB.acquire('another', { wait: false });
-    let granted = false;
-    const waiting = lockB.acquire('totals', { wait: true }).then((releaseB) => {
-      granted = true;
-      return releaseB;
-    });
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(granted).toBe(false);
-    await release();
-    const releaseB = await waiting;
-    await expect(lockA.acquire('totals', { wait: false })).rejects.toBeInstanceOf(ConsumerLockedError);
-    await releaseB();
-    await other();
-
-    // The same consumer name in another schema is another lock.
-    const elsewhere = freshStorage('lock2', { max: 2 });
-    schemas.push(elsewhere.schema);
-    const releaseElsewhere = await postgresConsumerLock(elsewhere).acquire('totals', { wait: false });
-    await releaseElsewhere();
-    await elsewhere.close();
-
-    // Through subscriptions: the second instance of a running consumer is refused.
-    const one = a.subscribe({ to: 'all', consumer: 'proj', lock: lockA, handler: () => {} });
-    await one.caughtUp;
-    const two = b.subscribe({ to: 'all', consumer: 'proj', lock: lockB, handler: () => {} });
-    await expect(two.done).rejects.toBeInstanceOf(ConsumerLockedError);
-    await one.stop();
-    await a.close();
-    await b.close();
-  });
-
-  it('a wait is cancelled by the signal; a holder whose connection dies frees the lock and is told', async () => {
+  it('is per schema; a holder whose connection dies is told, and its lock goes to the next instance', async () => {
     const { first, second, a, b } = await twoStorages('lockdie');
     const lost: string[] = [];
     const lockA = postgresConsumerLock(first, { checkEveryMs: 50, onLost: (consumer) => lost.push(consumer) });
-    const lockB = postgresConsumerLock(second);
     const releaseA = await lockA.acquire('c', { wait: false });
-    const controller = new AbortController();
-    const cancelled = lockB.acquire('c', { wait: true, signal: controller.signal });
-    setTimeout(() => controller.abort(), 100);
-    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+    // The same consumer name in another schema is another lock.
+    const elsewhere = freshStorage('lock2', { max: 2 });
+    schemas.push(elsewhere.schema);
+    await (await postgresConsumerLock(elsewhere).acquire('c', { wait: false }))();
+    await elsewhere.close();
 
-    const waiting = lockB.acquire('c', { wait: true });
-    // Kill the holder's connection: the server releases its session lock.
-    const killed = await admin<{ pid: number }[]>`
+    const waiting = postgresConsumerLock(second).acquire('c', { wait: true });
+    const [holder] = await admin<{ pid: number }[]>`
       SELECT l.pid FROM pg_locks l
       WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
         AND ((l.classid::int8 << 32) | l.objid::int8) = hashtextextended(${`${first.schema}/c`}, 0)`;
-    expect(killed).toHaveLength(1);
-    await admin`SELECT pg_terminate_backend(${killed[0]?.pid as number})`;
+    await admin`SELECT pg_terminate_backend(${holder?.pid as number})`;
     const releaseB = await waiting;
     await until(() => lost.length > 0, 'the lost holder was told', 10_000);
     expect(lost).toEqual(['c']);
     await releaseA();
     await releaseB();
-    await a.close();
-    await b.close();
-  });
-});
-
-describe('postgres dead letters', () => {
-  it('parks a failing event with its error and attempts; the list is per consumer, oldest first', async () => {
-    const { first, second, a, b } = await twoStorages('dead');
-    await a.append('order-1', 'no-stream', [event('ok-1'), event('bad-1'), event('ok-2'), event('bad-2')]);
-    const subscription = a.subscribe({
-      to: { category: 'order' },
-      consumer: 'fragile',
-      deadLetters: postgresDeadLetterStore(first),
-      onError: { attempts: 2, backoffMs: 1, afterRetries: 'dead-letter' },
-      handler: (e) => {
-        if (e.id.startsWith('bad')) throw new TypeError(`cannot handle ${e.id}`);
-      },
-    });
-    await subscription.caughtUp;
-    await subscription.stop();
-    const letters = postgresDeadLetterStore(second);
-    const parked = await letters.list('fragile');
-    expect(parked).toEqual([
-      expect.objectContaining({ eventId: 'bad-1', streamId: 'order-1', revision: 2, attempts: 2 }),
-      expect.objectContaining({ eventId: 'bad-2', revision: 4, error: 'TypeError: cannot handle bad-2' }),
-    ]);
-    expect(parked[0]?.position).toMatch(/^\d+$/);
-    expect(parked[0]?.failedAt).toBeInstanceOf(Date);
-    expect(await letters.list('someone-else')).toEqual([]);
-    expect(await letters.list()).toHaveLength(2);
     await a.close();
     await b.close();
   });

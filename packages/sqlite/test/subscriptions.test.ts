@@ -1,16 +1,11 @@
 /**
- * Subscriptions on SQLite: category column and migration, in-process append notification, and the checkpoint
- * store, lease lock and dead-letter store in the events' database, each across two storages over one file.
+ * Subscriptions on SQLite: category column and migration, in-process append notification, and a checkpoint saved in
+ * the read model's own transaction. What every backend's consumer state does (checkpoints, the lease lock, dead
+ * letters) is checked by the consumer-state kit in consumer-state.test.ts.
  */
-import {
-  CheckpointConflictError,
-  ConsumerLockedError,
-  categoryOf,
-  createStreamStore,
-  type RecordedEvent,
-  type StreamStore,
-} from '@streamstore/core';
-import { MIGRATIONS, sqliteCheckpointStore, sqliteConsumerLock, sqliteDeadLetterStore, sqliteStorage } from '@streamstore/sqlite';
+import { categoryOf, createStreamStore, type RecordedEvent, type StreamStore } from '@streamstore/core';
+import { MIGRATIONS, sqliteCheckpointStore, sqliteStorage } from '@streamstore/sqlite';
+import { measureWakeUps } from '@streamstore/testing';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDirectory } from './temp-files.js';
@@ -107,23 +102,9 @@ describe('sqlite append notification', () => {
 
   it('a subscription that polls every 30 s is woken by a commit from another storage (lag printed)', async () => {
     const { a, b } = await twoStores();
-    const seen: Array<{ event: RecordedEvent; at: number }> = [];
-    const subscription = a.subscribe({
-      to: { category: 'order' },
-      pollIntervalMs: 30_000,
-      handler: (e) => void seen.push({ event: e, at: performance.now() }),
-    });
-    await subscription.caughtUp;
-    const lags: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const sent = performance.now();
-      await b.append(`order-${i}`, 'no-stream', [event(`o${i}`)]);
-      await until(() => seen.length > i, `event ${i} was delivered`, 15_000);
-      lags.push((seen[i]?.at ?? 0) - sent);
-    }
-    await subscription.stop();
+    const { lags, delivered } = await measureWakeUps(a, b);
     console.log(`sqlite wake-up lag (commit call to handler), ms: ${lags.map((lag) => lag.toFixed(2)).join(', ')}`);
-    expect(seen.map((s) => s.event.id)).toEqual(['o0', 'o1', 'o2', 'o3', 'o4']);
+    expect(delivered).toEqual(['o0', 'o1', 'o2', 'o3', 'o4']);
     await Promise.all([a.close(), b.close()]);
   });
 });
@@ -157,26 +138,6 @@ describe('sqlite category subscription', () => {
 });
 
 describe('sqlite checkpoint store', () => {
-  it('saves with compare-and-set; a second instance on another connection gets CheckpointConflictError', async () => {
-    const { filename, first, a, b } = await twoStores();
-    const mine = sqliteCheckpointStore(first);
-    const theirs = sqliteCheckpointStore({ filename }); // its own connection
-    expect(await mine.load('totals')).toBeUndefined();
-    await mine.save('totals', undefined, '5');
-    await expect(theirs.save('totals', undefined, '7')).rejects.toMatchObject({
-      constructor: CheckpointConflictError,
-      expected: undefined,
-      actual: '5',
-    });
-    await theirs.save('totals', '5', '9');
-    await expect(mine.save('totals', '5', '6')).rejects.toBeInstanceOf(CheckpointConflictError);
-    expect(await mine.load('totals')).toBe('9');
-    const listed = await mine.list();
-    expect(listed).toEqual([{ consumer: 'totals', checkpoint: '9', updatedAt: expect.any(Date) }]);
-    await theirs.close();
-    await Promise.all([a.close(), b.close()]);
-  });
-
   it('a handler updates its read model and its checkpoint in one transaction; a failure rolls both back', async () => {
     const { first, a } = await twoStores();
     const checkpoints = sqliteCheckpointStore(first);
@@ -212,97 +173,5 @@ describe('sqlite checkpoint store', () => {
     expect(totals()).toBe(6);
     expect(() => checkpoints.saveInTransaction('totals', '6', '7')).toThrow(/inside a transaction/);
     await a.close();
-  });
-});
-
-describe('sqlite consumer lock', () => {
-  it('excludes a second instance on another connection; a waiting one gets the lock on release', async () => {
-    const { first, second, a, b } = await twoStores();
-    const lockA = sqliteConsumerLock(first, { leaseMs: 5_000 });
-    const lockB = sqliteConsumerLock(second, { leaseMs: 5_000, retryEveryMs: 10 });
-    const release = await lockA.acquire('totals', { wait: false });
-    await expect(lockB.acquire('totals', { wait: false })).rejects.toBeInstanceOf(ConsumerLockedError);
-    const other = await lockB.acquire('another', { wait: false });
-    let granted = false;
-    const waiting = lockB.acquire('totals', { wait: true }).then((releaseB) => {
-      granted = true;
-      return releaseB;
-    });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(granted).toBe(false);
-    await release();
-    const releaseB = await waiting;
-    await expect(lockA.acquire('totals', { wait: false })).rejects.toBeInstanceOf(ConsumerLockedError);
-    await releaseB();
-    await other();
-
-    // Through subscriptions: the second instance of a running consumer is refused.
-    const one = a.subscribe({ to: 'all', consumer: 'proj', lock: lockA, handler: () => {} });
-    await one.caughtUp;
-    const two = b.subscribe({ to: 'all', consumer: 'proj', lock: lockB, handler: () => {} });
-    await expect(two.done).rejects.toBeInstanceOf(ConsumerLockedError);
-    await one.stop();
-    await Promise.all([a.close(), b.close()]);
-  });
-
-  it('renews the lease while held, and frees a crashed holder after the lease expires', async () => {
-    const { filename, first, second, b } = await twoStores();
-    const lockA = sqliteConsumerLock(first, { leaseMs: 300 });
-    const lockB = sqliteConsumerLock(second, { leaseMs: 300, retryEveryMs: 20 });
-    const releaseA = await lockA.acquire('totals', { wait: false });
-    // Held well past one lease: renewals keep it.
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    await expect(lockB.acquire('totals', { wait: false })).rejects.toBeInstanceOf(ConsumerLockedError);
-    // The holder "crashes": its connection goes away without releasing, so nothing renews the lease.
-    const crashedAt = performance.now();
-    await first.close();
-    const releaseB = await lockB.acquire('totals', { wait: true });
-    const freedAfter = performance.now() - crashedAt;
-    console.log(`sqlite lease: a crashed holder's lock was taken over after ${freedAfter.toFixed(0)} ms (lease 300 ms)`);
-    expect(freedAfter).toBeGreaterThan(0);
-    const row = new Database(filename, { readonly: true }).prepare('SELECT count(*) AS n FROM consumer_locks').get();
-    expect(row).toEqual({ n: 1 });
-    await releaseA(); // the crashed holder's release changes nothing (its connection is closed)
-    await releaseB();
-    await b.close();
-  });
-
-  it('a wait can be cancelled with the signal', async () => {
-    const { first, second, a, b } = await twoStores();
-    const release = await sqliteConsumerLock(first).acquire('c', { wait: false });
-    const controller = new AbortController();
-    const waiting = sqliteConsumerLock(second, { retryEveryMs: 10 }).acquire('c', { wait: true, signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
-    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
-    await release();
-    await Promise.all([a.close(), b.close()]);
-  });
-});
-
-describe('sqlite dead letters', () => {
-  it('parks a failing event with its error and attempts; the list is per consumer, oldest first', async () => {
-    const { first, second, a, b } = await twoStores();
-    await a.append('order-1', 'no-stream', [event('ok-1'), event('bad-1'), event('ok-2'), event('bad-2')]);
-    const subscription = a.subscribe({
-      to: { category: 'order' },
-      consumer: 'fragile',
-      deadLetters: sqliteDeadLetterStore(first),
-      onError: { attempts: 2, backoffMs: 1, afterRetries: 'dead-letter' },
-      handler: (e) => {
-        if (e.id.startsWith('bad')) throw new TypeError(`cannot handle ${e.id}`);
-      },
-    });
-    await subscription.caughtUp;
-    await subscription.stop();
-    const letters = sqliteDeadLetterStore(second); // read through another connection
-    const parked = await letters.list('fragile');
-    expect(parked).toEqual([
-      expect.objectContaining({ eventId: 'bad-1', streamId: 'order-1', revision: 2, position: '2', attempts: 2 }),
-      expect.objectContaining({ eventId: 'bad-2', revision: 4, error: 'TypeError: cannot handle bad-2' }),
-    ]);
-    expect(parked[0]?.failedAt).toBeInstanceOf(Date);
-    expect(await letters.list('someone-else')).toEqual([]);
-    expect(await letters.list()).toHaveLength(2);
-    await Promise.all([a.close(), b.close()]);
   });
 });

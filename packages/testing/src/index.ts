@@ -4,6 +4,7 @@
  */
 
 export * from './bench/index.js';
+export * from './consumer-state/index.js';
 export * from './crash/index.js';
 export type { StorageFixture } from './fixture.js';
 export * from './model/index.js';
@@ -28,3 +29,4 @@ export { assertRejects, assertRejectsAbort, type ErrorClass, type ExpectedProper
 export { collect, essentials, snapshot, type TestPayload, testEvents } from './support/events.js';
 export { type CallCounter, callCounter, withCapabilities } from './support/storage-wrappers.js';
 export { tenantSecret, writeTenantsForIsolation } from './support/tenant-isolation.js';
+export { measureWakeUps, type WakeUpOptions } from './support/wake-up.js';

@@ -7,6 +7,8 @@ import { exclusionReason, groupScenarios, missingRequirement, probeCapabilities,
 import type { Scenario } from './scenario.js';
 import { conformanceScenarios } from './scenarios/index.js';
 
+export { describeConsumerStateConformance } from './consumer-state/node-test.js';
+
 /** Options of {@link describeConformance}. */
 export interface DescribeConformanceOptions {
   /** The scenarios to register (default: all of {@link conformanceScenarios}). */

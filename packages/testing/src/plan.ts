@@ -2,6 +2,7 @@ import type { StorageCapabilities } from '@streamstore/core';
 import { openScenarioSession } from './context.js';
 import type { StorageFixture } from './fixture.js';
 import type { Requirement, Scenario } from './scenario.js';
+import { guardedRun } from './support/guarded-run.js';
 
 /** The capabilities a fixture's storages declare, read from a throw-away storage (not provisioned). */
 export async function probeCapabilities(fixture: StorageFixture): Promise<Readonly<StorageCapabilities>> {
@@ -47,38 +48,16 @@ export async function runScenario(
   fixture: StorageFixture,
   capabilities: Readonly<StorageCapabilities>,
 ): Promise<void> {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
-  process.on('unhandledRejection', onUnhandled);
   const session = openScenarioSession(fixture, capabilities);
-  let failure: { error: unknown } | undefined;
-  try {
-    await scenario.run(session.context);
-  } catch (error) {
-    failure = { error };
-  }
-  try {
-    await session.dispose();
-  } catch (error) {
-    // A failure to close only counts when the scenario itself passed; otherwise the first error is the story.
-    failure ??= { error };
-  }
-  // Node reports unhandled rejections after the microtask queue drains: give it a turn before looking.
-  await new Promise((resolve) => setImmediate(resolve));
-  process.off('unhandledRejection', onUnhandled);
-  if (failure) throw failure.error;
-  if (unhandled.length > 0) {
-    const first = unhandled[0];
-    const shown = first instanceof Error ? `${first.name}: ${first.message}` : String(first);
-    throw new Error(`The scenario left ${unhandled.length} promise rejection(s) unhandled, the first: ${shown}`, {
-      cause: first,
-    });
-  }
+  await guardedRun(
+    () => scenario.run(session.context),
+    () => session.dispose(),
+  );
 }
 
-/** Scenarios grouped by `group`, in first-seen order. */
-export function groupScenarios(scenarios: readonly Scenario[]): Map<string, Scenario[]> {
-  const groups = new Map<string, Scenario[]>();
+/** Scenarios grouped by `group`, in first-seen order (those of either kit). */
+export function groupScenarios<S extends { group: string }>(scenarios: readonly S[]): Map<string, S[]> {
+  const groups = new Map<string, S[]>();
   for (const scenario of scenarios) {
     const list = groups.get(scenario.group) ?? [];
     list.push(scenario);

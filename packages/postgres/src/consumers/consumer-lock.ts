@@ -4,6 +4,7 @@ import {
   ConsumerLockedError,
   OperationAbortedError,
   throwIfAborted,
+  watchConsumerLock,
 } from '@streamstore/core';
 import type { ReservedSql } from 'postgres';
 import { translateDriverError } from '../driver-errors.js';
@@ -109,27 +110,14 @@ export function postgresConsumerLock(
         if (error instanceof ConsumerLockedError || error instanceof OperationAbortedError) throw error;
         throw translateDriverError(error, `lock consumer '${consumer}'`, signal);
       }
-      let held = true;
-      const lost = () => {
-        if (!held) return;
-        held = false;
-        clearInterval(timer);
-        options.onLost?.(consumer);
-      };
-      const timer = setInterval(() => {
-        stillHeld(key, pid).then(
-          (ours) => {
-            if (!ours) lost();
-          },
-          // The server is unreachable from the pool too: check again at the next tick.
-          () => {},
-        );
-      }, checkEveryMs);
-      timer.unref();
+      const watchdog = watchConsumerLock({
+        everyMs: checkEveryMs,
+        check: () => stillHeld(key, pid),
+        onLost: () => options.onLost?.(consumer),
+      });
       return async () => {
-        clearInterval(timer);
-        const wasHeld = held && (await stillHeld(key, pid).catch(() => false));
-        held = false;
+        // Stopped first: a check still in flight must not report a lock this release gives up on purpose.
+        const wasHeld = watchdog.stop() && (await stillHeld(key, pid).catch(() => false));
         try {
           if (wasHeld) await reserved.unsafe(`SELECT pg_advisory_unlock(${KEY})`, [key]);
         } catch {

@@ -1,4 +1,4 @@
-import type { DeadLetter, DeadLetterStore, RecordedEvent } from '@streamstore/core';
+import { type DeadLetter, type DeadLetterStore, describeDeadLetterError, type RecordedEvent } from '@streamstore/core';
 import { type ConsumerSchema, consumerSchema, type PostgresStorageOrOptions } from './storage-source.js';
 
 /** A dead-letter store in the store's schema (table `dead_letters`). */
@@ -47,7 +47,7 @@ export function postgresDeadLetterStore(source: PostgresStorageOrOptions): Postg
   return {
     storage: target.storage,
     async park(consumer: string, event: RecordedEvent, error: unknown, attempts: number) {
-      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const text = describeDeadLetterError(error);
       await target.run('park a dead letter', (sql) =>
         sql.unsafe(
           `INSERT INTO ${s}.dead_letters (consumer, stream_id, revision, position, event_id, type, error, attempts)

@@ -1,4 +1,4 @@
-import type { StreamStorage } from '@streamstore/core';
+import { consumerStorage, type StreamStorage } from '@streamstore/core';
 import type { Sql } from 'postgres';
 import { translateDriverError } from '../driver-errors.js';
 import { quoteIdentifier } from '../identifiers.js';
@@ -23,33 +23,29 @@ export interface ConsumerSchema {
 }
 
 /**
- * Resolves `source`. A given storage is used as is (provision it first, e.g. `createStreamStore({ provisionSchema:
- * true })`); from options, a storage of its own is created and provisioned on first use.
+ * Resolves `source` (borrowed or owned, as the core's `consumerStorage` decides) and translates postgres.js errors
+ * of each call. Any storage that is not a PostgresStorage is taken for options, as before.
  */
 export function consumerSchema(source: PostgresStorageOrOptions): ConsumerSchema {
-  const owned = !(source instanceof PostgresStorage);
-  const storage =
-    source instanceof PostgresStorage ? source : (postgresStorage(source as PostgresStorageOptions) as PostgresStorage);
-  let provisioned: Promise<void> | undefined = owned ? undefined : Promise.resolve();
+  const target = consumerStorage(
+    source,
+    PostgresStorage,
+    (options) => postgresStorage(options as PostgresStorageOptions) as PostgresStorage,
+  );
+  const { storage } = target;
   return {
     storage,
     sql: storage.sql,
     schema: storage.schema,
     s: quoteIdentifier(storage.schema),
     async run(context, work, signal) {
-      provisioned ??= storage.provision().catch((error: unknown) => {
-        provisioned = undefined;
-        throw error;
-      });
-      await provisioned;
+      await target.ready();
       try {
         return await work(storage.sql);
       } catch (error) {
         throw translateDriverError(error, context, signal);
       }
     },
-    async close() {
-      if (owned) await storage.close();
-    },
+    close: () => target.close(),
   };
 }

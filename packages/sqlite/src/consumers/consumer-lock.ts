@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError, type ConsumerLock, ConsumerLockedError, throwIfAborted } from '@streamstore/core';
+import { ConfigurationError, type ConsumerLock, ConsumerLockedError, throwIfAborted, watchConsumerLock } from '@streamstore/core';
 import { type ConsumerDatabase, consumerDatabase, type SqliteStorageOrOptions } from './storage-source.js';
 
 /** Settings of {@link sqliteConsumerLock}. */
@@ -93,25 +93,13 @@ export function sqliteConsumerLock(source: SqliteStorageOrOptions, options: Sqli
         if (!wait) throw new ConsumerLockedError(consumer);
         await sleep(retryEveryMs, signal);
       }
-      let held = true;
-      const timer = setInterval(() => {
-        renew(consumer, owner).then(
-          (stillOurs) => {
-            if (stillOurs || !held) return;
-            held = false;
-            clearInterval(timer);
-            options.onLost?.(consumer);
-          },
-          // A busy or closed database: try again at the next tick; the lease covers a few missed renewals.
-          () => {},
-        );
-      }, renewEveryMs);
-      // The lock alone must not keep the process alive: the consumer it protects does.
-      timer.unref();
+      const watchdog = watchConsumerLock({
+        everyMs: renewEveryMs,
+        check: () => renew(consumer, owner),
+        onLost: () => options.onLost?.(consumer),
+      });
       return async () => {
-        if (!held) return;
-        held = false;
-        clearInterval(timer);
+        if (!watchdog.stop()) return;
         await database
           .run(`release the lock of consumer '${consumer}'`, (db) =>
             db.prepare('DELETE FROM consumer_locks WHERE consumer = ? AND owner = ?').run(consumer, owner),

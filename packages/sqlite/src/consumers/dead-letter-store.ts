@@ -1,4 +1,4 @@
-import type { DeadLetter, DeadLetterStore, RecordedEvent } from '@streamstore/core';
+import { type DeadLetter, type DeadLetterStore, describeDeadLetterError, type RecordedEvent } from '@streamstore/core';
 import { type ConsumerDatabase, consumerDatabase, type SqliteStorageOrOptions } from './storage-source.js';
 
 /** A dead-letter store in the SQLite database of the events (table `dead_letters`). */
@@ -21,11 +21,6 @@ type DeadLetterRow = [
 ];
 
 const COLUMNS = 'consumer, stream_id, revision, position, event_id, type, error, attempts, failed_at';
-
-/** How an error is recorded: its name and message (what an operator needs to decide whether to replay). */
-export function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
 
 function toDeadLetter(row: DeadLetterRow): DeadLetter {
   return {
@@ -59,7 +54,7 @@ export function sqliteDeadLetterStore(source: SqliteStorageOrOptions): SqliteDea
           event.position ?? null,
           event.id,
           event.type,
-          describeError(error),
+          describeDeadLetterError(error),
           attempts,
           Date.now(),
         );

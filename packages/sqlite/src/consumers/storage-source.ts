@@ -1,3 +1,4 @@
+import { consumerStorage } from '@streamstore/core';
 import type Database from 'better-sqlite3';
 import type { SqliteStorageOptions } from '../options.js';
 import { toStorageError } from '../sqlite-errors.js';
@@ -19,13 +20,12 @@ export interface ConsumerDatabase {
 }
 
 /**
- * Resolves `source`. A given storage is used as is (provision it first, e.g. `createStreamStore({ provisionSchema:
- * true })`); from options, a storage of its own is opened and provisioned on first use.
+ * Resolves `source` (borrowed or owned, as the core's `consumerStorage` decides) and adds better-sqlite3's error
+ * mapping to each call.
  */
 export function consumerDatabase(source: SqliteStorageOrOptions): ConsumerDatabase {
-  const owned = !(source instanceof SqliteStorage);
-  const storage = source instanceof SqliteStorage ? source : sqliteStorage(source);
-  let provisioned: Promise<void> | undefined = owned ? undefined : Promise.resolve();
+  const target = consumerStorage(source, SqliteStorage, sqliteStorage);
+  const { storage } = target;
   const runSync = <T>(action: string, work: (db: Database.Database) => T): T => {
     try {
       return work(storage.database());
@@ -37,15 +37,9 @@ export function consumerDatabase(source: SqliteStorageOrOptions): ConsumerDataba
     storage,
     runSync,
     async run(action, work) {
-      provisioned ??= storage.provision().catch((error: unknown) => {
-        provisioned = undefined;
-        throw error;
-      });
-      await provisioned;
+      await target.ready();
       return runSync(action, work);
     },
-    async close() {
-      if (owned) await storage.close();
-    },
+    close: () => target.close(),
   };
 }

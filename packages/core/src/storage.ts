@@ -243,6 +243,14 @@ export interface StreamStorage<X extends object = object> {
    */
   readCategory?(query: { category: string; after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]>;
 
+  /**
+   * Optional, with `globalOrder`: the position of the global log's end, as a `readAll` checkpoint (`after` it, only
+   * events that commit later), or undefined for an empty log. Subscriptions starting at `'end'` (and lag figures) use
+   * it instead of paging through the whole log. It must not lie past an event that can still become visible with a
+   * lower position (on PostgreSQL: below the log's horizon).
+   */
+  headPosition?(options?: CallOptions): Promise<string | undefined>;
+
   /** Capability `listStreams`: up to `limit` streams whose id sorts strictly after `after`, ordered by id. */
   listStreams?(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]>;
 

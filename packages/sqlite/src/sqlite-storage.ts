@@ -73,7 +73,8 @@ export class SqliteStorage implements StreamStorage<SqliteTransactionHandles> {
   /** The connection of `store.transaction` (a file's second connection), opened on first use. */
   private transactionDb: Database.Database | undefined;
 
-  /** @internal Use `sqliteStorage()`. */
+  // Not @internal: stripInternal would drop it from the .d.ts, leaving an implicit `new SqliteStorage()` there.
+  /** Use `sqliteStorage()`, which validates and resolves the options. */
   constructor(
     readonly options: ResolvedSqliteOptions,
     private readonly onClose?: () => void,
@@ -262,6 +263,13 @@ export class SqliteStorage implements StreamStorage<SqliteTransactionHandles> {
         return (this.deleteTransaction as NonNullable<typeof this.deleteTransaction>)(streamId, expected);
       }),
     );
+  }
+
+  headPosition(options?: CallOptions): Promise<string | undefined> {
+    return this.read(options, 'read the end of the global log', () => {
+      const row = this.statements().headPosition.get();
+      return row === undefined || BigInt(row.seq) === 0n ? undefined : String(row.seq);
+    });
   }
 
   readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {

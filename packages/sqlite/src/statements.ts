@@ -29,6 +29,7 @@ export class Statements {
   readonly readBackward: Database.Statement<[string, number, number], EventRow>;
   readonly getStream: Database.Statement<[string], StreamRow>;
   readonly readAll: Database.Statement<[bigint, number], EventRow>;
+  readonly headPosition: Database.Statement<[], { seq: number | bigint }>;
   readonly readCategory: Database.Statement<[string, bigint, number], EventRow>;
   readonly listStreams: Database.Statement<[number], StreamRow>;
   readonly listStreamsAfter: Database.Statement<[string, number], StreamRow>;
@@ -61,6 +62,8 @@ export class Statements {
     this.getStream = raw(
       db.prepare<[string], StreamRow>('SELECT stream_id, revision, created_at, updated_at FROM streams WHERE stream_id = ?'),
     );
+    // The largest position ever handed out (sqlite_sequence keeps it after deletes); AUTOINCREMENT never reuses one.
+    this.headPosition = db.prepare<[], { seq: number | bigint }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'").safeIntegers(true);
     this.readAll = raw(
       db.prepare<[bigint, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
     );

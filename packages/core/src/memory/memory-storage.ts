@@ -219,6 +219,13 @@ class MemoryStorage implements StreamStorage {
     return { status: 'ok' as const, deleted: true };
   }
 
+  async headPosition(options?: CallOptions): Promise<string | undefined> {
+    this.ensureOpen();
+    throwIfAborted(options?.signal);
+    // The last position handed out, deleted or not: nothing but later commits lies after it.
+    return this.state.nextPosition > 1 ? String(this.state.nextPosition - 1) : undefined;
+  }
+
   async readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
     this.ensureOpen();
     throwIfAborted(options?.signal);

@@ -7,6 +7,7 @@ import {
   type StreamStore,
 } from '@streamstore/core';
 import { testEvents } from '../support/events.js';
+import { callCounter } from '../support/storage-wrappers.js';
 import { scenarioGroup } from './define.js';
 
 const scenario = scenarioGroup('subscriptions');
@@ -312,5 +313,27 @@ export const subscriptionScenarios = [
       await second.stop();
       ctx.assert.deepEqual(seen, [...ids(testEvents(5, 'life1')), ...ids(testEvents(15, 'life2'))]);
     },
+  ),
+  scenario(
+    'from-end',
+    "a subscription from 'end' delivers only events committed after it started; a storage with headPosition finds the end without paging through the log",
+    async (ctx) => {
+      const counter = callCounter();
+      const store = await ctx.createStore({ wrapStorage: counter.wrap });
+      for (let i = 0; i < 6; i++) await store.append(`old-${i}`, 'no-stream', testEvents(500, `old${i}`));
+      const before = counter.calls.get('readAll') ?? 0;
+      const seen: string[] = [];
+      const subscription = store.subscribe({ to: 'all', from: 'end', pollIntervalMs: 5, handler: (e) => void seen.push(e.id) });
+      await subscription.caughtUp;
+      const pagedToFindEnd = (counter.calls.get('readAll') ?? 0) - before;
+      await store.append('live', 'no-stream', testEvents(2, 'live'));
+      await until(() => seen.length >= 2, 'the live events were delivered');
+      await subscription.stop();
+      ctx.assert.deepEqual(seen, ['live-1', 'live-2']);
+      if (counter.calls.has('headPosition')) {
+        ctx.assert.ok(pagedToFindEnd <= 1, `found the end with headPosition, not by paging (${pagedToFindEnd} readAll calls)`);
+      }
+    },
+    ['globalOrder'],
   ),
 ];

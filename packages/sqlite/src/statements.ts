@@ -63,7 +63,9 @@ export class Statements {
       db.prepare<[string], StreamRow>('SELECT stream_id, revision, created_at, updated_at FROM streams WHERE stream_id = ?'),
     );
     // The largest position ever handed out (sqlite_sequence keeps it after deletes); AUTOINCREMENT never reuses one.
-    this.headPosition = db.prepare<[], { seq: number | bigint }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'").safeIntegers(true);
+    this.headPosition = db
+      .prepare<[], { seq: number | bigint }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'")
+      .safeIntegers(true);
     this.readAll = raw(
       db.prepare<[bigint, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
     );

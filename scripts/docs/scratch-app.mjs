@@ -37,14 +37,18 @@ export function packWorkspaces(root, directory) {
 }
 
 /**
- * Problems of a packed package a user would hit: a missing LICENSE or README, or a source map naming a source that
- * is not in the tarball.
+ * Problems of a packed package a user would hit: a missing LICENSE or README, a source map naming a source that
+ * is not in the tarball, or a declaration marked `@internal` in its .d.ts files (stripInternal keeps them out).
  */
 export function tarballProblems(pack, unpackedDirectory) {
   const problems = [];
   const files = new Set(pack.files);
   for (const required of ['LICENSE', 'README.md', 'package.json'])
     if (!files.has(required)) problems.push(`${pack.name}: ${required} is not in the tarball`);
+  for (const declarations of pack.files.filter((file) => file.endsWith('.d.ts'))) {
+    if (readFileSync(join(unpackedDirectory, declarations), 'utf8').includes('@internal'))
+      problems.push(`${pack.name}: ${declarations} declares something marked @internal`);
+  }
   for (const map of pack.files.filter((file) => file.endsWith('.map'))) {
     const { sources = [] } = JSON.parse(readFileSync(join(unpackedDirectory, map), 'utf8'));
     for (const source of sources) {

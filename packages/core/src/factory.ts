@@ -46,7 +46,7 @@ export function createStreamStoreFactory(options: StreamStoreFactoryOptions): St
 
   const open = async (tenantId: string): Promise<StreamStore> => {
     const tenantStorage = await storage.forTenant(tenantId);
-    const store = new StreamStore({ ...storeOptions, serialization, storage: tenantStorage, tenant: tenantId });
+    const store = StreamStore.open({ ...storeOptions, serialization, storage: tenantStorage, tenant: tenantId });
     if (provision) await tenantStorage.provision();
     return store;
   };

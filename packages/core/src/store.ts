@@ -58,8 +58,9 @@ export class StreamStore<X extends object = object> {
   private readonly identity: InstrumentedStore;
   private closed = false;
 
-  /** @internal Use {@link createStreamStore}. */
-  constructor(options: StreamStoreOptions<X>) {
+  // Private, and reached through `open`, which stripInternal hides: a stripped public constructor would leave the
+  // published .d.ts with an implicit `new StreamStore()` that type-checks and fails at run time.
+  private constructor(options: StreamStoreOptions<X>) {
     this.storage = options.storage;
     this.capabilities = Object.freeze({ ...options.storage.capabilities });
     this.limits = Object.freeze(resolveLimits(options.limits, this.capabilities));
@@ -70,6 +71,11 @@ export class StreamStore<X extends object = object> {
     this.identity = Object.freeze(
       options.tenant === undefined ? { backend: this.storage.name } : { backend: this.storage.name, tenant: options.tenant },
     );
+  }
+
+  /** @internal Use {@link createStreamStore}: a store over `options`, not provisioned. */
+  static open<X extends object = object>(options: StreamStoreOptions<X>): StreamStore<X> {
+    return new StreamStore(options);
   }
 
   /** The backend's name (`memory`, `sqlite`, ...). */
@@ -471,7 +477,7 @@ export async function createStreamStore<X extends object = object>(options: Stre
   if (!options || typeof options !== 'object' || !options.storage) {
     throw new ConfigurationError('createStreamStore needs a storage (e.g. memoryStorage())');
   }
-  const store = new StreamStore(options);
+  const store = StreamStore.open(options);
   if (options.provisionSchema) await options.storage.provision();
   return store;
 }

@@ -16,3 +16,4 @@ export { MIGRATIONS, migrationChecksum } from './migrations.js';
 export type { ConnectionOptions, PoolOptions, PostgresMultitenantOptions, PostgresStorageOptions } from './options.js';
 export { PostgresStorage } from './postgres-storage.js';
 export { postgresStorage } from './postgres-storage-factory.js';
+export type { PostgresTransactionHandles } from './transactions.js';

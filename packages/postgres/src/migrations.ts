@@ -537,6 +537,16 @@ export const MIGRATIONS: readonly Migration[] = [
       'append_events_group: commits that arrive together in one statement and one transaction, each with its own outcome',
     statements: (s) => [sqlFile('0008_append_events_group.sql', s)],
   },
+  {
+    version: 9,
+    description:
+      'transactions: append_events_tx (a savepoint per append; a transaction that wrote first numbers its events after the append lock), append_events hands such transactions to it, append_many',
+    statements: (s) => [
+      sqlFile('0009_1_append_events_tx.sql', s),
+      sqlFile('0009_2_append_events_late.sql', s),
+      sqlFile('0009_3_append_many.sql', s),
+    ],
+  },
 ];
 
 const CHECKSUM_PLACEHOLDER = '"<schema>"';

@@ -5,6 +5,7 @@ import { validateSchemaName } from './identifiers.js';
 import { createMultitenantStorage } from './multitenant.js';
 import type { PostgresMultitenantOptions, PostgresStorageOptions } from './options.js';
 import { PostgresStorage } from './postgres-storage.js';
+import type { PostgresTransactionHandles } from './transactions.js';
 
 /**
  * A PostgreSQL storage for one store, in schema `schema` (default `streamstore`). With `connectionString` the storage
@@ -15,7 +16,7 @@ import { PostgresStorage } from './postgres-storage.js';
  *   provisionSchema: true,
  * });
  */
-export function postgresStorage(options: PostgresStorageOptions): StreamStorage {
+export function postgresStorage(options: PostgresStorageOptions): StreamStorage<PostgresTransactionHandles> {
   if (!options || typeof options !== 'object') {
     throw new ConfigurationError('postgresStorage needs options: { connectionString } or { sql }');
   }

@@ -1,4 +1,5 @@
 import type {
+  AppendManyOutcome,
   AppendOutcome,
   CallOptions,
   EncodedEvent,
@@ -7,10 +8,13 @@ import type {
   GroupOutcome,
   MigrationStep,
   StorageCapabilities,
+  StorageTransaction,
   StoredEvent,
+  StreamAppend,
   StreamInfo,
   StreamStorage,
   StreamSummary,
+  TransactionOptions,
 } from '@streamstore/core';
 import {
   comparePositions,
@@ -40,6 +44,7 @@ import { quoteIdentifier } from './identifiers.js';
 import { planMigrations, provisionSchema } from './provision.js';
 import { buildQueries, type StoreQueries } from './queries.js';
 import { type EventRow, toStoredEvent } from './rows.js';
+import { appendManyAlone, type PostgresTransactionHandles, runTransaction, type TransactionContext } from './transactions.js';
 
 const CAPABILITIES: StorageCapabilities = Object.freeze({
   globalOrder: true,
@@ -49,6 +54,7 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   locking: false,
   // Far below the 1,000,000 events a transaction can number; keeps one commit's parameters reasonable.
   maxEventsPerCommit: 100_000,
+  transactions: true,
 });
 
 /**
@@ -114,7 +120,7 @@ interface StreamRow {
 }
 
 /** A store in one PostgreSQL schema. `release` ends the pool when the storage owns it. */
-export class PostgresStorage implements StreamStorage {
+export class PostgresStorage implements StreamStorage<PostgresTransactionHandles> {
   readonly name = 'postgres';
   readonly capabilities = CAPABILITIES;
   private readonly queries: StoreQueries;
@@ -295,6 +301,28 @@ export class PostgresStorage implements StreamStorage {
     );
     const row = rows[0];
     return row ? { revision: Number(row.revision), createdAt: row.created_at, updatedAt: row.updated_at } : null;
+  }
+
+  /** Appends every part or none, in one statement and one round trip (see 0009_3_append_many.sql). */
+  appendMany(appends: readonly StreamAppend[], options?: CallOptions): Promise<AppendManyOutcome> {
+    throwIfAborted(options?.signal);
+    return appendManyAlone(this.transactionContext(), appends, options);
+  }
+
+  /**
+   * Runs `work` in a transaction on one connection of the pool (`tx.sql`), or with `join` in a savepoint of the
+   * caller's open postgres.js transaction (see `runTransaction`).
+   */
+  transaction<T>(
+    work: (tx: StorageTransaction<PostgresTransactionHandles>) => Promise<T>,
+    options?: TransactionOptions,
+  ): Promise<T> {
+    throwIfAborted(options?.signal);
+    return runTransaction(this.transactionContext(), work, options);
+  }
+
+  private transactionContext(): TransactionContext {
+    return { sql: this.sql, queries: this.queries, deadline: this.deadline, poke: () => this.appendNotifier.poke() };
   }
 
   async deleteStream(

@@ -20,6 +20,10 @@ export interface StoreQueries {
   append: string;
   /** Several commits in one statement (see 0008_append_events_group.sql); one row per commit. */
   appendGroup: string;
+  /** An append inside a transaction (see 0009_1_append_events_tx.sql): a savepoint of its own; status 2 = duplicate. */
+  appendInTransaction: string;
+  /** A multi-stream append (see 0009_3_append_many.sql): all parts or none, one row per part. */
+  appendMany: string;
   deleteStream: string;
   findEvents: string;
   readForward: string;
@@ -40,6 +44,11 @@ export function buildQueries(s: string): StoreQueries {
     appendGroup: `SELECT o_index, o_status, o_revision, o_position FROM ${s}.append_events_group($1::text[], $2::int4[], $3::int8[],
   $4::int4[], $5::text[], $6::text[], $7::int4[], $8::text[], $9::text[], $10::text[], $11::bytea[], $12::text[], $13::text[],
   $14::timestamptz[])`,
+    appendInTransaction: `SELECT o_status, o_revision, o_position FROM ${s}.append_events_tx($1::text, $2::int4, $3::int8, $4::text[], $5::text[],
+  $6::int4[], $7::text[], $8::text[], $9::text[], $10::bytea[], $11::text[], $12::text[], $13::timestamptz[], $14::bool)`,
+    appendMany: `SELECT o_index, o_status, o_revision, o_position FROM ${s}.append_many($1::text[], $2::int4[], $3::int8[],
+  $4::int4[], $5::text[], $6::text[], $7::int4[], $8::text[], $9::text[], $10::text[], $11::bytea[], $12::text[], $13::text[],
+  $14::timestamptz[], $15::bool)`,
     deleteStream: `SELECT o_status, o_revision FROM ${s}.delete_stream($1::text, $2::int4, $3::int8)`,
     findEvents: `SELECT event_id, revision, position FROM ${s}.events WHERE stream_id = $1 AND event_id = ANY($2::text[])`,
     readForward: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,

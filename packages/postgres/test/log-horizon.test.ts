@@ -145,26 +145,34 @@ describe('postgres global log horizon', () => {
     await sql.end();
   });
 
-  it('refuses an append whose transaction got its id before taking the lock; appends in one transaction continue', async () => {
+  it('numbers the events of a transaction that got its id before taking the lock after the lock (migration 9); appends in one transaction continue', async () => {
     const { storage, store } = await provisioned('hzorder');
     const { storage: otherStorage } = await provisioned('hzorder2');
     const sql = storage.sql;
-    const wroteFirst = sql.begin(async (tx) => {
-      await tx`SELECT pg_current_xact_id()`;
-      await appendIn(tx, storage.schema, 's-1', ['x1']);
+    // Was refused up to migration 8 ('must be the first write of its transaction'): now numbered with an id taken after
+    // the store's append lock, above the transaction's own.
+    const [own, late, later] = await sql.begin(async (tx) => {
+      const [row] = await tx<{ xid: string }[]>`SELECT pg_current_xact_id()::text AS xid`;
+      return [
+        BigInt(row?.xid as string),
+        await appendIn(tx, storage.schema, 's-1', ['x1']),
+        await appendIn(tx, storage.schema, 's-2', ['x2']),
+      ];
     });
-    await expect(wroteFirst).rejects.toMatchObject({ code: '25000' });
+    expect(late?.status).toBe(0);
+    expect((late as { position: bigint }).position / 1_000_000n).toBeGreaterThan(own as bigint);
+    expect((later as { position: bigint }).position).toBe((late as { position: bigint }).position + 1n);
 
     const [first, second] = await sql.begin(async (tx) => [
       await appendIn(tx, storage.schema, 's-1', ['a1', 'a2']),
       await appendIn(tx, storage.schema, 's-2', ['b1']),
     ]);
     expect(second?.position).toBe((first?.position as bigint) + 1n);
-    const twoStores = sql.begin(async (tx) => {
+    // Two stores in one transaction: the second store's first append comes after an id, and is numbered after its lock.
+    await sql.begin(async (tx) => {
       await appendIn(tx, storage.schema, 's-3', ['c1']);
       await appendIn(tx, otherStorage.schema, 's-3', ['c1']);
     });
-    await expect(twoStores).rejects.toMatchObject({ code: '25000' });
-    expect(await ids(store.readAll())).toEqual(['a1', 'a2', 'b1']);
+    expect(await ids(store.readAll())).toEqual(['x1', 'x2', 'a1', 'a2', 'b1', 'c1']);
   });
 });

@@ -14,6 +14,13 @@ export interface AppendRequest {
 /** Most commits in one group: one statement's arrays stay small, and a group's latency bounded. */
 export const MAX_GROUP_COMMITS = 256;
 
+/**
+ * Commits of more events than this are sent alone, beside the group in flight. Grouping saves the per-transaction
+ * costs (round trip, commit, flush), which such commits already spread over many events, while a group runs on one
+ * backend: 8 and 32 writers of 100-event commits ran at 0.54-0.62x of the same commits sent alone in parallel.
+ */
+export const MAX_GROUPED_EVENTS = 50;
+
 /** Most bytes of parameters in one group (as {@link requestBytes} counts them). */
 export const MAX_GROUP_BYTES = 16 * 1024 * 1024;
 

@@ -32,6 +32,7 @@ import {
   groupParams,
   MAX_GROUP_BYTES,
   MAX_GROUP_COMMITS,
+  MAX_GROUPED_EVENTS,
   requestBytes,
 } from './append-group.js';
 import { AppendListener } from './append-listener.js';
@@ -178,7 +179,7 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
   ): Promise<AppendOutcome> {
     throwIfAborted(options?.signal);
     const request = { streamId, expected, events, signal: options?.signal };
-    if (this.grouped) return this.commit(request);
+    if (this.grouped && events.length <= MAX_GROUPED_EVENTS) return this.commit(request);
     const outcome = await this.appendAlone(request);
     if (outcome.status === 'ok') this.appendNotifier.poke();
     return outcome;

@@ -22,6 +22,7 @@ import {
   sqliteConsumerState,
 } from './consumer-state.js';
 import { ensureDirectory } from './ensure-directory.js';
+import { importOptional } from './optional-package.js';
 import { parseS3Url, type S3Connection } from './s3-url.js';
 
 /** What a factory gets: the resolved settings and what the command is about to do. */
@@ -96,12 +97,14 @@ interface S3Module {
 async function importBackend<T>(backend: BackendName, packageName: string, exportName: keyof T & string): Promise<T> {
   let loaded: Record<string, unknown>;
   try {
-    loaded = (await import(packageName as string)) as Record<string, unknown>;
+    // An optional peer: a missing package is a ConfigurationError naming the package to install.
+    loaded = await importOptional<Record<string, unknown>>(packageName, `The ${backend} backend`, packageName);
   } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
     const reason = (error as Error).message?.split('\n')[0] ?? String(error);
     throw new ConfigurationError(
       `The ${backend} backend is not available: ${packageName} could not be loaded (${reason}). ` +
-        `Build it with 'npx tsc -b packages/${backend}'.`,
+        `In the StreamStore repository, build it with 'npx tsc -b packages/${backend}'.`,
       { cause: error },
     );
   }

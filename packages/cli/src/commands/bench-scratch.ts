@@ -9,6 +9,7 @@ import { memoryStorage, type StreamStorage } from '@streamstore/core';
 import { backendEntry, redactUrl } from '../backends.js';
 import { parseCassandraUrl } from '../cassandra-url.js';
 import type { BackendName, Settings } from '../config.js';
+import { importOptional } from '../optional-package.js';
 import { parseS3Url } from '../s3-url.js';
 
 /** Fresh, empty storages on one backend for successive workloads, and the cleanup of all of them. */
@@ -19,9 +20,9 @@ export interface ScratchTarget {
   cleanup(): Promise<void>;
 }
 
-/** Loads a driver the command only needs for scratch cleanup (a dependency of the backend package). */
+/** Loads a driver the command only needs for scratch cleanup (an optional peer, like the backend package). */
 async function driver<T>(name: string): Promise<T> {
-  const loaded = (await import(name as string)) as { default?: T };
+  const loaded = await importOptional<{ default?: T }>(name, 'streamstore bench');
   return (loaded.default ?? loaded) as T;
 }
 

@@ -2,9 +2,10 @@
  * `streamstore serve`: the HTTP API and the web stream browser of @streamstore/server over the store the global
  * options name, until Ctrl-C.
  */
-import { startServer } from '@streamstore/server';
+import type * as ServerModule from '@streamstore/server';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type CliIO, println, settingsOf, wholeNumber } from '../cli-io.js';
+import { importOptional } from '../optional-package.js';
 import { openServedStore } from '../serve/open-served-store.js';
 
 interface ServeFlags {
@@ -58,6 +59,8 @@ export function registerServeCommand(program: Command, io: CliIO): void {
     .action(async (options: ServeFlags, command: Command) => {
       const settings = settingsOf(command, io);
       const token = options.token ?? io.env.STREAMSTORE_TOKEN;
+      // An optional peer (Fastify and its plugins): loaded only by this command.
+      const { startServer } = await importOptional<typeof ServerModule>('@streamstore/server', 'streamstore serve');
       const served = await openServedStore(settings, options.allowWrites ? 'write' : 'read');
       try {
         const server = await startServer({

@@ -1,6 +1,7 @@
 /** Turns `--to` URLs into outbox publishers: `nats://...` (JetStream) and `amqp://` / `amqps://` (RabbitMQ). */
 import { ConfigurationError } from '@streamstore/core';
 import type { OutboxPublisher } from '@streamstore/outbox';
+import { importOptional } from '../optional-package.js';
 
 /** What `@streamstore/outbox/nats` exports, as far as the command uses it. */
 interface NatsModule {
@@ -19,8 +20,9 @@ interface RabbitMqModule {
 /** Imports a publisher module; a missing broker client is a configuration error naming the package to install. */
 async function importPublisher<T>(entry: string, clients: string): Promise<T> {
   try {
-    return (await import(entry)) as T;
+    return await importOptional<T>(entry, `The ${entry} publisher`, clients.replace(' and ', ' '));
   } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
     const reason = (error as Error).message?.split('\n')[0] ?? String(error);
     throw new ConfigurationError(`${entry} could not be loaded (${reason}): install ${clients}`, { cause: error });
   }

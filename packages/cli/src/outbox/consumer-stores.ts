@@ -10,6 +10,7 @@ import {
   type StreamStorage,
 } from '@streamstore/core';
 import type { BackendName } from '../config.js';
+import { importOptional } from '../optional-package.js';
 
 /** The relay's durable state. */
 export interface RelayStores {
@@ -28,7 +29,7 @@ interface ConsumerModule {
 }
 
 async function consumerModule(backend: 'sqlite' | 'postgres'): Promise<ConsumerModule> {
-  const loaded = (await import(`@streamstore/${backend}`)) as Record<string, unknown>;
+  const loaded = await importOptional<Record<string, unknown>>(`@streamstore/${backend}`, `The ${backend} outbox stores`);
   return {
     checkpoints: loaded[`${backend}CheckpointStore`] as ConsumerModule['checkpoints'],
     lock: loaded[`${backend}ConsumerLock`] as LockFactory,

@@ -14,6 +14,12 @@ export interface GroupCommitOptions<T, R> {
   maxBytes?: number;
   /** An item's size in bytes for `maxBytes` (default: every item counts 0). */
   size?(item: T): number;
+  /**
+   * Groups in flight at once (default 1). More lets the next group's round trip overlap the last one's flush, at the
+   * price of smaller groups; items of two groups in flight are concurrent (neither was acknowledged), so their order
+   * is the server's to decide.
+   */
+  concurrency?: number;
 }
 
 interface Pending<T, R> {
@@ -31,8 +37,10 @@ interface Pending<T, R> {
 export function groupCommitter<T, R>(options: GroupCommitOptions<T, R>): (item: T) => Promise<R> {
   const maxItems = options.maxItems ?? 256;
   const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
   const queue: Pending<T, R>[] = [];
-  let draining = false;
+  let scheduled = false;
+  let inFlight = 0;
 
   const takeGroup = (): Pending<T, R>[] => {
     let bytes = 0;
@@ -46,35 +54,42 @@ export function groupCommitter<T, R>(options: GroupCommitOptions<T, R>): (item: 
     return queue.splice(0, count);
   };
 
-  const drain = async (): Promise<void> => {
+  const runGroup = async (group: Pending<T, R>[]): Promise<void> => {
+    let outcomes: readonly GroupOutcome<R>[];
     try {
-      while (queue.length > 0) {
-        const group = takeGroup();
-        let outcomes: readonly GroupOutcome<R>[];
-        try {
-          outcomes = await options.run(group.map((pending) => pending.item));
-        } catch (error) {
-          for (const pending of group) pending.reject(error);
-          continue;
-        }
-        group.forEach((pending, i) => {
-          const outcome = outcomes[i];
-          if (outcome === undefined) pending.reject(new Error('group commit returned no outcome for an item'));
-          else if (outcome.ok) pending.resolve(outcome.value);
-          else pending.reject(outcome.error);
-        });
-      }
-    } finally {
-      draining = false;
+      outcomes = await options.run(group.map((pending) => pending.item));
+    } catch (error) {
+      for (const pending of group) pending.reject(error);
+      return;
+    }
+    group.forEach((pending, i) => {
+      const outcome = outcomes[i];
+      if (outcome === undefined) pending.reject(new Error('group commit returned no outcome for an item'));
+      else if (outcome.ok) pending.resolve(outcome.value);
+      else pending.reject(outcome.error);
+    });
+  };
+
+  // Starts groups while there are items and room in flight; each finished group starts the next.
+  const drain = (): void => {
+    scheduled = false;
+    while (queue.length > 0 && inFlight < concurrency) {
+      const group = takeGroup();
+      inFlight++;
+      void runGroup(group).finally(() => {
+        inFlight--;
+        drain();
+      });
     }
   };
 
   return (item) =>
     new Promise<R>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (!draining) {
-        draining = true;
-        queueMicrotask(() => void drain());
+      // Items submitted in the same tick join one group; while groups are in flight, the next forms meanwhile.
+      if (!scheduled && inFlight < concurrency) {
+        scheduled = true;
+        queueMicrotask(drain);
       }
     });
 }

@@ -42,6 +42,7 @@ import { appendsChannel } from './channel.js';
 import { isConnectionError, translateDriverError } from './driver-errors.js';
 import { type CallDeadline, execute } from './execute.js';
 import { quoteIdentifier } from './identifiers.js';
+import { logHeadQuery, readLogHead } from './log-head.js';
 import { planMigrations, provisionSchema } from './provision.js';
 import { buildQueries, type StoreQueries } from './queries.js';
 import { type EventRow, toStoredEvent } from './rows.js';
@@ -125,6 +126,7 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
   readonly name = 'postgres';
   readonly capabilities = CAPABILITIES;
   private readonly queries: StoreQueries;
+  private readonly logHead: string;
   private readonly appendListener: AppendListener;
   private readonly appendNotifier: AppendNotifier;
   private readonly stats: GroupCommitStats = { groups: 0, groupedCommits: 0, fallbacks: 0 };
@@ -149,6 +151,7 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
     private readonly grouped = true,
   ) {
     this.queries = buildQueries(quoteIdentifier(schema));
+    this.logHead = logHeadQuery(quoteIdentifier(schema));
     this.appendListener = new AppendListener(sql, appendsChannel(schema));
     this.appendNotifier = new AppendNotifier(sql, appendsChannel(schema));
   }
@@ -401,6 +404,11 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
 
   readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
     return observed(this.readAllNow(query, options));
+  }
+
+  /** The end of the global log, below its horizon (see log-head.ts). */
+  headPosition(options?: CallOptions): Promise<string | undefined> {
+    return observed(readLogHead(this.sql, this.logHead, options?.signal, this.deadline));
   }
 
   /** Like readAll (same visibility rule), only the events of streams of `category`. */

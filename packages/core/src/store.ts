@@ -23,7 +23,7 @@ import { EventSerializer } from './serialization/serializer.js';
 import type { AppendOutcome, EncodedEvent, StoredEvent, StreamStorage, TransactionOptions } from './storage.js';
 import type { ListStreamsOptions, ReadAllOptions, ReadOptions, StoreCapabilities, StreamStoreOptions } from './store-options.js';
 import type { LogReader } from './subscriptions/log-reader.js';
-import { subscriptionSource } from './subscriptions/sources.js';
+import { logEndPosition, subscriptionSource } from './subscriptions/sources.js';
 import { type SubscribeOptions, type Subscription, startSubscription } from './subscriptions/subscription.js';
 import { describeSubscription } from './subscriptions/subscription-instrumentation.js';
 import { runStoreTransaction, type StoreTransaction } from './transaction.js';
@@ -358,6 +358,34 @@ export class StreamStore<X extends object = object> {
     return raceAbort(this.storage.getStream(streamId, options), options.signal);
   }
 
+  /** The store's reads as subscriptions use them (narrow: they need no more of the store). */
+  private logReader(): LogReader {
+    return {
+      capabilities: this.capabilities,
+      read: (streamId, readOptions) => this.read(streamId, readOptions),
+      readAll: (readOptions) => this.readAll(readOptions),
+      getStream: (streamId, callOptions) => this.getStream(streamId, callOptions),
+      decode: (stored) => toRecordedEvent(stored, this.serializer),
+    };
+  }
+
+  /**
+   * The position of the global log's end (capability `globalOrder`): a `readAll` checkpoint after which only events
+   * that commit later come, or undefined for an empty log. One call where the backend has `headPosition`, else the
+   * log is paged through.
+   * @example const end = await store.headPosition(); for await (const e of store.readAll({ from: end })) console.log(e.id);
+   * @throws NotSupportedError where the backend has no global order.
+   */
+  async headPosition(options: { signal?: AbortSignal } = {}): Promise<string | undefined> {
+    this.ensureOpen();
+    if (!this.capabilities.globalOrder) {
+      throw new NotSupportedError('globalOrder', `The ${this.storage.name} backend keeps no global log: it has no head position`);
+    }
+    throwIfAborted(options.signal);
+    const signal = options.signal ?? new AbortController().signal;
+    return raceAbort(logEndPosition(this.logReader(), this.storage, signal), options.signal);
+  }
+
   /**
    * Deletes a stream: its events disappear from every read, the global log included. Idempotent. With
    * `expected`, the deletion is conditional like a commit. A later append with `'no-stream'` starts at revision 1.
@@ -410,14 +438,7 @@ export class StreamStore<X extends object = object> {
   subscribe<E = unknown>(options: SubscribeOptions<E>): Subscription<E> {
     this.ensureOpen();
     const untyped = options as unknown as SubscribeOptions;
-    const reader: LogReader = {
-      capabilities: this.capabilities,
-      read: (streamId, readOptions) => this.read(streamId, readOptions),
-      readAll: (readOptions) => this.readAll(readOptions),
-      getStream: (streamId, callOptions) => this.getStream(streamId, callOptions),
-      decode: (stored) => toRecordedEvent(stored, this.serializer),
-    };
-    const source = subscriptionSource(reader, this.storage, options.to);
+    const source = subscriptionSource(this.logReader(), this.storage, options.to);
     const instrumentation = this.instrumentation && {
       hooks: this.instrumentation,
       subscription: describeSubscription(this.identity, options),

@@ -35,7 +35,7 @@ export function subscriptionSource(store: LogReader, storage: StreamStorage, tar
         const events = page.flatMap((stored) => store.decode(stored) ?? []);
         return { events, next: page[page.length - 1]?.position ?? checkpoint, more: page.length === limit };
       },
-      end: (signal) => logEnd(store, storage, signal),
+      end: (signal) => logEndPosition(store, storage, signal),
       checkpointOf: positionOf,
     };
   }
@@ -49,7 +49,7 @@ export function subscriptionSource(store: LogReader, storage: StreamStorage, tar
       const events = category === undefined ? page : page.filter((event) => categoryOf(event.streamId) === category);
       return { events, next: last?.position ?? checkpoint, more: page.length === limit };
     },
-    end: (signal) => logEnd(store, storage, signal),
+    end: (signal) => logEndPosition(store, storage, signal),
     checkpointOf: positionOf,
   };
 }
@@ -58,7 +58,7 @@ export function subscriptionSource(store: LogReader, storage: StreamStorage, tar
 const positionOf = (event: RecordedEvent): string => event.position as string;
 
 /** The position of the global log's end: the storage's `headPosition` where it has one, else paged through. */
-async function logEnd(store: LogReader, storage: StreamStorage, signal: AbortSignal): Promise<string | undefined> {
+export async function logEndPosition(store: LogReader, storage: StreamStorage, signal: AbortSignal): Promise<string | undefined> {
   if (storage.headPosition) return storage.headPosition({ signal });
   let position: string | undefined;
   for (;;) {

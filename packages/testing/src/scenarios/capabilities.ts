@@ -60,6 +60,7 @@ export const capabilityScenarios = [
             capability: 'globalOrder',
             code: 'NOT_SUPPORTED',
           });
+          await ctx.assert.rejects(store.headPosition(), NotSupportedError, { capability: 'globalOrder' });
         }
         if (!store.capabilities.backwardRead) {
           await ctx.assert.rejects(collect(store.read('s', { direction: 'backward' })), NotSupportedError, {

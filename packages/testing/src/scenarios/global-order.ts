@@ -17,6 +17,29 @@ const label = (event: RecordedEvent) => `${event.streamId}:${event.revision}`;
 /** The global log (capability `globalOrder`): positions, commit order, checkpoints and paging. */
 export const globalOrderScenarios = [
   scenario(
+    'head-position',
+    'headPosition is undefined for an empty log, then the position of the last commit; reading after it yields only later commits',
+    async (ctx) => {
+      const store = await ctx.createStore();
+      ctx.assert.equal(await store.headPosition(), undefined, 'an empty log has no head');
+      await store.append('h-1', 'no-stream', testEvents(3, 'h1'));
+      const { position } = await store.append('h-2', 'no-stream', testEvents(2, 'h2'));
+      const head = await store.headPosition();
+      ctx.assert.equal(head, position, "the head is the last commit's position");
+      ctx.assert.deepEqual(await collect(store.readAll({ from: head as string })), [], 'nothing after the head');
+      await store.append('h-3', 'no-stream', testEvents(1, 'h3'));
+      ctx.assert.deepEqual(
+        (await collect(store.readAll({ from: head as string }))).map((event) => event.id),
+        ['h3-1'],
+        'a later commit comes after the head',
+      );
+      await store.deleteStream('h-3');
+      const afterDelete = await store.headPosition();
+      ctx.assert.ok(afterDelete !== undefined && comparePositions(afterDelete, head as string) >= 0, 'the head never goes back');
+    },
+    ['globalOrder'],
+  ),
+  scenario(
     'commit-order',
     'readAll returns every event in commit order across streams, with strictly increasing positions',
     async (ctx) => {

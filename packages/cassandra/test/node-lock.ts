@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { processAlive } from '../../../scripts/test-support/faults.js';
 
 // Vitest runs test files in parallel processes; the fault test stops the shared node. A small reader/writer lock
 // in the file system keeps it apart: test files using the node hold a shared marker, the fault test an exclusive
@@ -8,21 +9,12 @@ import { afterAll, beforeAll } from 'vitest';
 const DIR = '/tmp/streamstore-cassandra-test-locks';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function holders(kind: 'shared' | 'exclusive'): string[] {
   mkdirSync(DIR, { recursive: true });
   return readdirSync(DIR).filter((name) => {
     if (!name.startsWith(`${kind}-`)) return false;
     const pid = Number(name.split('-')[1]);
-    if (pid === process.pid || alive(pid)) return true;
+    if (pid === process.pid || processAlive(pid)) return true;
     rmSync(join(DIR, name), { force: true }); // left behind by a process that died
     return false;
   });

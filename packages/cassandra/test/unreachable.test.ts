@@ -1,21 +1,12 @@
 import { ConfigurationError, StorageUnavailableError } from '@streamstore/core';
 import cassandra from 'cassandra-driver';
 import { afterAll, describe, expect, it } from 'vitest';
+import { timedFailure } from '../../../scripts/test-support/faults.js';
 import { cassandraStorage } from '../src/index.js';
 import { CONNECTION, dropKeyspaces, uniqueKeyspace } from './helpers.js';
 
 const keyspace = uniqueKeyspace('unreach');
 afterAll(() => dropKeyspaces(keyspace));
-
-/** Runs `call`, returning its error and how long it took to fail. */
-async function failure(call: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
-  const started = Date.now();
-  const error = await call().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return { error, ms: Date.now() - started };
-}
 
 describe('a contact point where nothing listens', () => {
   it('fails provision and the first call fast with StorageUnavailableError, one line naming the host', async () => {
@@ -26,7 +17,7 @@ describe('a contact point where nothing listens', () => {
         getStream: () => storage.getStream('s'),
         append: () => storage.append('s', 'any', []),
       };
-      const { error, ms } = await failure(calls[first]);
+      const { error, ms } = await timedFailure(calls[first]);
       await storage.close();
       expect(error, first).toBeInstanceOf(StorageUnavailableError);
       expect((error as Error).cause).toBeInstanceOf(cassandra.errors.NoHostAvailableError);
@@ -42,7 +33,7 @@ describe('a localDataCenter the cluster does not have', () => {
   it('is a ConfigurationError naming the data centers found, not an outage', async () => {
     const storage = cassandraStorage({ ...CONNECTION, localDataCenter: 'datacenter-typo', keyspace });
     for (const call of [() => storage.provision(), () => storage.getStream('s')]) {
-      const { error } = await failure(call);
+      const { error } = await timedFailure(call);
       expect(error).toBeInstanceOf(ConfigurationError);
       expect((error as Error).message).toMatch(/localDataCenter.*datacenter-typo.*datacenter1/);
       expect((error as Error).message).not.toMatch(/\n/);

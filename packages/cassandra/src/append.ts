@@ -1,0 +1,159 @@
+import {
+  type AppendOutcome,
+  type EncodedEvent,
+  type EventLocation,
+  type ExpectedRevision,
+  matchesExpected,
+  StorageUnavailableError,
+} from '@streamstore/core';
+import type { types } from 'cassandra-driver';
+import cassandra from 'cassandra-driver';
+import { bucketOf, isFull, type StreamChain } from './chain.js';
+import { commitBatch, parseRejection, type Rejection, type WritePlan } from './commit-batch.js';
+import { type CassandraContext, locate, runLwtBatch } from './context.js';
+import { dropChain, dropStale } from './delete.js';
+import { isOutcomeUnknown, translateDriverError } from './driver-errors.js';
+import { findIdsInBuckets, lookUpEvents } from './read.js';
+
+// Enough for any realistic interleaving of concurrent commits and deletes; the loop only repeats on a race.
+const MAX_ATTEMPTS = 16;
+
+/**
+ * Appends `events` atomically (the SPI's `append`): one conditional batch on the bucket the commit goes to. A known
+ * expected revision is tried at once; anything else (and every refusal that is not a plain conflict) reads the chain.
+ */
+export async function append(
+  ctx: CassandraContext,
+  streamId: string,
+  expected: ExpectedRevision,
+  events: readonly EncodedEvent[],
+): Promise<AppendOutcome> {
+  const { config } = ctx;
+  let plan =
+    typeof expected === 'number' || expected === 'no-stream'
+      ? directPlan(ctx, expected === 'no-stream' ? 0 : expected)
+      : undefined;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (!plan) {
+      const decided = await planFromChain(ctx, streamId, expected, await locate(ctx, streamId));
+      if ('status' in decided) return decided;
+      if (decided.retry) continue;
+      plan = decided.plan;
+    }
+    if (plan.bucket > 0) {
+      // Ids in earlier (full, hence immutable) buckets cannot be checked by this LWT: look them up first.
+      const ids = events.map((event) => event.id);
+      const earlier = await findIdsInBuckets(ctx, streamId, ids, plan.bucket, config.consistency.read);
+      if (earlier.length > 0) return { status: 'duplicate' };
+    }
+    const rejection = await commit(ctx, streamId, plan, events);
+    if (rejection === null) return { status: 'ok', revision: plan.head + events.length };
+    const { head } = rejection;
+    if (head === plan.head && rejection.duplicateIds.length > 0) return { status: 'duplicate', actual: head };
+    // Bucket 0 is always the start of the live chain: a head found there that is not full is the stream's head.
+    if (plan.bucket === 0 && head !== null && head >= 0 && head < config.bucketSize && head !== plan.head) {
+      if (typeof expected === 'number' || expected === 'no-stream') return { status: 'conflict', actual: head };
+    }
+    // Anything else (bucket missing, full, marked deleted, or a later bucket): look at the whole chain.
+    const decided = await planFromChain(ctx, streamId, expected, await locate(ctx, streamId));
+    if ('status' in decided) return decided;
+    plan = decided.retry ? undefined : decided.plan;
+  }
+  throw new StorageUnavailableError(`Stream '${streamId}': gave up after ${MAX_ATTEMPTS} contended attempts`);
+}
+
+/** The plan for an expected revision known up front: no read needed before the LWT. */
+function directPlan(ctx: CassandraContext, head: number): WritePlan {
+  if (head === 0) return { bucket: 0, head: 0, create: { gen: cassandra.types.Uuid.random(), createdAt: null } };
+  return { bucket: bucketOf(head, ctx.config.bucketSize), head };
+}
+
+/** Decides what to do once the chain is known: an outcome, a plan, or "retry" after cleaning up. */
+async function planFromChain(
+  ctx: CassandraContext,
+  streamId: string,
+  expected: ExpectedRevision,
+  chain: StreamChain,
+): Promise<AppendOutcome | { plan: WritePlan; retry?: false } | { retry: true }> {
+  if (chain.state === 'deleting') {
+    await dropChain(ctx, streamId, chain.gen, chain.last);
+    return { retry: true };
+  }
+  if (chain.state === 'live' && chain.stale) {
+    await dropStale(ctx, streamId, chain.stale.bucket, chain.stale.gen);
+    return { retry: true };
+  }
+  const head = chain.state === 'live' ? chain.current.head : 0;
+  if (!matchesExpected(expected, head)) return { status: 'conflict', actual: head };
+  if (chain.state === 'absent') return { plan: directPlan(ctx, 0) };
+  const { current } = chain;
+  const first = chain.buckets[0] ?? current;
+  if (!isFull(current, ctx.config.bucketSize)) return { plan: { bucket: current.bucket, head } };
+  return {
+    plan: {
+      bucket: current.bucket + 1,
+      head,
+      create: { gen: cassandra.types.Uuid.fromString(current.gen), createdAt: first.createdAt },
+    },
+  };
+}
+
+/** Runs the commit's single conditional batch; null when applied. Resolves unknown outcomes by reading back. */
+async function commit(
+  ctx: CassandraContext,
+  streamId: string,
+  plan: WritePlan,
+  events: readonly EncodedEvent[],
+): Promise<Rejection | null> {
+  const statements = commitBatch(ctx.statements, streamId, plan, events);
+  for (let attempt = 0; ; attempt++) {
+    let result: types.ResultSet;
+    try {
+      result = await runLwtBatch(ctx, statements);
+    } catch (error) {
+      if (!isOutcomeUnknown(error)) throw translateDriverError(error, 'append');
+      const resolved = await resolveUnknownOutcome(ctx, streamId, plan, events, error);
+      if (resolved === 'applied') return null;
+      if (resolved === 'duplicate') return { head: plan.head, duplicateIds: events.map((event) => event.id) };
+      // Not applied (a SERIAL read completed any in-flight round): sending the same conditional batch again is
+      // safe, its conditions make a late first attempt and the retry mutually exclusive.
+      if (attempt >= 1) {
+        throw new StorageUnavailableError(
+          `Stream '${streamId}': the outcome of the commit is unknown (the LWT timed out twice); retry with the same event ids`,
+          { cause: error },
+        );
+      }
+      continue;
+    }
+    if (result.wasApplied()) return null;
+    return parseRejection(result);
+  }
+}
+
+/**
+ * After a timeout of the LWT the write may or may not have happened. Reading the batch's ids back at SERIAL
+ * consistency (which completes any in-flight Paxos round) tells: all at the planned revisions -> applied; some or
+ * elsewhere -> a duplicate for the core to resolve; none -> not applied.
+ */
+export async function resolveUnknownOutcome(
+  ctx: CassandraContext,
+  streamId: string,
+  plan: { head: number },
+  events: readonly EncodedEvent[],
+  cause: unknown,
+): Promise<'applied' | 'duplicate' | 'not-applied'> {
+  let locations: EventLocation[];
+  try {
+    const ids = events.map((event) => event.id);
+    locations = await lookUpEvents(ctx, streamId, ids, ctx.config.consistency.serial);
+  } catch (error) {
+    throw new StorageUnavailableError(
+      `Stream '${streamId}': the outcome of the commit is unknown and the event ids could not be read back; retry with the same event ids`,
+      { cause: error instanceof StorageUnavailableError ? (error.cause ?? cause) : error },
+    );
+  }
+  if (locations.length === 0) return 'not-applied';
+  const byId = new Map(locations.map((location) => [location.id, location.revision]));
+  const applied = events.every((event, i) => byId.get(event.id) === plan.head + 1 + i);
+  return applied ? 'applied' : 'duplicate';
+}

@@ -1,0 +1,94 @@
+import { type EventLocation, type StoredEvent, type StreamInfo, type StreamStorage, throwIfAborted } from '@streamstore/core';
+import { bucketOf, locateStream } from './chain.js';
+import { type CassandraContext, locate } from './context.js';
+import { toStoredEvent } from './rows.js';
+import { long, toNumber } from './session.js';
+
+/**
+ * Where each of `eventIds` is stored in the live stream, read at `consistency`. At the serial consistency the bucket
+ * heads are read at SERIAL too, which completes any in-flight Paxos round first (see `resolveUnknownOutcome`).
+ */
+export async function lookUpEvents(
+  ctx: CassandraContext,
+  streamId: string,
+  eventIds: readonly string[],
+  consistency: number,
+): Promise<EventLocation[]> {
+  const { session, statements, config } = ctx;
+  const serial = consistency === config.consistency.serial ? consistency : undefined;
+  const chain = await locateStream(session, statements, streamId, config.bucketSize, config.consistency.read, serial);
+  if (chain.state !== 'live' || eventIds.length === 0) return [];
+  const found = await findIdsInBuckets(ctx, streamId, eventIds, chain.current.bucket + 1, consistency);
+  return found.filter((location) => location.revision <= chain.current.head);
+}
+
+/** Looks `eventIds` up in buckets 0..`endBucket - 1` (parallel single-partition reads). */
+export async function findIdsInBuckets(
+  ctx: CassandraContext,
+  streamId: string,
+  eventIds: readonly string[],
+  endBucket: number,
+  consistency: number,
+): Promise<EventLocation[]> {
+  const ids = [...new Set(eventIds)];
+  const pages = await Promise.all(
+    Array.from({ length: endBucket }, (_, bucket) =>
+      ctx.session.execute(ctx.statements.selectEventIds, [streamId, long(bucket), ids], consistency, 'find events'),
+    ),
+  );
+  return pages.flatMap((page) =>
+    page.rows.map((row) => ({ id: row.event_id as string, revision: toNumber(row.revision) as number })),
+  );
+}
+
+/** What one page of a stream asks for: where to start, which way, how many. */
+export type PageQuery = Parameters<StreamStorage['readStream']>[1];
+
+/** One page of a stream (the SPI's `readStream`), bucket by bucket from the one holding `from`. */
+export async function readStream(ctx: CassandraContext, streamId: string, query: PageQuery, signal?: AbortSignal) {
+  const chain = await locate(ctx, streamId);
+  if (chain.state !== 'live') return [];
+  const { session, statements, config } = ctx;
+  const head = chain.current.head;
+  const size = config.bucketSize;
+  const events: StoredEvent[] = [];
+  const { read } = config.consistency;
+  if (query.direction === 'forward') {
+    if (query.from > head) return [];
+    // A commit starting in bucket b may run past b's range, so revision r sits in bucket(r) or the one before.
+    for (let bucket = Math.max(0, bucketOf(query.from - 1, size) - 1); bucket <= chain.current.bucket; bucket++) {
+      const page = await session.execute(
+        statements.readForward,
+        [streamId, long(bucket), long(query.from), long(head), query.limit - events.length],
+        read,
+        'read stream',
+      );
+      for (const row of page.rows) events.push(toStoredEvent(streamId, row));
+      if (events.length >= query.limit) break;
+      throwIfAborted(signal);
+    }
+    return events;
+  }
+  const top = Math.min(query.from, head);
+  if (top < 1) return [];
+  for (let bucket = Math.min(chain.current.bucket, bucketOf(top - 1, size)); bucket >= 0; bucket--) {
+    const page = await session.execute(
+      statements.readBackward,
+      [streamId, long(bucket), long(top), query.limit - events.length],
+      read,
+      'read stream',
+    );
+    for (const row of page.rows) events.push(toStoredEvent(streamId, row));
+    if (events.length >= query.limit) break;
+    throwIfAborted(signal);
+  }
+  return events;
+}
+
+/** The stream's head (the SPI's `getStream`): revision and times from its live chain, or null. */
+export async function getStream(ctx: CassandraContext, streamId: string): Promise<StreamInfo | null> {
+  const chain = await locate(ctx, streamId);
+  if (chain.state !== 'live') return null;
+  const first = chain.buckets[0] ?? chain.current;
+  return { revision: chain.current.head, createdAt: first.createdAt, updatedAt: chain.current.updatedAt };
+}

@@ -1,26 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { raceAbort, throwIfAborted } from './abort.js';
 import { appendManyResolved, appendManyTarget, encodeParts, type StreamAppendInput } from './append-many.js';
-import { encodeBatch } from './encode-batch.js';
-import {
-  ConfigurationError,
-  NotSupportedError,
-  StorageCorruptedError,
-  StoreClosedError,
-  StreamConcurrencyError,
-  ValidationError,
-} from './errors.js';
-import { matchesExpected } from './expected.js';
-import { resolveRejectedAppend } from './idempotency.js';
+import { type CommitTarget, commitEvents } from './commit-events.js';
+import { ConfigurationError, NotSupportedError, StoreClosedError, StreamConcurrencyError } from './errors.js';
 import type { InstrumentedStore, StoreInstrumentation } from './instrumentation.js';
-import { batchBytes, type CommitProbe, instrumentCommit, instrumentDelete, instrumentRead } from './instrumented-operations.js';
+import { instrumentCommit, instrumentDelete, instrumentRead } from './instrumented-operations.js';
 import { resolveLimits, type StoreLimits } from './limits.js';
 import type { CommitResult, EventData, ExpectedRevision, StreamInfo, StreamSummary } from './model.js';
 import { PagedIterator } from './paged-iterator.js';
+import { listStreamPages, logPages, type PageSource, streamPages } from './read-pages.js';
 import { toRecordedEvent } from './recorded.js';
-import { storedRangeReader } from './retry-content.js';
-import { EventSerializer } from './serialization/serializer.js';
-import type { AppendOutcome, EncodedEvent, StoredEvent, StreamStorage, TransactionOptions } from './storage.js';
+import { type DecodeErrorPolicy, EventSerializer } from './serialization/serializer.js';
+import type { StoredEvent, StreamStorage, TransactionOptions } from './storage.js';
 import type { ListStreamsOptions, ReadAllOptions, ReadOptions, StoreCapabilities, StreamStoreOptions } from './store-options.js';
 import type { LogReader } from './subscriptions/log-reader.js';
 import { logEndPosition, subscriptionSource } from './subscriptions/sources.js';
@@ -28,8 +18,8 @@ import { type SubscribeOptions, type Subscription, startSubscription } from './s
 import { describeSubscription } from './subscriptions/subscription-instrumentation.js';
 import { runStoreTransaction, type StoreTransaction } from './transaction.js';
 import type { EventDataOf, RecordedEventOf } from './typed-events.js';
-import { validateExpected, validatePageSize, validateRevision, validateStreamId } from './validation.js';
-import type { StreamWriter } from './writer.js';
+import { validateExpected, validatePageSize, validateStreamId } from './validation.js';
+import { type StreamWriter, streamWriter, withId } from './writer.js';
 
 export type {
   ListStreamsOptions,
@@ -57,6 +47,9 @@ export class StreamStore<X extends object = object> {
   private readonly instrumentation: StoreInstrumentation | undefined;
   private readonly identity: InstrumentedStore;
   private closed = false;
+  /** The store as commits and the page fetchers of reads see it (see commit-events.ts and read-pages.ts). */
+  private readonly commitTarget: CommitTarget;
+  private readonly pageSource: PageSource;
 
   // Private, and reached through `open`, which stripInternal hides: a stripped public constructor would leave the
   // published .d.ts with an implicit `new StreamStore()` that type-checks and fails at run time.
@@ -71,6 +64,9 @@ export class StreamStore<X extends object = object> {
     this.identity = Object.freeze(
       options.tenant === undefined ? { backend: this.storage.name } : { backend: this.storage.name, tenant: options.tenant },
     );
+    const ensureOpen = () => this.ensureOpen();
+    this.commitTarget = { storage: this.storage, serializer: this.serializer, limits: this.limits, ensureOpen };
+    this.pageSource = { storage: this.storage, capabilities: this.capabilities, pageSize: this.pageSize, ensureOpen };
   }
 
   /** @internal Use {@link createStreamStore}: a store over `options`, not provisioned. */
@@ -91,22 +87,7 @@ export class StreamStore<X extends object = object> {
    * @example await store.beginWrite('order-1').append(event).commit(); // creates order-1, or conflicts
    */
   beginWrite<E = unknown>(streamId: string, expected: ExpectedRevision = 'no-stream'): StreamWriter<E> {
-    const events: EventData[] = [];
-    const writer: StreamWriter<E> = {
-      append: (event) => {
-        events.push(withId(event as EventData));
-        return writer;
-      },
-      appendRange: (range) => {
-        if (range === null || typeof range !== 'object' || !(Symbol.iterator in range)) {
-          throw new ValidationError('events', 'appendRange takes an iterable of events');
-        }
-        for (const event of range) events.push(withId(event as EventData));
-        return writer;
-      },
-      commit: (options) => this.commit(streamId, expected, events, options?.signal),
-    };
-    return writer;
+    return streamWriter<E>((events, signal) => this.commit(streamId, expected, events, signal));
   }
 
   /** Appends `events` atomically: shorthand for `beginWrite(streamId, expected).appendRange(events).commit()`. */
@@ -125,48 +106,11 @@ export class StreamStore<X extends object = object> {
     events: readonly EventData[],
     signal: AbortSignal | undefined,
   ): Promise<CommitResult> {
-    if (this.instrumentation === undefined) return this.commitEvents(rawStreamId, rawExpected, events, signal, undefined);
+    if (this.instrumentation === undefined)
+      return commitEvents(this.commitTarget, rawStreamId, rawExpected, events, signal, undefined);
     return instrumentCommit(this.instrumentation, this.identity, rawStreamId, rawExpected, events, (traced, probe) =>
-      this.commitEvents(rawStreamId, rawExpected, traced, signal, probe),
+      commitEvents(this.commitTarget, rawStreamId, rawExpected, traced, signal, probe),
     );
-  }
-
-  private async commitEvents(
-    rawStreamId: string,
-    rawExpected: ExpectedRevision,
-    events: readonly EventData[],
-    signal: AbortSignal | undefined,
-    probe: CommitProbe | undefined,
-  ): Promise<CommitResult> {
-    this.ensureOpen();
-    const streamId = validateStreamId(rawStreamId);
-    const expected = validateExpected(rawExpected);
-    const encoded = encodeBatch(events, this.serializer, this.limits);
-    if (probe !== undefined) probe.bytes = batchBytes(encoded);
-    throwIfAborted(signal);
-    if (encoded.length === 0) return this.checkWithoutWriting(streamId, expected, signal);
-    let outcome = await this.storage.append(streamId, expected, encoded, { signal });
-    if (outcome.status === 'ok') return okResult(outcome);
-    if (probe !== undefined) probe.rejected = true;
-    for (let attempt = 0; ; attempt++) {
-      const locations = await this.storage.findEvents(
-        streamId,
-        encoded.map((event) => event.id),
-        { signal },
-      );
-      // A 'duplicate' whose ids vanished meanwhile (a concurrent delete) is worth one more try.
-      if (outcome.status === 'duplicate' && locations.length === 0 && attempt === 0) {
-        outcome = await this.storage.append(streamId, expected, encoded, { signal });
-        if (outcome.status === 'ok') return okResult(outcome);
-        continue;
-      }
-      const current =
-        outcome.status === 'conflict'
-          ? outcome.actual
-          : (outcome.actual ?? (await this.storage.getStream(streamId, { signal }))?.revision ?? 0);
-      const readStored = storedRangeReader(this.storage, streamId, { signal });
-      return resolveRejectedAppend(streamId, expected, encoded as EncodedEvent[], outcome, locations, current, readStored);
-    }
   }
 
   /**
@@ -220,82 +164,23 @@ export class StreamStore<X extends object = object> {
     return storage.transaction((tx) => runStoreTransaction(storage, tx, open, work), options);
   }
 
-  private async checkWithoutWriting(streamId: string, expected: ExpectedRevision, signal?: AbortSignal): Promise<CommitResult> {
-    const revision = (await this.storage.getStream(streamId, { signal }))?.revision ?? 0;
-    if (!matchesExpected(expected, revision)) throw new StreamConcurrencyError(streamId, expected, revision);
-    return { revision };
-  }
-
   /**
    * Reads a stream lazily, page by page, strictly ordered by revision. A missing stream yields nothing.
    * @example for await (const e of store.read('order-1', { from: 1 })) console.log(e.revision, e.type);
    */
   read<E = unknown>(streamId: string, options: ReadOptions = {}): AsyncIterable<RecordedEventOf<E>> {
-    return {
-      [Symbol.asyncIterator]: () => {
-        const policy = options.onDecodeError ?? this.serializer.onDecodeError;
-        const make = (pages: () => Promise<readonly StoredEvent[] | undefined>) =>
-          new PagedIterator(pages, (stored) => toRecordedEvent(stored, this.serializer, policy));
-        const pages = this.streamPages(streamId, options);
-        // The event types are the caller's promise about the stream's content: a cast, no run-time cost.
-        if (this.instrumentation === undefined) return make(pages) as unknown as AsyncIterator<RecordedEventOf<E>>;
-        const scope = this.instrumentation.read?.({
+    return this.decodedPages<E>(
+      options.onDecodeError,
+      () => streamPages(this.pageSource, streamId, options),
+      () =>
+        this.instrumentation?.read?.({
           store: this.identity,
           streamId,
           direction: options.direction ?? 'forward',
           ...(options.from === undefined ? {} : { from: options.from }),
           ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
-        });
-        return instrumentRead(scope, pages, make) as unknown as AsyncIterator<RecordedEventOf<E>>;
-      },
-    };
-  }
-
-  /** The page fetcher of a stream read; validates on the first call, so errors surface from the iteration. */
-  private streamPages(rawStreamId: string, options: ReadOptions): () => Promise<readonly StoredEvent[] | undefined> {
-    let state: { streamId: string; forward: boolean; from: number; remaining: number; pageSize: number } | undefined;
-    let previous: number | undefined;
-    return async () => {
-      this.ensureOpen();
-      if (!state) state = this.validateStreamRead(rawStreamId, options);
-      const { streamId, forward, pageSize } = state;
-      if (state.remaining <= 0 || state.from < 1) return undefined;
-      throwIfAborted(options.signal);
-      const limit = Math.min(pageSize, state.remaining);
-      const direction = forward ? 'forward' : 'backward';
-      const page = await raceAbort(
-        this.storage.readStream(streamId, { from: state.from, direction, limit }, { signal: options.signal }),
-        options.signal,
-      );
-      for (const stored of page) {
-        checkOrder(streamId, previous, stored.revision, forward);
-        previous = stored.revision;
-      }
-      state.remaining = page.length < limit || previous === undefined ? 0 : state.remaining - page.length;
-      if (previous !== undefined) state.from = forward ? previous + 1 : previous - 1;
-      return page.length === 0 ? undefined : page;
-    };
-  }
-
-  private validateStreamRead(rawStreamId: string, options: ReadOptions) {
-    const streamId = validateStreamId(rawStreamId);
-    const direction = options.direction ?? 'forward';
-    if (direction !== 'forward' && direction !== 'backward') {
-      throw new ValidationError('direction', `direction must be 'forward' or 'backward', got '${String(direction)}'`);
-    }
-    if (direction === 'backward' && !this.capabilities.backwardRead) {
-      throw new NotSupportedError('backwardRead', `The ${this.storage.name} backend cannot read streams backwards`);
-    }
-    const forward = direction === 'forward';
-    const from =
-      options.from === undefined
-        ? forward
-          ? 1
-          : Number.MAX_SAFE_INTEGER
-        : Math.max(validateRevision(options.from, 'from'), forward ? 1 : 0);
-    const remaining = options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount');
-    const pageSize = options.pageSize === undefined ? this.pageSize : validatePageSize(options.pageSize, 'pageSize');
-    return { streamId, forward, from, remaining, pageSize };
+        }),
+    );
   }
 
   /**
@@ -303,50 +188,33 @@ export class StreamStore<X extends object = object> {
    * @throws NotSupportedError where the backend has no global order.
    */
   readAll<E = unknown>(options: ReadAllOptions = {}): AsyncIterable<RecordedEventOf<E>> {
-    return {
-      [Symbol.asyncIterator]: () => {
-        const policy = options.onDecodeError ?? this.serializer.onDecodeError;
-        const make = (pages: () => Promise<readonly StoredEvent[] | undefined>) =>
-          new PagedIterator(pages, (stored) => toRecordedEvent(stored, this.serializer, policy));
-        const pages = this.logPages(options);
-        if (this.instrumentation === undefined) return make(pages) as unknown as AsyncIterator<RecordedEventOf<E>>;
-        const scope = this.instrumentation.readAll?.({
+    return this.decodedPages<E>(
+      options.onDecodeError,
+      () => logPages(this.pageSource, options),
+      () =>
+        this.instrumentation?.readAll?.({
           store: this.identity,
           ...(options.from === undefined ? {} : { from: options.from }),
           ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
-        });
-        return instrumentRead(scope, pages, make) as unknown as AsyncIterator<RecordedEventOf<E>>;
-      },
-    };
+        }),
+    );
   }
 
-  /** The page fetcher of a global-log read; validates on the first call. */
-  private logPages(options: ReadAllOptions): () => Promise<readonly StoredEvent[] | undefined> {
-    let state: { after: string | undefined; remaining: number; pageSize: number } | undefined;
-    return async () => {
-      this.ensureOpen();
-      const storage = this.storage;
-      if (!this.capabilities.globalOrder || !storage.readAll) {
-        throw new NotSupportedError('globalOrder', `The ${storage.name} backend keeps no global order: readAll is not available`);
-      }
-      if (!state) {
-        const after = options.from;
-        if (after !== undefined && (typeof after !== 'string' || !/^(0|[1-9][0-9]{0,19})$/.test(after))) {
-          throw new ValidationError('from', `from must be a position returned by this store, got ${JSON.stringify(after)}`);
-        }
-        state = {
-          after,
-          remaining: options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount'),
-          pageSize: options.pageSize === undefined ? this.pageSize : validatePageSize(options.pageSize, 'pageSize'),
-        };
-      }
-      if (state.remaining <= 0) return undefined;
-      throwIfAborted(options.signal);
-      const limit = Math.min(state.pageSize, state.remaining);
-      const page = await raceAbort(storage.readAll({ after: state.after, limit }, { signal: options.signal }), options.signal);
-      state.remaining = page.length < limit ? 0 : state.remaining - page.length;
-      state.after = page[page.length - 1]?.position ?? state.after;
-      return page.length === 0 ? undefined : page;
+  /** The events of a read's pages, decoded with the store's serializer, in the read's span when instrumented. */
+  private decodedPages<E>(
+    onDecodeError: DecodeErrorPolicy | undefined,
+    pages: () => () => Promise<readonly StoredEvent[] | undefined>,
+    scope: () => Parameters<typeof instrumentRead>[0],
+  ): AsyncIterable<RecordedEventOf<E>> {
+    return {
+      [Symbol.asyncIterator]: () => {
+        const policy = onDecodeError ?? this.serializer.onDecodeError;
+        const make = (next: () => Promise<readonly StoredEvent[] | undefined>) =>
+          new PagedIterator(next, (stored) => toRecordedEvent(stored, this.serializer, policy));
+        const iterator = this.instrumentation === undefined ? make(pages()) : instrumentRead(scope(), pages(), make);
+        // The event types are the caller's promise about the content: a cast, no run-time cost.
+        return iterator as unknown as AsyncIterator<RecordedEventOf<E>>;
+      },
     };
   }
 
@@ -409,24 +277,8 @@ export class StreamStore<X extends object = object> {
   }
 
   /** Lists streams ordered by id (capability `listStreams`). */
-  async *listStreams(options: ListStreamsOptions = {}): AsyncGenerator<StreamSummary> {
-    this.ensureOpen();
-    const storage = this.storage;
-    if (!this.capabilities.listStreams || !storage.listStreams) {
-      throw new NotSupportedError('listStreams', `The ${storage.name} backend cannot list streams`);
-    }
-    let after = options.after === undefined ? undefined : validateStreamId(options.after, 'after');
-    let remaining = options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount');
-    const pageSize = options.pageSize === undefined ? this.pageSize : validatePageSize(options.pageSize, 'pageSize');
-    while (remaining > 0) {
-      throwIfAborted(options.signal);
-      const limit = Math.min(pageSize, remaining);
-      const page = await raceAbort(storage.listStreams({ after, limit }, { signal: options.signal }), options.signal);
-      for (const stream of page) yield stream;
-      remaining -= page.length;
-      if (page.length < limit) return;
-      after = page[page.length - 1]?.streamId;
-    }
+  listStreams(options: ListStreamsOptions = {}): AsyncGenerator<StreamSummary> {
+    return listStreamPages(this.pageSource, options);
   }
 
   /**
@@ -475,21 +327,6 @@ export class StreamStore<X extends object = object> {
   }
 }
 
-function okResult(outcome: Extract<AppendOutcome, { status: 'ok' }>): CommitResult {
-  return outcome.position === undefined
-    ? { revision: outcome.revision }
-    : { revision: outcome.revision, position: outcome.position };
-}
-
-function checkOrder(streamId: string, previous: number | undefined, revision: number, forward: boolean): void {
-  if (previous === undefined) return;
-  if (forward ? revision <= previous : revision >= previous) {
-    throw new StorageCorruptedError(
-      `Backend returned stream '${streamId}' out of order (revision ${revision} after ${previous})`,
-    );
-  }
-}
-
 /**
  * Creates a store over a backend, provisioning its schema first when `provisionSchema` is true.
  * @example const store = await createStreamStore({ storage: memoryStorage(), provisionSchema: true });
@@ -501,9 +338,4 @@ export async function createStreamStore<X extends object = object>(options: Stre
   const store = StreamStore.open(options);
   if (options.provisionSchema) await options.storage.provision();
   return store;
-}
-
-/** The event with a generated id when it has none (a random UUID: a retry of the same data is a new event). */
-function withId(event: EventData): EventData {
-  return event !== null && typeof event === 'object' && event.id === undefined ? { ...event, id: randomUUID() } : event;
 }

@@ -1,4 +1,6 @@
-import type { CommitResult } from './model.js';
+import { randomUUID } from 'node:crypto';
+import { ValidationError } from './errors.js';
+import type { CommitResult, EventData } from './model.js';
 import type { EventDataOf, EventTypes } from './typed-events.js';
 
 /**
@@ -18,4 +20,34 @@ export interface StreamWriter<E = unknown> {
    * @throws StreamConcurrencyError, DuplicateEventError, ValidationError, StorageUnavailableError, AbortError
    */
   commit(options?: { signal?: AbortSignal }): Promise<CommitResult>;
+}
+
+/**
+ * A writer collecting events for `commit`, which gets the batch (ids filled in) when `commit()` is called; the same
+ * writer committed again sends the same batch, so a retry is idempotent.
+ */
+export function streamWriter<E>(
+  commit: (events: readonly EventData[], signal: AbortSignal | undefined) => Promise<CommitResult>,
+): StreamWriter<E> {
+  const events: EventData[] = [];
+  const writer: StreamWriter<E> = {
+    append: (event) => {
+      events.push(withId(event as EventData));
+      return writer;
+    },
+    appendRange: (range) => {
+      if (range === null || typeof range !== 'object' || !(Symbol.iterator in range)) {
+        throw new ValidationError('events', 'appendRange takes an iterable of events');
+      }
+      for (const event of range) events.push(withId(event as EventData));
+      return writer;
+    },
+    commit: (options) => commit(events, options?.signal),
+  };
+  return writer;
+}
+
+/** The event with a generated id when it has none (a random UUID: a retry of the same data is a new event). */
+export function withId(event: EventData): EventData {
+  return event !== null && typeof event === 'object' && event.id === undefined ? { ...event, id: randomUUID() } : event;
 }

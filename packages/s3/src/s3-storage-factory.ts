@@ -1,9 +1,10 @@
 import { type MultitenantStorage, validateTenantId } from '@streamstore/core';
+import type { CommitMode } from './commit-protocol.js';
 import { normalizePrefix } from './keys.js';
 import { ObjectClient } from './object-client.js';
 import { clientFor, type S3StorageOptions, validateOptions } from './options.js';
 import { probeConditionalWrites } from './probe.js';
-import { type CommitMode, S3Storage } from './s3-storage.js';
+import { S3Storage } from './s3-storage.js';
 
 /** Builds the commit mode of the options; the probe runs once per client, lazily. */
 function commitMode(options: S3StorageOptions, objects: ObjectClient, probeRoot: string): CommitMode {

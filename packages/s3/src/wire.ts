@@ -108,6 +108,14 @@ export function commitText(body: CommitBody): string {
   return `${head.slice(0, -1)},"events":[${parts.join(',')}]}`;
 }
 
+/**
+ * What a commit object of a deleted generation is overwritten with (conditional mode). Its slot must stay taken: a
+ * writer that never saw the delete (a stale cached head, or 'no-stream' trying slot 1 of generation 1 at once)
+ * creates its commit at a slot it believes free; had the cleanup removed the object, that create would succeed
+ * inside the deleted generation, and the acknowledged commit would be invisible to everyone.
+ */
+export const VOID_COMMIT = '{"void":"generation deleted"}';
+
 /** Builds a tombstone: the commit that closes a generation at revision `first`. */
 export function tombstoneBody(fields: Omit<CommitBody, 'v' | 'events' | 'count' | 'kind'>): CommitBody {
   return { v: 1, kind: 'delete', ...fields, count: 0, events: [] };

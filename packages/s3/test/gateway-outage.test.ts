@@ -16,6 +16,7 @@ import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/cl
 import { createStreamStore, type EventData, StorageUnavailableError, type StreamStore } from '@streamstore/core';
 import { s3Storage } from '@streamstore/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processAlive } from '../../../scripts/test-support/faults.js';
 
 const SCRIPTS = fileURLToPath(new URL('../../../scripts/services/s3/', import.meta.url));
 const BUCKET = 'streamstore-test';
@@ -30,15 +31,6 @@ async function freePort(): Promise<number> {
   const port = (server.address() as { port: number }).port;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A second, private Ceph cluster + gateway, through scripts/services/s3/start.sh and stop.sh with their env vars. */
@@ -99,7 +91,7 @@ class PrivateGateway {
     // Guard against a reused pid: the daemon must be ours (its command line names our ceph.conf).
     expect(argv).toContain(join(this.dir, 'ceph.conf'));
     process.kill(pid, 'SIGKILL');
-    while (alive(pid)) await sleep(20);
+    while (processAlive(pid)) await sleep(20);
     return argv;
   }
 

@@ -2,19 +2,10 @@ import { createServer } from 'node:net';
 import { ConfigurationError, StorageUnavailableError } from '@streamstore/core';
 import { type S3Storage, s3Storage } from '@streamstore/s3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { timedFailure } from '../../../scripts/test-support/faults.js';
 import { freshPrefix, gateway, lockSql } from './support.js';
 
 afterAll(() => lockSql.end());
-
-/** Runs `call`, returning its error and how long it took to fail. */
-async function failure(call: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
-  const started = Date.now();
-  const error = await call().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return { error, ms: Date.now() - started };
-}
 
 /** provision, then a fresh storage's first read, then a fresh storage's first append. */
 function firstCalls(make: () => S3Storage): Array<[string, S3Storage, (s: S3Storage) => Promise<unknown>]> {
@@ -48,7 +39,7 @@ describe('an endpoint where nothing listens', () => {
   it('fails provision and the first calls fast with StorageUnavailableError, the socket error as cause', async () => {
     const make = () => s3Storage({ ...gateway, endpoint: 'http://127.0.0.1:1', forcePathStyle: true, prefix: 'x/' });
     for (const [name, storage, call] of firstCalls(make)) {
-      const { error, ms } = await failure(() => call(storage));
+      const { error, ms } = await timedFailure(() => call(storage));
       await storage.close();
       expect(error, name).toBeInstanceOf(StorageUnavailableError);
       expect((error as Error).message, name).toMatch(/ECONNREFUSED/);
@@ -62,7 +53,7 @@ describe('settings the server refuses', () => {
   it('a bucket that does not exist is a ConfigurationError naming it', async () => {
     const make = () => s3Storage({ ...gateway, bucket: 'streamstore-no-such-bucket', forcePathStyle: true, prefix: 'x/' });
     for (const [name, storage, call] of firstCalls(make)) {
-      const { error } = await failure(() => call(storage));
+      const { error } = await timedFailure(() => call(storage));
       await storage.close();
       expect(error, name).toBeInstanceOf(ConfigurationError);
       expect((error as Error).message, name).toMatch(/bucket 'streamstore-no-such-bucket' does not exist/);
@@ -74,7 +65,7 @@ describe('settings the server refuses', () => {
     const credentials = { accessKeyId: 'streamstore-wrong-key', secretAccessKey: 'wrong' };
     const make = () => s3Storage({ ...gateway, credentials, forcePathStyle: true, prefix: 'x/' });
     for (const [name, storage, call] of firstCalls(make)) {
-      const { error } = await failure(() => call(storage));
+      const { error } = await timedFailure(() => call(storage));
       await storage.close();
       expect(error, name).toBeInstanceOf(ConfigurationError);
       expect((error as Error).message, name).toMatch(/refused the credentials/);
@@ -98,7 +89,7 @@ describe('a server that accepts connections and never answers', () => {
         probe: false,
         requestTimeoutMs: 300,
       });
-      const { error, ms } = await failure(() => storage.getStream('s'));
+      const { error, ms } = await timedFailure(() => storage.getStream('s'));
       await storage.close();
       expect(error).toBeInstanceOf(StorageUnavailableError);
       expect(ms).toBeLessThan(10_000);

@@ -17,6 +17,7 @@ import { modelBasedScenarios } from './model-based.js';
 import { raceScenarios } from './races.js';
 import { readScenarios } from './read.js';
 import { serializationScenarios } from './serialization.js';
+import { storageErrorScenarios } from './storage-errors.js';
 import { streamIdScenarios } from './stream-ids.js';
 import { subscriptionScenarios } from './subscriptions.js';
 import { tenantScenarios } from './tenants.js';
@@ -42,6 +43,7 @@ export const conformanceScenarios: readonly Scenario[] = Object.freeze([
   ...tenantScenarios,
   ...capabilityScenarios,
   ...lifecycleScenarios,
+  ...storageErrorScenarios,
   ...raceScenarios,
   ...groupCommitScenarios,
   ...transactionScenarios,

@@ -1,0 +1,21 @@
+CREATE TABLE {{schema}}.events (
+  position bigint NOT NULL,
+  transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  stream_id text COLLATE "C" NOT NULL,
+  revision bigint NOT NULL,
+  event_id text COLLATE "C" NOT NULL,
+  type text NOT NULL,
+  schema_version integer NOT NULL,
+  format text NOT NULL,
+  compression text,
+  data jsonb,
+  data_bytes bytea,
+  metadata jsonb,
+  metadata_text text,
+  "timestamp" timestamptz NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT events_pkey PRIMARY KEY (stream_id, revision),
+  CONSTRAINT events_event_id_key UNIQUE (stream_id, event_id),
+  CONSTRAINT events_position_key UNIQUE (position),
+  CONSTRAINT events_one_payload CHECK ((data IS NULL) <> (data_bytes IS NULL))
+)

@@ -1,0 +1,1 @@
+COMMENT ON COLUMN {{schema}}.events.position IS 'Global position: transaction id * 1000000 + ordinal in the transaction'

@@ -1,0 +1,1 @@
+COMMENT ON COLUMN {{schema}}.events.data_bytes IS 'Binary payloads, and JSON text that jsonb cannot hold (e.g. \u0000)'

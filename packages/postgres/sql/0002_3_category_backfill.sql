@@ -1,0 +1,1 @@
+UPDATE {{schema}}.events SET category = {{schema}}.category_of(stream_id)

@@ -1,0 +1,1 @@
+ALTER TABLE {{schema}}.events ALTER COLUMN category SET NOT NULL

@@ -1,0 +1,1 @@
+CREATE INDEX events_category_position ON {{schema}}.events (category, position)

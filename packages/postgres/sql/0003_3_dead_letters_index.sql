@@ -1,0 +1,1 @@
+CREATE INDEX dead_letters_consumer ON {{schema}}.dead_letters (consumer, id)

@@ -1,0 +1,1 @@
+DROP FUNCTION {{schema}}.append_events(text, integer, bigint, text[], text[], integer[], text[], text[], text[], bytea[], text[], text[], timestamptz[])

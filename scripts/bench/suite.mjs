@@ -11,6 +11,7 @@ import { connect } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { discoverBackends } from '@streamstore/cli';
 import { asBenchReport, benchReport, environmentLines, growthTable, renderChartHtml, resultsTable } from '@streamstore/testing';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,28 +24,22 @@ const growthEvents = option('--growth-events');
 // Each row is compared with Emmett on its own backend, else with Emmett on PostgreSQL.
 const PEERS = ['emmett/postgres', 'emmett/sqlite'];
 
-const targets = [
-  { backend: 'memory' },
-  { backend: 'sqlite', peers: 'emmett' },
-  {
-    backend: 'postgres',
-    url: process.env.STREAMSTORE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-    port: ['127.0.0.1', 5432],
-    peers: 'emmett',
-  },
-  {
-    backend: 'cassandra',
-    url: process.env.STREAMSTORE_BENCH_CASSANDRA_URL ?? 'cassandra://127.0.0.1:9042?dc=datacenter1',
-    port: ['127.0.0.1', 9042],
-  },
-  {
-    backend: 's3',
-    url:
-      process.env.STREAMSTORE_BENCH_S3_URL ??
-      's3://streamstore-test-key:streamstore-test-secret@streamstore-test/?endpoint=http://127.0.0.1:7480',
-    port: ['127.0.0.1', 7480],
-  },
-].filter((target) => !only || only.includes(target.backend));
+// Every installed backend, as its package describes it: its test server's URL (STREAMSTORE_BENCH_<NAME>_URL
+// overrides it) and the address that must answer. Emmett has stores for PostgreSQL and SQLite only.
+const EMMETT_BACKENDS = new Set(['sqlite', 'postgres']);
+const descriptors = await discoverBackends();
+descriptors.sort((a, b) => Number(Boolean(a.testServer?.address)) - Number(Boolean(b.testServer?.address)));
+const targets = descriptors
+  .map(({ name, testServer }) => {
+    const url = process.env[`STREAMSTORE_BENCH_${name.toUpperCase()}_URL`] ?? testServer?.url;
+    return {
+      backend: name,
+      ...(url ? { url } : {}),
+      ...(testServer?.address ? { port: [testServer.address.host, testServer.address.port] } : {}),
+      ...(EMMETT_BACKENDS.has(name) ? { peers: 'emmett' } : {}),
+    };
+  })
+  .filter((target) => !only || only.includes(target.backend));
 
 /** Whether something listens on host:port (answers within 700 ms). */
 function answers([host, port]) {

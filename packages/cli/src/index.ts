@@ -2,6 +2,8 @@
  * `@streamstore/cli`: the `streamstore` command as a library, for embedding it or testing it in-process.
  * @example import { main } from '@streamstore/cli'; process.exitCode = await main(process.argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
  */
+
+export { backendDescriptor, backendOfScheme, discoverBackends } from './backend-descriptors.js';
 export { BACKENDS, type BackendEntry, type BackendPurpose, type BackendRequest, backendEntry, redactUrl } from './backends.js';
 export type { CliIO } from './cli-io.js';
 export {

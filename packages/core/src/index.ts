@@ -1,5 +1,6 @@
 export { raceAbort, throwIfAborted } from './abort.js';
 export type { StreamAppendInput } from './append-many.js';
+export type { BackendDescriptor, BackendTestServer, ScratchBackend } from './backend-descriptor.js';
 export * from './errors.js';
 export { canonicalEventDigest, eventDigest } from './event-digest.js';
 export { matchesExpected } from './expected.js';
@@ -12,6 +13,7 @@ export {
 export { type GroupCommitOptions, type GroupOutcome, groupCommitter } from './group-commit.js';
 export type * from './instrumentation.js';
 export { DEFAULT_LIMITS, type StoreLimits } from './limits.js';
+export { memoryDescriptor } from './memory/memory-descriptor.js';
 export { memoryStorage } from './memory/memory-storage.js';
 export type * from './model.js';
 export { comparePositions } from './position.js';

@@ -1,7 +1,9 @@
 // Serialization micro-benchmark: µs and bytes per event to serialize and deserialize a typical ~300-byte domain
 // event through the store's serializer (envelope, codec, compression, metadata), for each format, with and
 // without compression. Usage: npm run bench:serialization [-- --json]
-import { EventSerializer, msgpackCodec, protobufCodec } from '@streamstore/core';
+import { EventSerializer } from '@streamstore/core';
+import { msgpackCodec } from '@streamstore/core/msgpack';
+import { protobufCodec } from '@streamstore/core/protobuf';
 import { OrderPlacedSchema, sampleOrderPlaced } from './order-proto.mjs';
 
 const json = process.argv.includes('--json');

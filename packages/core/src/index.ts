@@ -20,8 +20,6 @@ export { comparePositions } from './position.js';
 export type { PayloadCodec, PayloadCompressor } from './serialization/codec.js';
 export { brotliCompressor, gzipCompressor } from './serialization/compression.js';
 export { jsonCodec } from './serialization/json-codec.js';
-export { msgpackCodec } from './serialization/msgpack-codec.js';
-export { protobufCodec } from './serialization/protobuf-codec.js';
 export {
   type DecodedPayload,
   type DecodeErrorPolicy,

@@ -4,12 +4,12 @@ import {
   EventSerializer,
   type ExpectedRevision,
   memoryStorage,
-  msgpackCodec,
-  protobufCodec,
   SerializationError,
   type StreamStorage,
   TypeRegistry,
 } from '@streamstore/core';
+import { msgpackCodec } from '@streamstore/core/msgpack';
+import { protobufCodec } from '@streamstore/core/protobuf';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JS module shared with the benchmark
 import { OrderPlacedSchema, sampleOrderPlaced } from '../../../scripts/bench/order-proto.mjs';

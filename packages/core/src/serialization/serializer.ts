@@ -4,7 +4,6 @@ import type { EncodedEvent } from '../storage.js';
 import type { PayloadCodec, PayloadCompressor } from './codec.js';
 import { brotliCompressor, gzipCompressor } from './compression.js';
 import { jsonCodec } from './json-codec.js';
-import { msgpackCodec } from './msgpack-codec.js';
 import { type EventTypeDefinition, TypeRegistry } from './type-registry.js';
 
 /** What a read does with an event it cannot decode: throw (`stop`, the default), leave it out (`skip`), or return it raw. */
@@ -16,7 +15,10 @@ export interface SerializationOptions {
   registry?: TypeRegistry;
   /** Format of new events unless their type says otherwise (default `json`). */
   defaultFormat?: string;
-  /** Extra codecs (`protobufCodec({...})`, your own, ...). JSON and MessagePack are always available. */
+  /**
+   * Extra codecs: `msgpackCodec()` from `@streamstore/core/msgpack`, `protobufCodec({...})` from
+   * `@streamstore/core/protobuf`, your own. JSON is always available.
+   */
   codecs?: PayloadCodec[];
   /** Extra compressors. gzip (`gzip`) and Brotli (`br`) are always available for reading. */
   compressors?: PayloadCompressor[];
@@ -32,6 +34,16 @@ export interface DecodedPayload {
   metadata: Record<string, unknown>;
   /** The schema version `data` is at (after upcasting). */
   schemaVersion: number;
+}
+
+/** Where the codec of one of our formats comes from, for messages. */
+const CODEC_ENTRY_POINTS: Record<string, string> = {
+  msgpack: `: add msgpackCodec() from '@streamstore/core/msgpack' to serialization.codecs (npm install msgpackr)`,
+  protobuf: `: add protobufCodec({...}) from '@streamstore/core/protobuf' to serialization.codecs (npm install @bufbuild/protobuf)`,
+};
+
+function codecHint(format: string): string {
+  return CODEC_ENTRY_POINTS[format] ?? '';
 }
 
 type Compression = { compressor: PayloadCompressor; threshold: number } | undefined;
@@ -51,15 +63,18 @@ export class EventSerializer {
   constructor(options: SerializationOptions = {}) {
     this.registry = options.registry ?? new TypeRegistry();
     this.onDecodeError = options.onDecodeError ?? 'stop';
-    // JSON and MessagePack need no schema, so any store can read them whatever its own settings.
-    for (const codec of [jsonCodec, msgpackCodec()]) this.codecs.set(codec.format, codec);
+    // JSON is built in; binary formats are opt-in entry points, so a JSON application installs none of their libraries.
+    this.codecs.set(jsonCodec.format, jsonCodec);
     for (const codec of options.codecs ?? []) this.codecs.set(codec.format, codec);
     for (const compressor of [gzipCompressor(), brotliCompressor(), ...(options.compressors ?? [])]) {
       this.compressors.set(compressor.name, compressor);
     }
     this.defaultFormat = options.defaultFormat ?? 'json';
     if (!this.codecs.has(this.defaultFormat)) {
-      throw new SerializationError('defaultFormat', `No codec is registered for format '${this.defaultFormat}'`);
+      throw new SerializationError(
+        'defaultFormat',
+        `No codec is registered for format '${this.defaultFormat}'${codecHint(this.defaultFormat)}`,
+      );
     }
     this.compression = this.resolveCompression(options.compression);
   }
@@ -88,7 +103,12 @@ export class EventSerializer {
     const definition = this.registry.get(event.type);
     const format = definition?.format ?? this.defaultFormat;
     const codec = this.codecs.get(format);
-    if (!codec) throw new SerializationError(field, `No codec is registered for format '${format}' (type '${event.type}')`);
+    if (!codec) {
+      throw new SerializationError(
+        field,
+        `No codec is registered for format '${format}' (type '${event.type}')${codecHint(format)}`,
+      );
+    }
     let schemaVersion = 1;
     let data: string | Uint8Array;
     try {
@@ -148,7 +168,8 @@ export class EventSerializer {
     event: Pick<EncodedEvent, 'type' | 'format' | 'compression' | 'data' | 'metadata' | 'schemaVersion' | 'id'>,
   ): DecodedPayload {
     const codec = this.codecs.get(event.format);
-    if (!codec) throw new SerializationError('format', `Format '${event.format}' has no registered codec`);
+    if (!codec)
+      throw new SerializationError('format', `Format '${event.format}' has no registered codec${codecHint(event.format)}`);
     let payload = event.data;
     if (event.compression) {
       const compressor = this.compressors.get(event.compression);

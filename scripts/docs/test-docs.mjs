@@ -12,7 +12,9 @@
  *  4. runs the blocks marked `run` twice in a row, each in a directory of its own (a quick start that fails on its
  *     second run is broken); blocks needing PostgreSQL, Cassandra or S3 use the local test servers;
  *  5. `require()`s every package from CommonJS (Node >= 20.19 loads ES modules that way through the `default`
- *     export condition).
+ *     export condition), and every subpath entry point of each;
+ *  6. installs only core + sqlite + cli in another app: `npx @streamstore/cli demo` from an empty folder, a missing
+ *     backend named, no optional peer installed, the install size printed (scripts/docs/cli-install.mjs).
  *
  * The markers of a block (`ts run`, `ts as=storage.ts`, `ts excerpt=<path>`) are described in scripts/docs/blocks.mjs
  * and docs/CONTRIBUTING-docs.md. Options: --keep (leave the scratch app for a look), --only <substring of a file>,
@@ -24,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { docBlocks, excerptMismatch } from './blocks.mjs';
+import { checkCliInstall } from './cli-install.mjs';
 import { installApp, packWorkspaces, tarballProblems } from './scratch-app.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -80,6 +83,9 @@ try {
       '@opentelemetry/context-async-hooks': devVersion('@opentelemetry/context-async-hooks'),
       '@opentelemetry/sdk-metrics': devVersion('@opentelemetry/sdk-metrics'),
       '@opentelemetry/sdk-trace-base': devVersion('@opentelemetry/sdk-trace-base'),
+      // The core's binary codecs are optional peers too: docs/serialization.md imports them, step 5 requires them.
+      msgpackr: devVersion('msgpackr'),
+      '@bufbuild/protobuf': devVersion('@bufbuild/protobuf'),
     });
 
   // 3. The blocks, type-checked together (each its own module).
@@ -147,11 +153,24 @@ try {
     }
   }
 
-  // 5. require() from CommonJS, for every package.
+  // 5. require() from CommonJS, for every package and each of its subpath entry points.
   for (const pack of packs) {
-    const probe = `const m = require(${JSON.stringify(pack.name)}); if (Object.keys(m).length === 0) process.exit(3);`;
-    const run = spawnSync(process.execPath, ['--no-warnings', '-e', probe], { cwd: app, encoding: 'utf8' });
-    if (run.status !== 0) failures.push(`require('${pack.name}') failed: ${run.stderr.trim().split('\n')[0]}`);
+    const manifest = JSON.parse(readFileSync(join(app, 'node_modules', pack.name, 'package.json'), 'utf8'));
+    // The kit's Vitest adapter loads Vitest, which refuses to run outside its own runner.
+    const skipped = new Set(['./package.json', ...(pack.name === '@streamstore/testing' ? ['./vitest'] : [])]);
+    const entries = Object.keys(manifest.exports ?? { '.': null }).filter((entry) => !skipped.has(entry));
+    for (const entry of entries) {
+      const specifier = entry === '.' ? pack.name : `${pack.name}/${entry.slice(2)}`;
+      const probe = `const m = require(${JSON.stringify(specifier)}); if (Object.keys(m).length === 0) process.exit(3);`;
+      const run = spawnSync(process.execPath, ['--no-warnings', '-e', probe], { cwd: app, encoding: 'utf8' });
+      if (run.status !== 0) failures.push(`require('${specifier}') failed: ${run.stderr.trim().split('\n')[0]}`);
+    }
+  }
+
+  // 6. The command, installed alone: `npx @streamstore/cli demo` from an empty folder, the install size.
+  if (packs.length > 0) {
+    const tarballs = Object.fromEntries(packs.map((pack) => [pack.name, pack.filename]));
+    failures.push(...checkCliInstall(join(scratch, 'cli-app'), tarballs));
   }
 
   const checked = blocks.length;

@@ -9,11 +9,14 @@ import { importOptional } from '../src/optional-package.js';
 
 describe('optional packages of the command', () => {
   it('a package that is not installed is a ConfigurationError naming what to install, with the cause', async () => {
-    const error = await importOptional(
+    const error = (await importOptional(
       '@example-scope/not-installed',
       'The postgres backend',
       '@example-scope/not-installed',
-    ).catch((failure: unknown) => failure as ConfigurationError);
+    ).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    )) as ConfigurationError;
     expect(error).toBeInstanceOf(ConfigurationError);
     expect(error.message).toContain('The postgres backend needs @example-scope/not-installed');
     expect(error.message).toContain("npm install @example-scope/not-installed'");

@@ -17,10 +17,10 @@ import type {
   TransactionOptions,
 } from '@streamstore/core';
 import {
-  comparePositions,
   groupCommitter,
   OperationAbortedError,
   StorageCorruptedError,
+  StoreClosedError,
   StorageUnavailableError,
   throwIfAborted,
 } from '@streamstore/core';
@@ -45,7 +45,7 @@ import { quoteIdentifier } from './identifiers.js';
 import { logHeadQuery, readLogHead } from './log-head.js';
 import { planMigrations, provisionSchema } from './provision.js';
 import { buildQueries, type StoreQueries } from './queries.js';
-import { type EventRow, toStoredEvent } from './rows.js';
+import { StoreReads } from './reads.js';
 import { appendManyAlone, type PostgresTransactionHandles, runTransaction, type TransactionContext } from './transactions.js';
 
 const CAPABILITIES: StorageCapabilities = Object.freeze({
@@ -59,22 +59,11 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   transactions: true,
 });
 
-/**
- * Marks a read's rejection as observed. The core races reads against their AbortSignal and, when the signal has
- * already fired, drops the read's promise without awaiting it; its rejection must not surface as unhandled.
- */
-function observed<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {});
-  return promise;
-}
-
 /** The statement failed on the (stream_id, event_id) unique constraint: an event id is already in the stream. */
 function isDuplicateEventId(error: unknown): boolean {
   const fields = error as { code?: unknown; constraint_name?: unknown } | null;
   return fields?.code === '23505' && fields.constraint_name === 'events_event_id_key';
 }
-
-const MAX_BIGINT = '9223372036854775807';
 
 /**
  * Whether a group's statement failed on the server as a whole (rolled back, nothing written) for a reason that may
@@ -97,14 +86,6 @@ export interface GroupCommitStats {
   fallbacks: number;
 }
 
-/**
- * Longest a read of the log waits for appends of this store still in flight that hold back commits older than the
- * read (a reader then sees its own acknowledged commits at once on a busy store). Such appends are one statement
- * each, usually milliseconds from their end; the cap only matters for an append held open inside a longer
- * transaction. Transactions of other stores, databases or applications are never waited for.
- */
-const TAIL_WAIT_MS = 200;
-
 /** A promise's result as a group outcome. */
 async function settle<R>(promise: Promise<R>): Promise<GroupOutcome<R>> {
   try {
@@ -114,22 +95,18 @@ async function settle<R>(promise: Promise<R>): Promise<GroupOutcome<R>> {
   }
 }
 
-interface StreamRow {
-  stream_id: string;
-  revision: string;
-  created_at: Date;
-  updated_at: Date;
-}
-
 /** A store in one PostgreSQL schema. `release` ends the pool when the storage owns it. */
 export class PostgresStorage implements StreamStorage<PostgresTransactionHandles> {
   readonly name = 'postgres';
   readonly capabilities = CAPABILITIES;
   private readonly queries: StoreQueries;
   private readonly logHead: string;
+  private readonly reads: StoreReads;
   private readonly appendListener: AppendListener;
   private readonly appendNotifier: AppendNotifier;
   private readonly stats: GroupCommitStats = { groups: 0, groupedCommits: 0, fallbacks: 0 };
+  /** Set by `close`: every method then rejects with StoreClosedError instead of a driver error of the ended pool. */
+  private closed = false;
   /**
    * Commits that arrive while an earlier one is in flight are sent together as the next group: one statement, one
    * transaction, one WAL flush (see 0008_append_events_group.sql). A lone commit is sent at once (no timer).
@@ -152,11 +129,13 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
   ) {
     this.queries = buildQueries(quoteIdentifier(schema));
     this.logHead = logHeadQuery(quoteIdentifier(schema));
+    this.reads = new StoreReads(sql, this.queries, deadline);
     this.appendListener = new AppendListener(sql, appendsChannel(schema));
     this.appendNotifier = new AppendNotifier(sql, appendsChannel(schema));
   }
 
   async provision(options?: CallOptions): Promise<void> {
+    this.ensureOpen();
     throwIfAborted(options?.signal);
     try {
       await provisionSchema(this.sql, this.schema);
@@ -166,6 +145,7 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
   }
 
   async planMigrations(options?: CallOptions): Promise<MigrationStep[]> {
+    this.ensureOpen();
     throwIfAborted(options?.signal);
     try {
       return await planMigrations(this.sql, this.schema);
@@ -180,12 +160,27 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
     events: readonly EncodedEvent[],
     options?: CallOptions,
   ): Promise<AppendOutcome> {
+    this.ensureOpen();
     throwIfAborted(options?.signal);
     const request = { streamId, expected, events, signal: options?.signal };
     if (this.grouped && events.length <= MAX_GROUPED_EVENTS) return this.commit(request);
     const outcome = await this.appendAlone(request);
     if (outcome.status === 'ok') this.appendNotifier.poke();
     return outcome;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new StoreClosedError();
+  }
+
+  /**
+   * Runs `work` unless the storage is closed, as a promise whose rejection is marked observed: the core races reads
+   * against their AbortSignal and may drop the promise without awaiting it.
+   */
+  private guarded<T>(work: () => Promise<T>): Promise<T> {
+    const promise = this.closed ? Promise.reject(new StoreClosedError()) : Promise.resolve().then(work);
+    promise.catch(() => {});
+    return promise;
   }
 
   /** A copy of the group-commit counters of this storage. */
@@ -265,52 +260,12 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
     throw new StorageCorruptedError(`append_events returned the unknown status ${row.o_status}`);
   }
 
-  private async findEventsNow(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
-    const rows = await execute<{ event_id: string; revision: string; position: string }[]>(
-      this.sql,
-      this.queries.findEvents,
-      [streamId, eventIds as string[]],
-      'findEvents',
-      options?.signal,
-      this.deadline,
-    );
-    return rows.map((row) => ({ id: row.event_id, revision: Number(row.revision), position: row.position }));
-  }
-
-  private async readStreamNow(
-    streamId: string,
-    query: { from: number; direction: 'forward' | 'backward'; limit: number },
-    options?: CallOptions,
-  ): Promise<StoredEvent[]> {
-    const text = query.direction === 'forward' ? this.queries.readForward : this.queries.readBackward;
-    const rows = await execute<EventRow[]>(
-      this.sql,
-      text,
-      [streamId, query.from, query.limit],
-      'readStream',
-      options?.signal,
-      this.deadline,
-    );
-    return rows.map(toStoredEvent);
-  }
-
-  private async getStreamNow(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
-    const rows = await execute<StreamRow[]>(
-      this.sql,
-      this.queries.getStream,
-      [streamId],
-      'getStream',
-      options?.signal,
-      this.deadline,
-    );
-    const row = rows[0];
-    return row ? { revision: Number(row.revision), createdAt: row.created_at, updatedAt: row.updated_at } : null;
-  }
-
   /** Appends every part or none, in one statement and one round trip (see 0009_3_append_many.sql). */
   appendMany(appends: readonly StreamAppend[], options?: CallOptions): Promise<AppendManyOutcome> {
-    throwIfAborted(options?.signal);
-    return appendManyAlone(this.transactionContext(), appends, options);
+    return this.guarded(() => {
+      throwIfAborted(options?.signal);
+      return appendManyAlone(this.transactionContext(), appends, options);
+    });
   }
 
   /**
@@ -321,8 +276,10 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
     work: (tx: StorageTransaction<PostgresTransactionHandles>) => Promise<T>,
     options?: TransactionOptions,
   ): Promise<T> {
-    throwIfAborted(options?.signal);
-    return runTransaction(this.transactionContext(), work, options);
+    return this.guarded(() => {
+      throwIfAborted(options?.signal);
+      return runTransaction(this.transactionContext(), work, options);
+    });
   }
 
   private transactionContext(): TransactionContext {
@@ -334,6 +291,7 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
     expected: ExpectedRevision | undefined,
     options?: CallOptions,
   ): Promise<{ status: 'ok'; deleted: boolean } | { status: 'conflict'; actual: number }> {
+    this.ensureOpen();
     const [kind, revision] = expected === undefined ? [EXPECTED_KIND.any, 0] : expectedParams(expected);
     const rows = await execute<{ o_status: number; o_revision: string }[]>(
       this.sql,
@@ -349,45 +307,8 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
     return { status: 'ok', deleted: row.o_status === 0 };
   }
 
-  private async readAllNow(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
-    // Positions are bigints: nothing lies after a checkpoint beyond that range.
-    if (query.after !== undefined && comparePositions(query.after, MAX_BIGINT) >= 0) return [];
-    const params = [query.after ?? '0', query.limit, TAIL_WAIT_MS];
-    return (await execute<EventRow[]>(this.sql, this.queries.readAll, params, 'readAll', options?.signal, this.deadline)).map(
-      toStoredEvent,
-    );
-  }
-
-  private async readCategoryNow(
-    query: { category: string; after?: string; limit: number },
-    options?: CallOptions,
-  ): Promise<StoredEvent[]> {
-    if (query.after !== undefined && comparePositions(query.after, MAX_BIGINT) >= 0) return [];
-    const params = [query.category, query.after ?? '0', query.limit, TAIL_WAIT_MS];
-    return (
-      await execute<EventRow[]>(this.sql, this.queries.readCategory, params, 'readCategory', options?.signal, this.deadline)
-    ).map(toStoredEvent);
-  }
-
-  private async listStreamsNow(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
-    const rows = await execute<StreamRow[]>(
-      this.sql,
-      this.queries.listStreams,
-      [query.after ?? '', query.limit],
-      'listStreams',
-      options?.signal,
-      this.deadline,
-    );
-    return rows.map((row) => ({
-      streamId: row.stream_id,
-      revision: Number(row.revision),
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    }));
-  }
-
   findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {
-    return observed(this.findEventsNow(streamId, eventIds, options));
+    return this.guarded(() => this.reads.findEvents(streamId, eventIds, options));
   }
 
   readStream(
@@ -395,29 +316,29 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
     query: { from: number; direction: 'forward' | 'backward'; limit: number },
     options?: CallOptions,
   ): Promise<StoredEvent[]> {
-    return observed(this.readStreamNow(streamId, query, options));
+    return this.guarded(() => this.reads.readStream(streamId, query, options));
   }
 
   getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
-    return observed(this.getStreamNow(streamId, options));
+    return this.guarded(() => this.reads.getStream(streamId, options));
   }
 
   readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
-    return observed(this.readAllNow(query, options));
+    return this.guarded(() => this.reads.readAll(query, options));
   }
 
   /** The end of the global log, below its horizon (see log-head.ts). */
   headPosition(options?: CallOptions): Promise<string | undefined> {
-    return observed(readLogHead(this.sql, this.logHead, options?.signal, this.deadline));
+    return this.guarded(() => readLogHead(this.sql, this.logHead, options?.signal, this.deadline));
   }
 
   /** Like readAll (same visibility rule), only the events of streams of `category`. */
   readCategory(query: { category: string; after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
-    return observed(this.readCategoryNow(query, options));
+    return this.guarded(() => this.reads.readCategory(query, options));
   }
 
   listStreams(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
-    return observed(this.listStreamsNow(query, options));
+    return this.guarded(() => this.reads.listStreams(query, options));
   }
 
   /**
@@ -430,6 +351,8 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.appendNotifier.close();
     await this.appendListener.close();
     await this.release();

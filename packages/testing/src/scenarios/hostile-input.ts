@@ -1,4 +1,4 @@
-import { type EventData, LimitExceededError, type Metadata, type StreamStore, ValidationError } from '@streamstore/core';
+import { type EventData, LimitExceededError, type Metadata } from '@streamstore/core';
 import fc from 'fast-check';
 import {
   EVENT_ID_MAX_CHARS,
@@ -7,20 +7,11 @@ import {
   isValidEventType,
   isValidMetadataKey,
   isValidStreamId,
-  isValidTenantId,
   METADATA_KEY_MAX_CHARS,
   STREAM_ID_MAX_BYTES,
 } from '../model/contract-rules.js';
-import { type Canary, expectAccepted, expectRejectedBeforeIo, writeCanary } from '../model/hostile-checks.js';
-import {
-  HOSTILE_STRINGS,
-  hostileString,
-  INJECTION_STRINGS,
-  limitStrings,
-  PATH_STRINGS,
-  TWIN_STRINGS,
-  UNICODE_STRINGS,
-} from '../model/hostile-values.js';
+import { expectAccepted, expectRejectedBeforeIo, writeCanary } from '../model/hostile-checks.js';
+import { HOSTILE_STRINGS, hostileString, INJECTION_STRINGS, limitStrings } from '../model/hostile-values.js';
 import { essentialsOf, fromModelAppend, modelEssentials, observeAppend, show } from '../model/observe.js';
 import { checkProperty } from '../model/property.js';
 import { ReferenceModel } from '../model/reference-model.js';
@@ -29,6 +20,8 @@ import type { ScenarioContext } from '../scenario.js';
 import { collect } from '../support/events.js';
 import { callCounter } from '../support/storage-wrappers.js';
 import { scenarioGroup } from './define.js';
+import { CANARY, expectOnly, expectStream, hostileEvent } from './hostile-support.js';
+import { tenantScenario } from './hostile-tenants.js';
 
 const scenario = scenarioGroup('hostile');
 
@@ -36,72 +29,6 @@ const FUZZ = { runs: 30, soakRuns: 1000 };
 
 /** Every fixed hostile stream id, valid or not. */
 const HOSTILE_STREAM_IDS = [...HOSTILE_STRINGS, ...limitStrings(STREAM_ID_MAX_BYTES, 'bytes')];
-
-/** Tenant ids the contract rejects: they would become schema, keyspace, file and prefix names. */
-const HOSTILE_TENANT_IDS = [
-  ...HOSTILE_STRINGS,
-  'Acme',
-  'a-b',
-  'a.b',
-  'a;b',
-  'a/b',
-  '_a',
-  '1a',
-  'acme ',
-  ' acme',
-  'ä',
-  'a\u0000',
-  'a'.repeat(49),
-  'public"',
-  'acme"; DROP SCHEMA public; --',
-];
-
-/** Valid tenant ids that name things databases hold dear: each must be an ordinary, isolated tenant. */
-const TENANT_IDS_NAMING_SYSTEM_THINGS = ['public', 'system', 'pg_catalog', 'information_schema'];
-
-/** A stream id the checks use for themselves; hostile ids that equal it are left out. */
-const CANARY = 'canary';
-
-const hostileEvent = (id: string, data: unknown): EventData & { id: string } => ({
-  id,
-  type: 'Hostile',
-  data: data as EventData['data'],
-});
-
-function sortedUnique(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort();
-}
-
-/** Reads the stream and asserts it holds exactly `expected` (revision, id, type, data, metadata, streamId). */
-async function expectStream(ctx: ScenarioContext, store: StreamStore, streamId: string, expected: EventData[]): Promise<void> {
-  const events = await expectAccepted(ctx, `reading ${show(streamId)}`, () => collect(store.read(streamId)));
-  ctx.assert.deepEqual(
-    essentialsOf(events),
-    expected.map((event, i) => ({
-      streamId,
-      revision: i + 1,
-      id: event.id,
-      type: event.type as string,
-      data: event.data,
-      metadata: event.metadata ?? {},
-    })),
-    `stream ${show(streamId)} round-trips exactly`,
-  );
-}
-
-/** Asserts listStreams and readAll (where supported) show exactly these streams and events, nothing else. */
-async function expectOnly(ctx: ScenarioContext, store: StreamStore, streams: Map<string, EventData[]>): Promise<void> {
-  if (store.capabilities.listStreams) {
-    const listed = (await collect(store.listStreams())).map((summary) => summary.streamId);
-    ctx.assert.equal(listed.length, streams.size, 'listStreams lists each stream once');
-    ctx.assert.deepEqual(sortedUnique(listed), sortedUnique(streams.keys()), 'listStreams shows exactly the written streams');
-  }
-  if (store.capabilities.globalOrder) {
-    const logged = (await collect(store.readAll())).map((event) => `${event.streamId}\u0000${event.id}`).sort();
-    const expected = [...streams].flatMap(([streamId, events]) => events.map((event) => `${streamId}\u0000${event.id}`)).sort();
-    ctx.assert.deepEqual(logged, expected, 'readAll shows exactly the written events');
-  }
-}
 
 async function hostileStore(ctx: ScenarioContext) {
   const counter = callCounter();
@@ -315,60 +242,6 @@ async function fuzzScenario(ctx: ScenarioContext): Promise<void> {
       tainted.delete(streamId);
     },
   });
-  await canary.verify();
-}
-
-async function tenantScenario(ctx: ScenarioContext): Promise<void> {
-  const factory = await ctx.createFactory();
-  const first = await factory.forTenant('hostile_a');
-  const canary: Canary = await writeCanary(ctx, first, 'hostile_a');
-  for (const tenantId of HOSTILE_TENANT_IDS) {
-    if (isValidTenantId(tenantId)) continue;
-    await ctx.assert.rejects(factory.forTenant(tenantId), ValidationError, { field: 'tenantId' });
-  }
-  await checkProperty({
-    name: 'hostile.tenant-ids',
-    backend: ctx.backend,
-    settings: propertyRunSettings(50, 2000),
-    arbitrary: hostileString(48).filter((tenantId) => !isValidTenantId(tenantId)),
-    async predicate(tenantId) {
-      await ctx.assert.rejects(factory.forTenant(tenantId), ValidationError, { field: 'tenantId' });
-    },
-  });
-  // Tenants named like system schemas and keyspaces are ordinary, isolated tenants.
-  const named = await Promise.all(TENANT_IDS_NAMING_SYSTEM_THINGS.map((tenantId) => factory.forTenant(tenantId)));
-  for (const [i, store] of named.entries()) {
-    await store.append('s', 'no-stream', [hostileEvent(`${TENANT_IDS_NAMING_SYSTEM_THINGS[i]}-1`, { tenant: i })]);
-  }
-  for (const [i, store] of named.entries()) {
-    await expectStream(ctx, store, 's', [hostileEvent(`${TENANT_IDS_NAMING_SYSTEM_THINGS[i]}-1`, { tenant: i })]);
-  }
-  // Two tenants writing the same hostile stream ids never see each other's data.
-  const second = await factory.forTenant('hostile_b');
-  // A sample of each kind keeps this affordable on backends where a tenant's first write is slow.
-  const streamIds = [
-    ...INJECTION_STRINGS.slice(0, 5),
-    ...PATH_STRINGS.slice(0, 12),
-    ...UNICODE_STRINGS.slice(3, 7),
-    ...TWIN_STRINGS,
-  ].filter(isValidStreamId);
-  const own = (tenant: string) =>
-    new Map(streamIds.map((streamId) => [streamId, [hostileEvent(`${tenant}-1`, { tenant, streamId })]]));
-  const writtenA = own('a');
-  const writtenB = own('b');
-  for (const streamId of streamIds) {
-    await first.append(streamId, 'no-stream', writtenA.get(streamId) as EventData[]);
-    await second.append(streamId, 'no-stream', writtenB.get(streamId) as EventData[]);
-  }
-  for (const streamId of streamIds.slice(0, 6)) {
-    await first.deleteStream(streamId);
-    writtenA.delete(streamId);
-  }
-  for (const [streamId, events] of writtenA) await expectStream(ctx, first, streamId, events);
-  for (const [streamId, events] of writtenB) await expectStream(ctx, second, streamId, events);
-  writtenA.set(CANARY, await collect(first.read(CANARY)));
-  await expectOnly(ctx, first, writtenA);
-  await expectOnly(ctx, second, writtenB);
   await canary.verify();
 }
 

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const root = fileURLToPath(new URL('./', import.meta.url));
 
@@ -14,6 +14,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/**/*.test.ts'],
+    // The 3-node Cassandra cluster tests run with `npm run test:cluster` (their own config), not in `npm test`.
+    exclude: [...configDefaults.exclude, 'packages/cassandra/test/cluster/**'],
     globalSetup: ['./scripts/test-services.ts'],
     testTimeout: 60_000,
     hookTimeout: 240_000,

@@ -26,6 +26,8 @@ function pinnedClient(n) {
   return new cassandra.Client({
     contactPoints: [address(n)],
     localDataCenter: 'datacenter1',
+    // The driver reaches every node it discovers on protocolOptions.port (default 9042: the single test node!).
+    protocolOptions: { port: PORT },
     policies: {
       loadBalancing: new cassandra.policies.loadBalancing.AllowListPolicy(
         new cassandra.policies.loadBalancing.RoundRobinPolicy(),

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import type { StreamStorage } from '@streamstore/core';
+import { describeConformance } from '@streamstore/testing/vitest';
+import cassandra from 'cassandra-driver';
+import { type CassandraStorage, cassandraStorage } from '../../src/index.js';
+import { uniqueKeyspace, uniqueTable } from '../helpers.js';
+import { CLUSTER, CLUSTER_PORT, CONSISTENCY, dropClusterKeyspaces, REPLICATION } from './cluster.js';
+
+// The whole conformance kit against the 3-node cluster: keyspaces at replication factor 3, reads and writes at
+// QUORUM, conditions at SERIAL. As on the single node, every scenario gets its own table in this file's keyspace.
+const keyspace = uniqueKeyspace('cconf');
+const tenantPrefix = `sst_cmt${randomBytes(3).toString('hex')}`;
+let tenantRuns = 0;
+const common = {
+  ...CLUSTER,
+  clientOptions: { ...CLUSTER_PORT },
+  replication: { ...REPLICATION },
+  consistency: { ...CONSISTENCY },
+};
+
+async function tenantKeyspaces(): Promise<string[]> {
+  const client = new cassandra.Client({ ...CLUSTER, ...CLUSTER_PORT });
+  try {
+    const rows = (await client.execute('SELECT keyspace_name FROM system_schema.keyspaces')).rows;
+    return rows.map((row) => row.keyspace_name as string).filter((name) => name.startsWith(tenantPrefix));
+  } finally {
+    await client.shutdown();
+  }
+}
+
+describeConformance({
+  name: 'cassandra-cluster',
+  storage: () => cassandraStorage({ ...common, keyspace, table: uniqueTable() }),
+  reopen: (primary: StreamStorage) => {
+    const { keyspace: sameKeyspace, table } = primary as CassandraStorage;
+    return cassandraStorage({ ...common, keyspace: sameKeyspace, table });
+  },
+  multitenant: () => cassandraStorage.multitenant({ ...common, keyspacePrefix: `${tenantPrefix}_${tenantRuns++}_` }),
+  teardown: async () => dropClusterKeyspaces(keyspace, ...(await tenantKeyspaces())),
+});

@@ -5,6 +5,7 @@ import cassandra from 'cassandra-driver';
 import { type CassandraStorage, cassandraStorage } from '../../src/index.js';
 import { uniqueKeyspace, uniqueTable } from '../helpers.js';
 import { CLUSTER, CLUSTER_PORT, CONSISTENCY, dropClusterKeyspaces, REPLICATION } from './cluster.js';
+import { TablePool } from './table-pool.js';
 
 // The whole conformance kit against the 3-node cluster: keyspaces at replication factor 3, reads and writes at
 // QUORUM, conditions at SERIAL. As on the single node, every scenario gets its own table in this file's keyspace.
@@ -28,13 +29,32 @@ async function tenantKeyspaces(): Promise<string[]> {
   }
 }
 
+// The keyspace first (once), then tables made a few at a time ahead of the scenarios asking for them.
+const tables = new TablePool(() => cassandraStorage({ ...common, keyspace, table: uniqueTable() }), 4);
+let keyspaceReady: Promise<void> | undefined;
+async function freshStorage(): Promise<CassandraStorage> {
+  keyspaceReady ??= (async () => {
+    const first = cassandraStorage({ ...common, keyspace, table: uniqueTable() });
+    try {
+      await first.provision();
+    } finally {
+      await first.close();
+    }
+  })();
+  await keyspaceReady;
+  return tables.take();
+}
+
 describeConformance({
   name: 'cassandra-cluster',
-  storage: () => cassandraStorage({ ...common, keyspace, table: uniqueTable() }),
+  storage: freshStorage,
   reopen: (primary: StreamStorage) => {
     const { keyspace: sameKeyspace, table } = primary as CassandraStorage;
     return cassandraStorage({ ...common, keyspace: sameKeyspace, table });
   },
   multitenant: () => cassandraStorage.multitenant({ ...common, keyspacePrefix: `${tenantPrefix}_${tenantRuns++}_` }),
-  teardown: async () => dropClusterKeyspaces(keyspace, ...(await tenantKeyspaces())),
+  teardown: async () => {
+    await tables.close();
+    await dropClusterKeyspaces(keyspace, ...(await tenantKeyspaces()));
+  },
 });

@@ -17,6 +17,8 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** Packages a JSON + SQLite user of the command must not get. */
 const NOT_INSTALLED = [
+  '@streamstore/testing',
+  'fast-check',
   '@streamstore/postgres',
   '@streamstore/cassandra',
   '@streamstore/s3',
@@ -80,6 +82,11 @@ export function checkCliInstall(directory, tarballs) {
     missing.status === 3 && missing.stderr.includes('npm install @streamstore/postgres') && !/\n\s+at /.test(missing.stderr);
   console.log(`${told ? 'ok  ' : 'FAIL'} a backend left out names the package to install`);
   if (!told) problems.push(`--backend postgres without @streamstore/postgres: exit ${missing.status}\n${missing.stderr}`);
+
+  const bench = run(['bench', '--backend', 'memory']);
+  const benchTold = bench.status === 3 && bench.stderr.includes('npm install @streamstore/testing');
+  console.log(`${benchTold ? 'ok  ' : 'FAIL'} streamstore bench without the kit names @streamstore/testing`);
+  if (!benchTold) problems.push(`bench without @streamstore/testing: exit ${bench.status}\n${bench.stderr}`);
 
   const modules = join(directory, 'node_modules');
   const total = diskBytes(modules);

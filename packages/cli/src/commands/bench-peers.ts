@@ -5,8 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emmettPostgresPeer, emmettSqlitePeer, type SubjectSource } from '@streamstore/testing';
+import type { SubjectSource } from '@streamstore/testing';
 import type { BackendName, Settings } from '../config.js';
+import { benchKit } from './bench-kit.js';
 import { packageVersion } from './bench-scratch.js';
 
 /** Peers the command knows, by flag value. */
@@ -46,7 +47,7 @@ export function emmettPeerTarget(settings: Settings, tag: string, backendEnviron
     return {
       next: () => {
         const fileName = join(directory, `emmett_${++runs}.db`);
-        return () => emmettSqlitePeer({ fileName });
+        return async () => (await benchKit()).emmettSqlitePeer({ fileName });
       },
       environment: { ...environment, target: `temporary files in ${directory}` },
       cleanup: () => rmSync(directory, { recursive: true, force: true }),
@@ -55,7 +56,7 @@ export function emmettPeerTarget(settings: Settings, tag: string, backendEnviron
   return {
     next: () => {
       const schema = `ssbench_${tag}_emmett_${++runs}`;
-      return () => emmettPostgresPeer({ connectionString: settings.url ?? '', schema });
+      return async () => (await benchKit()).emmettPostgresPeer({ connectionString: settings.url ?? '', schema });
     },
     environment,
     cleanup: () => {},

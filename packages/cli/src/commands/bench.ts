@@ -7,28 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import {
-  asBenchReport,
-  type BenchProgress,
-  type BenchResult,
-  benchReport,
-  compareTable,
-  environmentLines,
-  growthTable,
-  parseWorkloads,
-  renderChartHtml,
-  resultsTable,
-  runWorkload,
-  type SubjectSource,
-  standardWorkloads,
-  type Workload,
-} from '@streamstore/testing';
+import type { BenchProgress, BenchResult, SubjectSource, Workload } from '@streamstore/testing';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { redactUrl } from '../backends.js';
 import { type CliIO, println, settingsOf, wholeNumber } from '../cli-io.js';
 import type { Settings } from '../config.js';
 import { isInteractive } from '../terminal.js';
+import { type BenchKit, benchKit } from './bench-kit.js';
 import { emmettPeerTarget, emmettSubjectName, hasEmmettPeer, PEERS, type PeerTarget } from './bench-peers.js';
 import { scratchTarget } from './bench-scratch.js';
 
@@ -82,7 +68,7 @@ function commandLine(): string {
   return ['streamstore', ...args].join(' ');
 }
 
-function readReport(file: string, cwd: string) {
+function readReport(kit: BenchKit, file: string, cwd: string) {
   const path = resolve(cwd, file);
   let text: string;
   try {
@@ -91,18 +77,18 @@ function readReport(file: string, cwd: string) {
     throw new Error(`Cannot read ${path}: ${(error as Error).message}`);
   }
   try {
-    return asBenchReport(JSON.parse(text), path);
+    return kit.asBenchReport(JSON.parse(text), path);
   } catch (error) {
     throw new Error(error instanceof SyntaxError ? `${path} is not valid JSON: ${error.message}` : (error as Error).message);
   }
 }
 
-function printCompare(io: CliIO, files: string[]): void {
-  const [a, b] = files.map((file) => readReport(file, io.cwd)) as [ReturnType<typeof readReport>, ReturnType<typeof readReport>];
+function printCompare(kit: BenchKit, io: CliIO, files: string[]): void {
+  const [a, b] = files.map((file) => readReport(kit, file, io.cwd)) as [ReturnType<typeof readReport>, ReturnType<typeof readReport>];
   println(io, `A: ${files[0]} (${a.createdAt})`);
   println(io, `B: ${files[1]} (${b.createdAt})`);
   println(io);
-  const lines = compareTable(a, b);
+  const lines = kit.compareTable(a, b);
   if (lines.length <= 2) println(io, 'No workload appears in both reports.');
   else for (const line of lines) println(io, line);
   println(io);
@@ -110,7 +96,9 @@ function printCompare(io: CliIO, files: string[]): void {
 }
 
 /** Runs every workload on the backend (and the peers), StreamStore then each peer, workload by workload. */
-async function runAll(settings: Settings, workloads: Workload[], flags: BenchFlags, io: CliIO): Promise<BenchResult[]> {
+async function runAll(
+  kit: BenchKit,
+  settings: Settings, workloads: Workload[], flags: BenchFlags, io: CliIO): Promise<BenchResult[]> {
   const tag = `${Date.now().toString(36).slice(-5)}${randomBytes(2).toString('hex')}`;
   const target = scratchTarget(settings, tag);
   const progress = progressBar(io);
@@ -124,7 +112,7 @@ async function runAll(settings: Settings, workloads: Workload[], flags: BenchFla
       if (peer) subjects.push([peer.next(), peer.environment]);
       for (const [source, extra] of subjects) {
         try {
-          results.push(await runWorkload(source, workload, { onProgress: progress.update, environment: extra }));
+          results.push(await kit.runWorkload(source, workload, { onProgress: progress.update, environment: extra }));
         } finally {
           progress.stop();
         }
@@ -137,12 +125,12 @@ async function runAll(settings: Settings, workloads: Workload[], flags: BenchFla
   return results;
 }
 
-function printResults(io: CliIO, results: BenchResult[], peer: string | undefined): void {
+function printResults(kit: BenchKit, io: CliIO, results: BenchResult[], peer: string | undefined): void {
   const [first] = results;
-  if (first) for (const line of environmentLines(first)) println(io, line);
+  if (first) for (const line of kit.environmentLines(first)) println(io, line);
   println(io);
-  for (const line of resultsTable(results, peer ? { peer } : {})) println(io, line);
-  const growth = growthTable(results);
+  for (const line of kit.resultsTable(results, peer ? { peer } : {})) println(io, line);
+  const growth = kit.growthTable(results);
   if (growth.length > 0) {
     println(io);
     println(io, 'Growth: events/s per chunk (last/first near 1.00 = flat as the store grows)');
@@ -185,9 +173,10 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
         '  $ streamstore bench --compare before.json after.json',
     )
     .action(async (flags: BenchFlags, command: Command) => {
+      const kit = await benchKit();
       if (flags.compare !== undefined) {
         if (flags.compare.length !== 2) command.error('error: --compare takes exactly two JSON files');
-        printCompare(io, flags.compare);
+        printCompare(kit, io, flags.compare);
         return;
       }
       if (flags.chart && !flags.json) command.error('error: --chart writes next to the JSON: pass --json <file> too');
@@ -203,20 +192,20 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
         command.error(`error: the ${settings.backend} backend needs --url (or STREAMSTORE_URL)`);
       }
       const workloads = flags.workload
-        ? parseWorkloads(readFileSync(resolve(io.cwd, flags.workload), 'utf8'))
-        : standardWorkloads(flags.growthEvents === undefined ? {} : { growthEvents: flags.growthEvents, growthMaxSeconds: 3600 });
-      const results = await runAll(settings, workloads, flags, io);
-      printResults(io, results, flags.peers?.length ? emmettSubjectName(settings.backend) : undefined);
+        ? kit.parseWorkloads(readFileSync(resolve(io.cwd, flags.workload), 'utf8'))
+        : kit.standardWorkloads(flags.growthEvents === undefined ? {} : { growthEvents: flags.growthEvents, growthMaxSeconds: 3600 });
+      const results = await runAll(kit, settings, workloads, flags, io);
+      printResults(kit, io, results, flags.peers?.length ? emmettSubjectName(settings.backend) : undefined);
       if (flags.json) {
         const path = resolve(io.cwd, flags.json);
-        const report = benchReport(results, commandLine());
+        const report = kit.benchReport(results, commandLine());
         mkdirSync(dirname(path), { recursive: true });
         writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
         println(io);
         println(io, `wrote ${path}`);
         if (flags.chart) {
           const html = `${path.replace(/\.json$/i, '')}.html`;
-          writeFileSync(html, renderChartHtml(report, `StreamStore benchmark: ${settings.backend}`));
+          writeFileSync(html, kit.renderChartHtml(report, `StreamStore benchmark: ${settings.backend}`));
           println(io, `wrote ${html}`);
         }
       }

@@ -73,6 +73,13 @@ export function translateDriverError(error: unknown, what: string): unknown {
       cause: error,
     });
   }
+  if (isDriverError(error, 'ResponseError') && (error as DriverErrorShape).code === codes.unavailableException) {
+    // The coordinator saw too few live replicas and refused before executing anything: a certain outcome.
+    return new StorageUnavailableError(
+      `Cassandra is unavailable (${what}): ${(error as Error).message}; refused before execution, nothing was written`,
+      { cause: error },
+    );
+  }
   if (isUnavailable(error)) {
     return new StorageUnavailableError(`Cassandra is unavailable (${what}): ${(error as Error).message}`, { cause: error });
   }

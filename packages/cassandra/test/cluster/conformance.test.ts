@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { StreamStorage } from '@streamstore/core';
+import { conformanceScenarios } from '@streamstore/testing';
 import { describeConformance } from '@streamstore/testing/vitest';
 import cassandra from 'cassandra-driver';
 import { type CassandraStorage, cassandraStorage } from '../../src/index.js';
@@ -45,16 +46,29 @@ async function freshStorage(): Promise<CassandraStorage> {
   return tables.take();
 }
 
-describeConformance({
-  name: 'cassandra-cluster',
-  storage: freshStorage,
-  reopen: (primary: StreamStorage) => {
-    const { keyspace: sameKeyspace, table } = primary as CassandraStorage;
-    return cassandraStorage({ ...common, keyspace: sameKeyspace, table });
+// STREAMSTORE_CLUSTER_KIT=<group>,<group.scenario>,... runs only those scenarios (default: the whole kit).
+const only = (process.env.STREAMSTORE_CLUSTER_KIT ?? '')
+  .split(',')
+  .map((entry) => entry.trim())
+  .filter(Boolean);
+const scenarios =
+  only.length === 0
+    ? conformanceScenarios
+    : conformanceScenarios.filter((scenario) => only.some((entry) => scenario.group === entry || scenario.id === entry));
+
+describeConformance(
+  {
+    name: 'cassandra-cluster',
+    storage: freshStorage,
+    reopen: (primary: StreamStorage) => {
+      const { keyspace: sameKeyspace, table } = primary as CassandraStorage;
+      return cassandraStorage({ ...common, keyspace: sameKeyspace, table });
+    },
+    multitenant: () => cassandraStorage.multitenant({ ...common, keyspacePrefix: `${tenantPrefix}_${tenantRuns++}_` }),
+    teardown: async () => {
+      await tables.close();
+      await dropClusterKeyspaces(keyspace, ...(await tenantKeyspaces()));
+    },
   },
-  multitenant: () => cassandraStorage.multitenant({ ...common, keyspacePrefix: `${tenantPrefix}_${tenantRuns++}_` }),
-  teardown: async () => {
-    await tables.close();
-    await dropClusterKeyspaces(keyspace, ...(await tenantKeyspaces()));
-  },
-});
+  { scenarios },
+);

@@ -3,6 +3,7 @@
  * Loads the driver only when a storage is opened.
  */
 import type { BackendDescriptor } from '@streamstore/core';
+import { cassandraConnectionOptions, describeCassandraUrl, parseCassandraUrl } from './url.js';
 
 /** The local test server (scripts/services/cassandra). */
 const CONTACT = { contactPoints: ['127.0.0.1:9042'], localDataCenter: 'datacenter1' };
@@ -14,6 +15,21 @@ export const descriptor: BackendDescriptor = {
   description: 'Apache Cassandra (a partition per stream, LWT commits), a keyspace per tenant; no global log',
   urlSchemes: ['cassandra'],
   capabilities: { globalOrder: false, backwardRead: true, listStreams: false, optimisticConcurrency: true, locking: false },
+  // The URL's keyspace wins over `keyspace` (the command's --schema); 'streamstore' without either.
+  async storageFromUrl(url, keyspace) {
+    const connection = parseCassandraUrl(url);
+    const { cassandraStorage } = await import('./cassandra-storage-factory.js');
+    return cassandraStorage({
+      ...cassandraConnectionOptions(connection),
+      keyspace: connection.keyspace ?? keyspace ?? 'streamstore',
+    });
+  },
+  async multitenantFromUrl(url, prefix) {
+    const options = cassandraConnectionOptions(parseCassandraUrl(url));
+    const { cassandraStorage } = await import('./cassandra-storage-factory.js');
+    return cassandraStorage.multitenant(prefix === undefined ? options : { ...options, keyspacePrefix: `${prefix}_` });
+  },
+  describeTarget: describeCassandraUrl,
   testServer: {
     url: 'cassandra://127.0.0.1:9042?dc=datacenter1',
     address: { host: '127.0.0.1', port: 9042 },

@@ -21,3 +21,10 @@ export {
 } from './options.js';
 export { createEventsTableStatement, createKeyspaceStatement, migrations } from './schema.js';
 export { Statements } from './statements.js';
+export {
+  type CassandraConnection,
+  cassandraConnectionOptions,
+  DEFAULT_DATA_CENTER,
+  describeCassandraUrl,
+  parseCassandraUrl,
+} from './url.js';

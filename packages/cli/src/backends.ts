@@ -6,13 +6,14 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
+  type BackendDescriptor,
   ConfigurationError,
   type MultitenantStorage,
   memoryStorage,
   type StorageCapabilities,
   type StreamStorage,
 } from '@streamstore/core';
-import { parseCassandraUrl } from './cassandra-url.js';
+import { backendDescriptor } from './backend-descriptors.js';
 import type { BackendName, Settings } from './config.js';
 import {
   type ConsumerState,
@@ -23,7 +24,6 @@ import {
 } from './consumer-state.js';
 import { ensureDirectory } from './ensure-directory.js';
 import { importOptional } from './optional-package.js';
-import { parseS3Url, type S3Connection } from './s3-url.js';
 
 /** What a factory gets: the resolved settings and what the command is about to do. */
 export interface BackendRequest {
@@ -45,7 +45,7 @@ export interface BackendEntry {
   /** One line for `--help` and `info`. */
   description: string;
   /** Where the data lives, for messages (passwords hidden). */
-  describeTarget(settings: Settings, tenant?: string): string;
+  describeTarget(settings: Settings, tenant?: string): Promise<string>;
   /** Storage for one store (single-database mode). */
   open(request: BackendRequest): Promise<StreamStorage>;
   /** Storage that isolates tenants (multitenant mode, `--tenant`). */
@@ -62,32 +62,6 @@ interface SqliteModule {
   sqliteStorage: ((options: { filename: string }) => StreamStorage | Promise<StreamStorage>) & {
     multitenant(options: { directory: string }): MultitenantStorage | Promise<MultitenantStorage>;
   };
-}
-
-/** What `@streamstore/postgres` exports, as far as the command uses it. */
-interface PostgresModule {
-  postgresStorage: ((options: { connectionString: string; schema?: string }) => StreamStorage | Promise<StreamStorage>) & {
-    multitenant(options: { connectionString: string; schemaPrefix?: string }): MultitenantStorage | Promise<MultitenantStorage>;
-  };
-}
-
-/** The `@streamstore/cassandra` options the command passes. */
-interface CassandraOptions {
-  contactPoints: string[];
-  localDataCenter: string;
-  clientOptions?: { credentials: { username: string; password: string } };
-}
-
-/** What `@streamstore/cassandra` exports, as far as the command uses it. */
-interface CassandraModule {
-  cassandraStorage: ((options: CassandraOptions & { keyspace: string }) => StreamStorage) & {
-    multitenant(options: CassandraOptions & { keyspacePrefix?: string }): MultitenantStorage;
-  };
-}
-
-/** What `@streamstore/s3` exports, as far as the command uses it. */
-interface S3Module {
-  s3Storage: ((options: S3Connection) => StreamStorage) & { multitenant(options: S3Connection): MultitenantStorage };
 }
 
 /**
@@ -135,7 +109,7 @@ export function redactUrl(url: string): string {
 const memoryEntry: BackendEntry = {
   name: 'memory',
   description: 'in-memory storage: data lives as long as the command runs',
-  describeTarget: (_settings, tenant) => (tenant ? `process memory, tenant ${tenant}` : 'process memory'),
+  describeTarget: async (_settings, tenant) => (tenant ? `process memory, tenant ${tenant}` : 'process memory'),
   open: async () => memoryStorage(),
   openMultitenant: async () => memoryStorage.multitenant(),
 };
@@ -143,7 +117,7 @@ const memoryEntry: BackendEntry = {
 const sqliteEntry: BackendEntry = {
   name: 'sqlite',
   description: 'SQLite database file (better-sqlite3), a file per tenant in multitenant mode',
-  describeTarget: (settings, tenant) => (tenant ? `${settings.dir} (tenant ${tenant})` : settings.file),
+  describeTarget: async (settings, tenant) => (tenant ? `${settings.dir} (tenant ${tenant})` : settings.file),
   async open({ settings, purpose }) {
     const exists = existsSync(settings.file);
     if (purpose === 'read' && !exists) {
@@ -175,86 +149,57 @@ const sqliteEntry: BackendEntry = {
   },
 };
 
-const postgresEntry: BackendEntry = {
-  name: 'postgres',
-  description: 'PostgreSQL (postgres.js), a schema per tenant in multitenant mode',
-  describeTarget: (settings, tenant) => {
-    const url = settings.url ? redactUrl(settings.url) : '(no --url)';
-    if (tenant) return `${url}, schema ${settings.schema ? `${settings.schema}_` : 'tenant_'}${tenant}`;
-    return `${url}, schema ${settings.schema ?? 'streamstore'}`;
-  },
-  async open({ settings }) {
-    const connectionString = requireUrl(settings);
-    const { postgresStorage } = await importBackend<PostgresModule>('postgres', '@streamstore/postgres', 'postgresStorage');
-    return postgresStorage(settings.schema === undefined ? { connectionString } : { connectionString, schema: settings.schema });
-  },
-  async openMultitenant({ settings }) {
-    const connectionString = requireUrl(settings);
-    const { postgresStorage } = await importBackend<PostgresModule>('postgres', '@streamstore/postgres', 'postgresStorage');
-    return postgresStorage.multitenant(
-      settings.schema === undefined ? { connectionString } : { connectionString, schemaPrefix: `${settings.schema}_` },
-    );
-  },
+/**
+ * A server backend (reached through `--url`), entirely from its package's descriptor (`<package>/descriptor`): how
+ * a URL becomes a storage or a multitenant storage, and how to name its target without secrets. `--schema` is the
+ * descriptor's namespace (a schema, a keyspace, or a prefix of the tenants' ones).
+ */
+function serverEntry(name: BackendName, description: string, extra: Pick<BackendEntry, 'consumerState'> = {}): BackendEntry {
+  const loaded = async () => {
+    const descriptor = await backendDescriptor(name);
+    if (!descriptor.storageFromUrl || !descriptor.multitenantFromUrl) {
+      throw new ConfigurationError(
+        `The ${name} backend's descriptor (${descriptor.packageName}) cannot open a storage from a URL`,
+      );
+    }
+    return descriptor as Required<Pick<BackendDescriptor, 'storageFromUrl' | 'multitenantFromUrl'>> & BackendDescriptor;
+  };
+  return {
+    name,
+    description,
+    async describeTarget(settings, tenant) {
+      if (!settings.url) return '(no --url)';
+      const descriptor = await loaded();
+      return descriptor.describeTarget?.(settings.url, settings.schema, tenant) ?? redactUrl(settings.url);
+    },
+    async open({ settings }) {
+      return (await loaded()).storageFromUrl(requireUrl(settings), settings.schema);
+    },
+    async openMultitenant({ settings }) {
+      return (await loaded()).multitenantFromUrl(requireUrl(settings), settings.schema);
+    },
+    ...extra,
+  };
+}
+
+const postgresEntry = serverEntry('postgres', 'PostgreSQL (postgres.js), a schema per tenant in multitenant mode', {
   async consumerState(storage) {
     return postgresConsumerState(
       await importBackend<PostgresConsumerModule>('postgres', '@streamstore/postgres', 'postgresCheckpointStore'),
       storage,
     );
   },
-};
+});
 
-function cassandraOptions(settings: Settings): { options: CassandraOptions; keyspace?: string } {
-  const connection = parseCassandraUrl(requireUrl(settings));
-  const options: CassandraOptions = { contactPoints: connection.contactPoints, localDataCenter: connection.localDataCenter };
-  if (connection.credentials) options.clientOptions = { credentials: connection.credentials };
-  return connection.keyspace === undefined ? { options } : { options, keyspace: connection.keyspace };
-}
+const cassandraEntry = serverEntry(
+  'cassandra',
+  'Apache Cassandra (a partition per stream, LWT commits), a keyspace per tenant; no global log',
+);
 
-const cassandraEntry: BackendEntry = {
-  name: 'cassandra',
-  description: 'Apache Cassandra (a partition per stream, LWT commits), a keyspace per tenant; no global log',
-  describeTarget: (settings, tenant) => {
-    const url = settings.url ? redactUrl(settings.url) : '(no --url)';
-    if (tenant) return `${url}, keyspace ${settings.schema ? `${settings.schema}_` : 'streamstore_'}${tenant}`;
-    const keyspace = settings.url?.startsWith('cassandra://') ? parseCassandraUrl(settings.url).keyspace : undefined;
-    return `${url}, keyspace ${keyspace ?? settings.schema ?? 'streamstore'}`;
-  },
-  async open({ settings }) {
-    const { options, keyspace } = cassandraOptions(settings);
-    const { cassandraStorage } = await importBackend<CassandraModule>('cassandra', '@streamstore/cassandra', 'cassandraStorage');
-    return cassandraStorage({ ...options, keyspace: keyspace ?? settings.schema ?? 'streamstore' });
-  },
-  async openMultitenant({ settings }) {
-    const { options } = cassandraOptions(settings);
-    const { cassandraStorage } = await importBackend<CassandraModule>('cassandra', '@streamstore/cassandra', 'cassandraStorage');
-    return cassandraStorage.multitenant(
-      settings.schema === undefined ? options : { ...options, keyspacePrefix: `${settings.schema}_` },
-    );
-  },
-};
-
-function describeS3(settings: Settings, tenant?: string): string {
-  if (!settings.url) return '(no --url)';
-  const { bucket, prefix, endpoint } = parseS3Url(settings.url);
-  const root = `s3://${bucket}/${prefix ?? ''}${tenant ? `tenants/${tenant}/` : ''}`;
-  return endpoint ? `${root} at ${endpoint}` : root;
-}
-
-const s3Entry: BackendEntry = {
-  name: 's3',
-  description: 'Amazon S3 or an S3-compatible server (conditional writes), a key prefix per tenant; no global log',
-  describeTarget: describeS3,
-  async open({ settings }) {
-    const connection = parseS3Url(requireUrl(settings));
-    const { s3Storage } = await importBackend<S3Module>('s3', '@streamstore/s3', 's3Storage');
-    return s3Storage(connection);
-  },
-  async openMultitenant({ settings }) {
-    const connection = parseS3Url(requireUrl(settings));
-    const { s3Storage } = await importBackend<S3Module>('s3', '@streamstore/s3', 's3Storage');
-    return s3Storage.multitenant(connection);
-  },
-};
+const s3Entry = serverEntry(
+  's3',
+  'Amazon S3 or an S3-compatible server (conditional writes), a key prefix per tenant; no global log',
+);
 
 /** Every backend by name. Adding a backend is adding one entry here. */
 export const BACKENDS: Readonly<Record<BackendName, BackendEntry>> = Object.freeze({

@@ -36,7 +36,7 @@ export async function openStore(
     });
     try {
       const store = await factory.forTenant(tenant);
-      return { store, backend, target: backend.describeTarget(settings, tenant), close: () => factory.close() };
+      return { store, backend, target: await backend.describeTarget(settings, tenant), close: () => factory.close() };
     } catch (error) {
       await factory.close().catch(() => {});
       throw error;
@@ -45,7 +45,7 @@ export async function openStore(
   const storage = await backend.open(request);
   try {
     const store = await createStreamStore({ storage, provisionSchema: options.provision });
-    return { store, backend, target: backend.describeTarget(settings), close: () => store.close() };
+    return { store, backend, target: await backend.describeTarget(settings), close: () => store.close() };
   } catch (error) {
     await storage.close().catch(() => {});
     throw error;

@@ -48,6 +48,12 @@ export interface BackendDescriptor {
   storageFromUrl?(url: string, namespace?: string): Promise<StreamStorage>;
   /** A storage that isolates tenants, from a connection URL (`namespace` prefixes the tenants' namespaces). */
   multitenantFromUrl?(url: string, namespace?: string): Promise<MultitenantStorage>;
+  /**
+   * Where the storages of `storageFromUrl(url, namespace)` (or, with `tenant`, of that tenant under
+   * `multitenantFromUrl(url, namespace)`) keep their data, for messages: no password or secret key in it.
+   * @throws ConfigurationError when `url` is not one of this backend's.
+   */
+  describeTarget?(url: string, namespace?: string, tenant?: string): string;
   /** Its local test server; absent for embedded backends that need none beyond a temporary directory. */
   readonly testServer?: BackendTestServer;
 }

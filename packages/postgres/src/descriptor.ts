@@ -8,6 +8,17 @@ import type { BackendDescriptor } from '@streamstore/core';
 const TEST_URL =
   process.env.STREAMSTORE_POSTGRES_URL ?? process.env.STREAMSTORE_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** A connection string with its password replaced by `***`, safe to print. */
+function withoutPassword(connectionString: string): string {
+  try {
+    const parsed = new URL(connectionString);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return connectionString.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+  }
+}
+
 /** The PostgreSQL backend's descriptor. */
 export const descriptor: BackendDescriptor = {
   name: 'postgres',
@@ -18,6 +29,11 @@ export const descriptor: BackendDescriptor = {
   async storageFromUrl(connectionString, schema) {
     const { postgresStorage } = await import('./postgres-storage-factory.js');
     return postgresStorage(schema === undefined ? { connectionString } : { connectionString, schema });
+  },
+  describeTarget(connectionString, schema, tenant) {
+    const url = withoutPassword(connectionString);
+    if (tenant !== undefined) return `${url}, schema ${schema ? `${schema}_` : 'tenant_'}${tenant}`;
+    return `${url}, schema ${schema ?? 'streamstore'}`;
   },
   async multitenantFromUrl(connectionString, prefix) {
     const { postgresStorage } = await import('./postgres-storage-factory.js');

@@ -3,6 +3,7 @@
  * the AWS SDK only when a storage is opened.
  */
 import type { BackendDescriptor } from '@streamstore/core';
+import { describeS3Url, parseS3Url } from './url.js';
 
 /** The local test gateway (scripts/services/s3): `STREAMSTORE_S3_PORT` and `STREAMSTORE_S3_BUCKET` move it. */
 const PORT = Number(process.env.STREAMSTORE_S3_PORT ?? '7480');
@@ -46,6 +47,18 @@ export const descriptor: BackendDescriptor = {
   description: 'Amazon S3 or an S3-compatible server (conditional writes), a key prefix per tenant; no global log',
   urlSchemes: ['s3'],
   capabilities: { globalOrder: false, backwardRead: true, listStreams: true, optimisticConcurrency: true, locking: false },
+  // The URL's path is the store's key prefix; there is no other namespace (the command's --schema does not apply).
+  async storageFromUrl(url) {
+    const connection = parseS3Url(url);
+    const { s3Storage } = await import('./s3-storage-factory.js');
+    return s3Storage(connection);
+  },
+  async multitenantFromUrl(url) {
+    const connection = parseS3Url(url);
+    const { s3Storage } = await import('./s3-storage-factory.js');
+    return s3Storage.multitenant(connection);
+  },
+  describeTarget: (url, _namespace, tenant) => describeS3Url(url, tenant),
   testServer: {
     url: `s3://${TEST.credentials.accessKeyId}:${TEST.credentials.secretAccessKey}@${TEST.bucket}/?endpoint=${TEST.endpoint}`,
     address: { host: '127.0.0.1', port: PORT },

@@ -7,10 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryStorage, type StreamStorage } from '@streamstore/core';
 import { backendEntry, redactUrl } from '../backends.js';
-import { parseCassandraUrl } from '../cassandra-url.js';
 import type { BackendName, Settings } from '../config.js';
 import { importOptional } from '../optional-package.js';
-import { parseS3Url } from '../s3-url.js';
 
 /** Fresh, empty storages on one backend for successive workloads, and the cleanup of all of them. */
 export interface ScratchTarget {
@@ -93,6 +91,7 @@ export function scratchTarget(settings: Settings, tag: string): ScratchTarget {
       // The keyspace comes from --schema here: drop the URL's keyspace path so each workload gets its own.
       const url = (settings.url ?? '').replace(/^(cassandra:\/\/[^/?]+)\/[^?]*/, '$1');
       const withClient = async <T>(work: (client: CassandraClient) => Promise<T>): Promise<T> => {
+        const { parseCassandraUrl } = await driver<typeof import('@streamstore/cassandra')>('@streamstore/cassandra');
         const connection = parseCassandraUrl(url);
         const { Client } = await driver<{ Client: new (options: object) => CassandraClient }>('cassandra-driver');
         const client = new Client({
@@ -129,6 +128,7 @@ export function scratchTarget(settings: Settings, tag: string): ScratchTarget {
         environment: async () => ({ ...base, target: `${redactUrl(settings.url ?? '')}, scratch prefixes ssbench_${tag}_*` }),
         async cleanup() {
           if (names.length === 0) return;
+          const { parseS3Url } = await driver<typeof import('@streamstore/s3')>('@streamstore/s3');
           const connection = parseS3Url(settings.url ?? '');
           const s3 = await driver<S3Module>('@aws-sdk/client-s3');
           const client = new s3.S3Client({

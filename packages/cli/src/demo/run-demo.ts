@@ -114,7 +114,7 @@ async function openTargets(
     }
     return {
       targets,
-      backendLabel: `${settings.backend} (${backend.describeTarget(settings, '*')})`,
+      backendLabel: `${settings.backend} (${await backend.describeTarget(settings, '*')})`,
       close: () => factory.close(),
     };
   } catch (error) {

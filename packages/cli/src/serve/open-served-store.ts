@@ -36,10 +36,10 @@ export async function openServedStore(settings: Settings, purpose: 'read' | 'wri
     closeExtra = async () => {
       await multitenant.close?.();
     };
-    target = backend.describeTarget(settings, tenant);
+    target = await backend.describeTarget(settings, tenant);
   } else {
     storage = await backend.open(request);
-    target = backend.describeTarget(settings);
+    target = await backend.describeTarget(settings);
   }
   try {
     const store = await createStreamStore({ storage, provisionSchema: purpose === 'write' });

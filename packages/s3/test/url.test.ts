@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseS3Url } from '../src/s3-url.js';
+import { parseS3Url } from '../src/url.js';
 
 describe('s3:// connection strings', () => {
   it('gives bucket, prefix, credentials and an S3-compatible endpoint with path-style addressing', () => {

@@ -1,5 +1,5 @@
 /**
- * The command's connection string for S3: `s3://[accessKeyId:secretAccessKey@]bucket[/prefix][?region=..&endpoint=..&pathStyle=..]`.
+ * S3 as a connection URL: `s3://[accessKeyId:secretAccessKey@]bucket[/prefix][?region=..&endpoint=..&pathStyle=..]`.
  * Without credentials in the URL the AWS SDK's default chain applies (environment, profiles, roles).
  */
 import { ConfigurationError } from '@streamstore/core';
@@ -41,4 +41,14 @@ export function parseS3Url(url: string, env: NodeJS.ProcessEnv = process.env): S
   if (keyId)
     connection.credentials = { accessKeyId: decodeURIComponent(keyId), secretAccessKey: decodeURIComponent(secret ?? '') };
   return connection;
+}
+
+/**
+ * Where an `s3://` URL points, for messages: bucket, prefix (with `tenant`, the tenant's prefix under it) and the
+ * endpoint of an S3-compatible server, credentials left out.
+ */
+export function describeS3Url(url: string, tenant?: string): string {
+  const { bucket, prefix, endpoint } = parseS3Url(url);
+  const root = `s3://${bucket}/${prefix ?? ''}${tenant ? `tenants/${tenant}/` : ''}`;
+  return endpoint ? `${root} at ${endpoint}` : root;
 }

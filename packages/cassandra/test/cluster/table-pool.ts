@@ -16,7 +16,11 @@ export class TablePool {
 
   /** Starts filling the pool (after the keyspace exists: concurrent CREATE KEYSPACE of one name must be avoided). */
   fill(): void {
-    while (this.ready.length < this.ahead) this.ready.push(this.provisioned());
+    while (this.ready.length < this.ahead) {
+      const next = this.provisioned();
+      next.catch(() => {}); // a failure is the taker's to report, not an unhandled rejection meanwhile
+      this.ready.push(next);
+    }
   }
 
   /** A provisioned storage over an empty table of its own; the pool makes another one meanwhile. */

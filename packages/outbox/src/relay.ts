@@ -9,9 +9,10 @@ import {
   type StreamStore,
   ValidationError,
 } from '@streamstore/core';
+import { StreamLanes } from './lanes.js';
 import { type MessageOptions, messageBuilder } from './message.js';
 import { type OutboxPublisher, type PublishReceipt, PublishRefusedError } from './publisher.js';
-import { InFlightWindow } from './window.js';
+import { InFlightWindow, type WindowEntry } from './window.js';
 
 /** Which committed events the relay publishes: the whole global log or one category (first part of the ids). */
 export type OutboxSource = 'all' | { category: string };
@@ -33,7 +34,12 @@ export interface OutboxRelayOptions extends MessageOptions {
   filter?: (event: RecordedEvent) => boolean;
   /** Where a relay without a checkpoint starts: the log's start (default) or its current end. */
   startAt?: 'start' | 'end';
-  /** Messages awaiting the broker's acknowledgement at once (default 1000). */
+  /**
+   * How far the relay reads ahead of its checkpoint (default 1000 events): events sent and awaiting the broker's
+   * acknowledgement, waiting behind an earlier event of their stream, or acknowledged behind an unacknowledged one.
+   * At most one message per stream awaits an acknowledgement, so at most this many and at most one per stream are in
+   * flight. After a failure, what the relay sends again is bounded by it too.
+   */
   maxInFlight?: number;
   /** Events read from the log per query (default 500). */
   batchSize?: number;
@@ -48,7 +54,7 @@ export interface OutboxRelayOptions extends MessageOptions {
   /** Poll interval of the log when idle, grown up to `maxPollIntervalMs` (defaults 20 and 500 ms). */
   pollIntervalMs?: number;
   maxPollIntervalMs?: number;
-  /** Called for each acknowledged message, in acknowledgement order. */
+  /** Called for each acknowledged message, in acknowledgement order (log order within a stream, not across streams). */
   onPublished?: (event: RecordedEvent, receipt: PublishReceipt) => void;
   /** Called for every failure the relay recovers from (lost connection, refusal being retried, failed save). */
   onError?: (error: unknown, event?: RecordedEvent) => void;
@@ -104,11 +110,13 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /**
  * Starts relaying committed events to a broker: the event log is the outbox, no second table is written. The relay
- * holds `lock` under `name`, resumes after its stored checkpoint, keeps up to `maxInFlight` messages awaiting the
- * broker's acknowledgement, and saves as its checkpoint only the contiguous acknowledged prefix of the log. On any
- * failure it stops sending, waits for the answers in flight, and sends again from the first unacknowledged event,
- * in log order; a message the broker refuses `attempts` times is parked in `deadLetters`. Delivery is at least
- * once, in order per stream; consumers de-duplicate by message id (JetStream does so itself within its window).
+ * holds `lock` under `name`, resumes after its stored checkpoint, reads up to `maxInFlight` events ahead of it, and
+ * saves as its checkpoint only the contiguous acknowledged prefix of the log. Publishes of different streams overlap;
+ * a stream's next event is sent only once its previous one was acknowledged, so no failure can store a stream's
+ * events out of order. On a failure it sends nothing past the failed event, waits for the answers in flight, and
+ * sends again from the first unacknowledged event; a message the broker refuses `attempts` times is parked in
+ * `deadLetters`. Delivery is at least once, in order per stream; consumers de-duplicate by message id (JetStream
+ * does so itself within its duplicate window).
  * @example
  * const relay = startOutboxRelay(store, { name: 'orders-to-nats', publisher, checkpoints, lock, deadLetters });
  * await relay.active;
@@ -179,12 +187,20 @@ export function startOutboxRelay(store: StreamStore, options: OutboxRelayOptions
     }, checkpointEveryMs);
   };
 
-  /** Reads the log after the window's checkpoint and publishes until a failure or a stop; returns a read error. */
+  /**
+   * Reads the log after the window's checkpoint and publishes until a failure or a stop; returns a read error.
+   * Returns once every message it sent was answered (acknowledged, failed or timed out), so the next run starts with
+   * nothing of this one in flight and its one-message-per-stream rule holds across runs too.
+   */
   async function pump(): Promise<unknown> {
     const current = window;
+    const lanes = new StreamLanes<WindowEntry>();
     const halt = new AbortController();
     const runSignal = AbortSignal.any([signal, halt.signal]);
-    let failed = false;
+    // The first failed entry's seq: nothing from it on is sent any more. Held entries before it still go (their
+    // lanes free up as answers come), so once drained the first unfinished entry is the failed one: the one to
+    // retry, count refusals of and dead-letter, rather than a held event that merely never got its turn.
+    let cutoff = Number.POSITIVE_INFINITY;
     const from = current.checkpoint ?? options.startAt ?? 'start';
     const subscription = store.subscribe({
       to: source,
@@ -194,41 +210,54 @@ export function startOutboxRelay(store: StreamStore, options: OutboxRelayOptions
       maxPollIntervalMs: options.maxPollIntervalMs ?? 500,
       signal: runSignal,
     });
-    const settle = (entry: ReturnType<InFlightWindow['add']>, event: RecordedEvent) => ({
-      ok(receipt: PublishReceipt) {
-        current.settle(entry);
-        stats.published++;
-        if (receipt.duplicate) stats.duplicates++;
-        stats.lagMs = Date.now() - event.recordedAt.getTime();
-        failuresInARow = 0;
-        options.onPublished?.(event, receipt);
-        scheduleSave();
-      },
-      fail(error: unknown) {
-        current.settle(entry, error);
-        failed = true;
-        halt.abort();
-      },
-    });
+    const fail = (entry: WindowEntry, error: unknown) => {
+      current.settle(entry, error);
+      cutoff = Math.min(cutoff, entry.seq);
+      halt.abort();
+      // Its lane is not released: the stream's later events wait for the next run, after this one is stored.
+    };
+    const acknowledged = (entry: WindowEntry, receipt: PublishReceipt) => {
+      const event = entry.event as RecordedEvent;
+      current.settle(entry);
+      // The stream's next event goes now: before the callbacks (one that throws must not stall its stream), and
+      // before the drain's waiter resumes (a later microtask), so a drain never ends with it unsent.
+      const next = lanes.release(event.streamId);
+      if (next !== undefined && next.seq < cutoff && !signal.aborted) send(next);
+      stats.published++;
+      if (receipt.duplicate) stats.duplicates++;
+      stats.lagMs = Date.now() - event.recordedAt.getTime();
+      failuresInARow = 0;
+      scheduleSave();
+      options.onPublished?.(event, receipt);
+    };
+    const send = (entry: WindowEntry) => {
+      current.sent(entry);
+      try {
+        publisher.publish(build(entry.event as RecordedEvent)).then(
+          (receipt) => acknowledged(entry, receipt),
+          (error: unknown) => fail(entry, error),
+        );
+      } catch (error) {
+        // A message that cannot even be built (a subject function threw): the broker never saw it.
+        fail(entry, error instanceof PublishRefusedError ? error : new PublishRefusedError(String(error), { cause: error }));
+      }
+    };
+    const stopped = () => cutoff !== Number.POSITIVE_INFINITY || runSignal.aborted;
     try {
       for await (const event of subscription) {
+        // A page already read may still yield events after a failure: they belong to the next run.
+        if (stopped()) break;
         const checkpoint = event.position;
         if (checkpoint === undefined) throw new ConfigurationError('The outbox relay needs events with a global position');
         if (options.filter && !options.filter(event)) {
           current.skip(checkpoint);
           scheduleSave();
-          continue;
+        } else {
+          const entry = current.add(event, checkpoint);
+          if (lanes.admit(event.streamId, entry)) send(entry);
         }
-        const entry = current.add(event, checkpoint);
-        const { ok, fail } = settle(entry, event);
-        try {
-          publisher.publish(build(event)).then(ok, fail);
-        } catch (error) {
-          // A message that cannot even be built (a subject function threw): the broker never saw it.
-          fail(error instanceof PublishRefusedError ? error : new PublishRefusedError(String(error), { cause: error }));
-        }
-        await current.waitBelow(maxInFlight, () => failed || runSignal.aborted);
-        if (failed || runSignal.aborted) break;
+        await current.waitForRoom(maxInFlight, stopped);
+        if (stopped()) break;
       }
       return undefined;
     } catch (error) {

@@ -1,23 +1,30 @@
 import type { RecordedEvent } from '@streamstore/core';
 
-/** One event between "read from the log" and "finished" (acknowledged, filtered out or dead-lettered). */
+/**
+ * One event between "read from the log" and "finished" (acknowledged, filtered out or dead-lettered). `held`: read,
+ * not sent yet (an earlier event of its stream awaits its answer); `pending`: sent, awaiting the broker's answer.
+ */
 export interface WindowEntry {
   /** Undefined for an event the filter left out: finished at once. */
   readonly event: RecordedEvent | undefined;
   /** The checkpoint once this event and all before it are finished. */
   readonly checkpoint: string;
-  state: 'pending' | 'done' | 'failed';
+  /** Log order within this window (0, 1, 2...): compares entries without their positions. */
+  readonly seq: number;
+  state: 'held' | 'pending' | 'done' | 'failed';
   error?: unknown;
 }
 
 /**
  * The events in flight, in log order. Acknowledgements come back in any order; only the contiguous finished prefix
- * moves the checkpoint, so a crash never skips an event that was sent but not acknowledged.
+ * moves the checkpoint, so a crash never skips an event that was sent but not acknowledged. Entries are added
+ * `held` and become `pending` when sent: the relay sends events out of log order across streams.
  */
 export class InFlightWindow {
   private entries: WindowEntry[] = [];
   private head = 0;
   private pendingCount = 0;
+  private added = 0;
   private finishedCheckpoint: string | undefined;
   private waiters: Array<() => void> = [];
 
@@ -35,7 +42,7 @@ export class InFlightWindow {
     return this.pendingCount;
   }
 
-  /** Entries not finished (pending or failed). */
+  /** Entries from the first unfinished one to the last added: how far the relay has read ahead of its checkpoint. */
   get size(): number {
     return this.entries.length - this.head;
   }
@@ -45,21 +52,27 @@ export class InFlightWindow {
     return this.entries[this.head];
   }
 
-  /** Adds an event about to be sent. */
+  /** Adds an event read from the log, not sent yet ({@link sent} when it is). */
   add(event: RecordedEvent, checkpoint: string): WindowEntry {
-    const entry: WindowEntry = { event, checkpoint, state: 'pending' };
+    const entry: WindowEntry = { event, checkpoint, seq: this.added++, state: 'held' };
     this.entries.push(entry);
-    this.pendingCount++;
     return entry;
+  }
+
+  /** Marks a held entry sent: it now awaits the broker's answer ({@link settle}). */
+  sent(entry: WindowEntry): void {
+    if (entry.state !== 'held') return;
+    entry.state = 'pending';
+    this.pendingCount++;
   }
 
   /** Adds an event that needs no message; it moves the checkpoint once what precedes it is finished. */
   skip(checkpoint: string): void {
-    this.entries.push({ event: undefined, checkpoint, state: 'done' });
+    this.entries.push({ event: undefined, checkpoint, seq: this.added++, state: 'done' });
     this.advance();
   }
 
-  /** Records the broker's answer; returns the events the finished prefix passed, in log order. */
+  /** Records the broker's answer to a sent entry (`error` when it failed); moves the finished prefix. */
   settle(entry: WindowEntry, error?: unknown): void {
     if (entry.state !== 'pending') return;
     this.pendingCount--;
@@ -79,17 +92,13 @@ export class InFlightWindow {
     this.advance();
   }
 
-  /** Forgets every unfinished entry (they will be read and sent again). */
-  clear(): void {
-    this.entries = [];
-    this.head = 0;
-    this.pendingCount = 0;
-    this.wake();
-  }
-
-  /** Resolves when fewer than `limit` messages are pending, or when `until()` holds. */
-  async waitBelow(limit: number, until: () => boolean): Promise<void> {
-    while (this.pendingCount >= limit && !until()) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  /**
+   * Resolves when the window holds fewer than `limit` entries ({@link size}), or when `until()` holds. The bound is
+   * on the read-ahead, not only on the messages awaiting answers: with one message per stream in flight, a slow
+   * stream at the head would otherwise let the relay read (and, after a failure, send again) without limit.
+   */
+  async waitForRoom(limit: number, until: () => boolean): Promise<void> {
+    while (this.size >= limit && !until()) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
   /** Resolves when no message is pending. */

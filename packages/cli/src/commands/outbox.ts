@@ -45,7 +45,7 @@ export function registerOutboxCommand(program: Command, io: CliIO): void {
       'events.{category}.{type}',
     )
     .option('--from-end', 'without a saved checkpoint, start at the end of the log instead of its start')
-    .option('--max-in-flight <n>', 'messages awaiting acknowledgement at once', wholeNumber(1), 1000)
+    .option('--max-in-flight <n>', 'how far the relay reads ahead of its checkpoint (events in flight or waiting for their stream; one per stream awaits acknowledgement)', wholeNumber(1), 1000)
     .option('--progress-every <ms>', 'progress line interval', wholeNumber(50), 1000)
     .option('--lease-ms <ms>', 'SQLite lock lease: how soon a crashed relay is replaced (default 30000)', wholeNumber(100))
     .addHelpText(

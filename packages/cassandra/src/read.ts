@@ -85,10 +85,23 @@ export async function readStream(ctx: CassandraContext, streamId: string, query:
   return events;
 }
 
-/** The stream's head (the SPI's `getStream`): revision and times from its live chain, or null. */
+/**
+ * The stream's head (the SPI's `getStream`), or null: revision and creation time from its live chain, `updatedAt` the
+ * timestamp of its last event, one more single-partition read of the current bucket (where the commit holding the
+ * head was written: commits never move to another bucket). The bucket's time of its last commit stands in for a
+ * missing event row.
+ */
 export async function getStream(ctx: CassandraContext, streamId: string): Promise<StreamInfo | null> {
   const chain = await locate(ctx, streamId);
   if (chain.state !== 'live') return null;
   const first = chain.buckets[0] ?? chain.current;
-  return { revision: chain.current.head, createdAt: first.createdAt, updatedAt: chain.current.updatedAt };
+  const { head, bucket } = chain.current;
+  const page = await ctx.session.execute(
+    ctx.statements.selectLastEventTime,
+    [streamId, long(bucket), long(head)],
+    ctx.config.consistency.read,
+    'read stream head',
+  );
+  const updatedAt = (page.first()?.event_time as Date | null | undefined) ?? chain.current.updatedAt;
+  return { revision: head, createdAt: first.createdAt, updatedAt };
 }

@@ -21,6 +21,8 @@ export class Statements {
   readonly selectEventIds: string;
   readonly readForward: string;
   readonly readBackward: string;
+  /** The timestamp of a bucket's last event at or below a revision: a stream's `updatedAt`. */
+  readonly selectLastEventTime: string;
   readonly markDeleted: string;
   readonly claimNextBucketDeleted: string;
   readonly clearHeadIfGen: string;
@@ -43,6 +45,7 @@ export class Statements {
     this.selectEventIds = `SELECT event_id, revision FROM ${t} ${key} AND kind = ${ID_KIND} AND seq = 0 AND event_id IN ?`;
     this.readForward = `SELECT ${EVENT_COLUMNS} FROM ${t} ${key} AND kind = ${EVENT_KIND} AND seq >= ? AND seq <= ? LIMIT ?`;
     this.readBackward = `SELECT ${EVENT_COLUMNS} FROM ${t} ${key} AND kind = ${EVENT_KIND} AND seq <= ? ORDER BY kind DESC, seq DESC, event_id DESC LIMIT ?`;
+    this.selectLastEventTime = `SELECT event_time FROM ${t} ${key} AND kind = ${EVENT_KIND} AND seq <= ? ORDER BY kind DESC, seq DESC, event_id DESC LIMIT 1`;
     this.markDeleted = `UPDATE ${t} SET head = ${DELETED_HEAD}, updated_at = toTimestamp(now()) ${key} IF head = ?`;
     this.claimNextBucketDeleted = `UPDATE ${t} SET head = ${DELETED_HEAD}, gen = ? ${key} IF head = null`;
     // Cassandra refuses a conditional DELETE of a whole partition; a conditional batch of a static update and an

@@ -17,6 +17,7 @@ export { memoryDescriptor } from './memory/memory-descriptor.js';
 export { memoryStorage } from './memory/memory-storage.js';
 export type * from './model.js';
 export { comparePositions } from './position.js';
+export { prefixUpperBound } from './prefix-range.js';
 export type { PayloadCodec, PayloadCompressor } from './serialization/codec.js';
 export { brotliCompressor, gzipCompressor } from './serialization/compression.js';
 export { jsonCodec } from './serialization/json-codec.js';
@@ -32,6 +33,7 @@ export {
   createStreamStore,
   type ListStreamsOptions,
   type ReadAllOptions,
+  type ReadCategoryOptions,
   type ReadOptions,
   type StoreCapabilities,
   StreamStore,

@@ -77,12 +77,16 @@ export interface ReadStart {
   maxCount?: number;
 }
 
-/** A global-log read (`store.readAll`) about to start iterating. */
+/** A global-log read (`store.readAll`, or `store.readCategory` with `category`) about to start iterating. */
 export interface ReadAllStart {
   store: InstrumentedStore;
-  /** The position it resumes after. */
+  /** Forward: the position it resumes after; backward: where it starts (`'end'` or a position). */
   from?: string;
   maxCount?: number;
+  /** `backward` for a backward read (absent: forward). */
+  direction?: 'forward' | 'backward';
+  /** The category read by `store.readCategory`. */
+  category?: string;
 }
 
 /** How a read ended: exhausted, left early (`return`), or failed. */

@@ -64,8 +64,14 @@ export interface CommitResult {
 
 /** What `getStream` tells of a stream. */
 export interface StreamInfo {
+  /** The revision of its last event. */
   revision: number;
+  /** When the stream was created: the server time of its first commit. */
   createdAt: Date;
+  /**
+   * When the stream last changed: the `timestamp` of its last event (the caller's, which defaults to the time of the
+   * commit), as the original library's `LastModified`. An event dated in the past makes it earlier than `createdAt`.
+   */
   updatedAt: Date;
 }
 

@@ -2,7 +2,7 @@ import { raceAbort, throwIfAborted } from './abort.js';
 import { NotSupportedError, StorageCorruptedError, ValidationError } from './errors.js';
 import type { StreamSummary } from './model.js';
 import type { StoredEvent, StreamStorage } from './storage.js';
-import type { ListStreamsOptions, ReadAllOptions, ReadOptions, StoreCapabilities } from './store-options.js';
+import type { ListStreamsOptions, ReadOptions, StoreCapabilities } from './store-options.js';
 import { validatePageSize, validateRevision, validateStreamId } from './validation.js';
 
 /** What the page fetchers of a store's reads need from the store. */
@@ -66,36 +66,6 @@ function validateStreamRead(source: PageSource, rawStreamId: string, options: Re
   return { streamId, forward, from, remaining, pageSize };
 }
 
-/** The page fetcher of a global-log read; validates on the first call. */
-export function logPages(source: PageSource, options: ReadAllOptions): () => Promise<readonly StoredEvent[] | undefined> {
-  let state: { after: string | undefined; remaining: number; pageSize: number } | undefined;
-  return async () => {
-    source.ensureOpen();
-    const storage = source.storage;
-    if (!source.capabilities.globalOrder || !storage.readAll) {
-      throw new NotSupportedError('globalOrder', `The ${storage.name} backend keeps no global order: readAll is not available`);
-    }
-    if (!state) {
-      const after = options.from;
-      if (after !== undefined && (typeof after !== 'string' || !/^(0|[1-9][0-9]{0,19})$/.test(after))) {
-        throw new ValidationError('from', `from must be a position returned by this store, got ${JSON.stringify(after)}`);
-      }
-      state = {
-        after,
-        remaining: options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount'),
-        pageSize: options.pageSize === undefined ? source.pageSize : validatePageSize(options.pageSize, 'pageSize'),
-      };
-    }
-    if (state.remaining <= 0) return undefined;
-    throwIfAborted(options.signal);
-    const limit = Math.min(state.pageSize, state.remaining);
-    const page = await raceAbort(storage.readAll({ after: state.after, limit }, { signal: options.signal }), options.signal);
-    state.remaining = page.length < limit ? 0 : state.remaining - page.length;
-    state.after = page[page.length - 1]?.position ?? state.after;
-    return page.length === 0 ? undefined : page;
-  };
-}
-
 function checkOrder(streamId: string, previous: number | undefined, revision: number, forward: boolean): void {
   if (previous === undefined) return;
   if (forward ? revision <= previous : revision >= previous) {
@@ -113,14 +83,20 @@ export async function* listStreamPages(source: PageSource, options: ListStreamsO
     throw new NotSupportedError('listStreams', `The ${storage.name} backend cannot list streams`);
   }
   let after = options.after === undefined ? undefined : validateStreamId(options.after, 'after');
+  const prefix = options.prefix === undefined || options.prefix === '' ? undefined : validateStreamId(options.prefix, 'prefix');
   let remaining = options.maxCount === undefined ? Number.POSITIVE_INFINITY : validateRevision(options.maxCount, 'maxCount');
   const pageSize = options.pageSize === undefined ? source.pageSize : validatePageSize(options.pageSize, 'pageSize');
   while (remaining > 0) {
     throwIfAborted(options.signal);
     const limit = Math.min(pageSize, remaining);
-    const page = await raceAbort(storage.listStreams({ after, limit }, { signal: options.signal }), options.signal);
-    for (const stream of page) yield stream;
-    remaining -= page.length;
+    const query = prefix === undefined ? { after, limit } : { after, prefix, limit };
+    const page = await raceAbort(storage.listStreams(query, { signal: options.signal }), options.signal);
+    for (const stream of page) {
+      // A storage written before prefixes existed ignores them: its pages are then filtered here.
+      if (prefix !== undefined && !stream.streamId.startsWith(prefix)) continue;
+      remaining--;
+      yield stream;
+    }
     if (page.length < limit) return;
     after = page[page.length - 1]?.streamId;
   }

@@ -220,7 +220,10 @@ export interface StreamStorage<X extends object = object> {
     options?: CallOptions,
   ): Promise<StoredEvent[]>;
 
-  /** The stream's head, or null when it does not exist. */
+  /**
+   * The stream's head, or null when it does not exist: its revision, `createdAt` (server time of its first commit)
+   * and `updatedAt`, the `timestamp` of its last event (the original library's `LastModified`).
+   */
   getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null>;
 
   /**
@@ -251,8 +254,30 @@ export interface StreamStorage<X extends object = object> {
    */
   headPosition?(options?: CallOptions): Promise<string | undefined>;
 
-  /** Capability `listStreams`: up to `limit` streams whose id sorts strictly after `after`, ordered by id. */
-  listStreams?(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]>;
+  /**
+   * Optional, with `globalOrder` and `backwardRead`: the global log backward, up to `limit` events with a position
+   * strictly before `before` (absent: from the log's end), in descending position order. The end is where
+   * `headPosition` puts it: never past an event that can still be joined by one with a lower position (on PostgreSQL:
+   * below the log's horizon). The store's backward reads of the log and of categories need it (`NotSupportedError`
+   * naming `backwardRead` without it).
+   */
+  readAllBackward?(query: { before?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]>;
+
+  /**
+   * Optional, with `readAllBackward`: like it, but only events of streams whose category is `category` (as
+   * `readCategory`). The store filters `readAllBackward` otherwise.
+   */
+  readCategoryBackward?(
+    query: { category: string; before?: string; limit: number },
+    options?: CallOptions,
+  ): Promise<StoredEvent[]>;
+
+  /**
+   * Capability `listStreams`: up to `limit` streams whose id sorts strictly after `after`, ordered by id (UTF-8 byte
+   * order). With `prefix`, only streams whose id starts with it (a plain string: no character is a wildcard). A
+   * backend with an index on the ids should turn the prefix into the range `[prefix, prefixUpperBound(prefix))`.
+   */
+  listStreams?(query: { after?: string; prefix?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]>;
 
   /**
    * Optional wake-up hint for subscriptions: calls `listener` after appends (in-process, or LISTEN/NOTIFY).

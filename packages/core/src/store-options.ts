@@ -38,22 +38,41 @@ export interface ReadOptions {
   onDecodeError?: DecodeErrorPolicy;
 }
 
-/** Options of {@link StreamStore.readAll}. */
+/** Options of {@link StreamStore.readAll} and {@link StreamStore.readCategory}. */
 export interface ReadAllOptions {
-  /** Resume strictly after this position (a checkpoint passed back as is); default: from the start. */
-  from?: string;
+  /**
+   * Where to start. Forward (the default): strictly after this position (a checkpoint passed back as is); default:
+   * from the start. Backward: at this position or before it, or `'end'` (the default) for the newest event, which is
+   * where {@link StreamStore.headPosition} puts the end. A position cuts the log in two: a forward read from it and a
+   * backward read from it never share an event and together give all of it.
+   */
+  from?: string | 'end';
+  /** `forward` (the default) or `backward`: newest first (capabilities `globalOrder` and `backwardRead`). */
+  direction?: 'forward' | 'backward';
+  /** Most events to yield (default: all). */
   maxCount?: number;
+  /** Events fetched per round trip (default: the store's `pageSize`). */
   pageSize?: number;
   signal?: AbortSignal;
   /** What to do with an event that cannot be decoded (default: the store's `onDecodeError`, normally `stop`). */
   onDecodeError?: DecodeErrorPolicy;
 }
 
+/** Options of {@link StreamStore.readCategory}: those of a global-log read. */
+export type ReadCategoryOptions = ReadAllOptions;
+
 /** Options of {@link StreamStore.listStreams}. */
 export interface ListStreamsOptions {
   /** Resume strictly after this stream id. */
   after?: string;
+  /**
+   * Only streams whose id starts with this string, compared exactly (case-sensitive; `%`, `_` and `\` are plain
+   * characters). Default: every stream.
+   */
+  prefix?: string;
+  /** Most streams to yield (default: all). */
   maxCount?: number;
+  /** Streams fetched per round trip (default: the store's `pageSize`). */
   pageSize?: number;
   signal?: AbortSignal;
 }

@@ -5,13 +5,21 @@ import { ConfigurationError, NotSupportedError, StoreClosedError, StreamConcurre
 import type { InstrumentedStore, StoreInstrumentation } from './instrumentation.js';
 import { instrumentCommit, instrumentDelete, instrumentRead } from './instrumented-operations.js';
 import { resolveLimits, type StoreLimits } from './limits.js';
+import { logPages } from './log-pages.js';
 import type { CommitResult, EventData, ExpectedRevision, StreamInfo, StreamSummary } from './model.js';
 import { PagedIterator } from './paged-iterator.js';
-import { listStreamPages, logPages, type PageSource, streamPages } from './read-pages.js';
+import { listStreamPages, type PageSource, streamPages } from './read-pages.js';
 import { toRecordedEvent } from './recorded.js';
 import { type DecodeErrorPolicy, EventSerializer } from './serialization/serializer.js';
 import type { StoredEvent, StreamStorage, TransactionOptions } from './storage.js';
-import type { ListStreamsOptions, ReadAllOptions, ReadOptions, StoreCapabilities, StreamStoreOptions } from './store-options.js';
+import type {
+  ListStreamsOptions,
+  ReadAllOptions,
+  ReadCategoryOptions,
+  ReadOptions,
+  StoreCapabilities,
+  StreamStoreOptions,
+} from './store-options.js';
 import type { LogReader } from './subscriptions/log-reader.js';
 import { logEndPosition, subscriptionSource } from './subscriptions/sources.js';
 import { type SubscribeOptions, type Subscription, startSubscription } from './subscriptions/subscription.js';
@@ -24,6 +32,7 @@ import { type StreamWriter, streamWriter, withId } from './writer.js';
 export type {
   ListStreamsOptions,
   ReadAllOptions,
+  ReadCategoryOptions,
   ReadOptions,
   StoreCapabilities,
   StreamStoreOptions,
@@ -184,18 +193,40 @@ export class StreamStore<X extends object = object> {
   }
 
   /**
-   * Reads the global log (capability `globalOrder`) in commit order, strictly after `from`.
-   * @throws NotSupportedError where the backend has no global order.
+   * Reads the global log (capability `globalOrder`) lazily, page by page: forward in commit order strictly after
+   * `from`, or backward (`direction: 'backward'`, also capability `backwardRead`), newest first, from `from`
+   * inclusive or from `'end'` (the default), which is {@link headPosition}.
+   * @example for await (const e of store.readAll({ direction: 'backward', maxCount: 10 })) console.log(e.position);
+   * @throws NotSupportedError (from the iteration) where the backend has no global order, or cannot read it backward.
+   * @throws ValidationError (from the iteration) for a `from` this store did not hand out, or `'end'` forward.
    */
   readAll<E = unknown>(options: ReadAllOptions = {}): AsyncIterable<RecordedEventOf<E>> {
+    return this.logRead<E>(options, undefined);
+  }
+
+  /**
+   * Reads one category (capability `globalOrder`): the events of every stream whose {@link categoryOf} is `category`
+   * (`order` for `order-42` and `order`), in global-log order, forward strictly after `from` or backward from `from`
+   * inclusive or `'end'` (as {@link readAll}). One index range where the backend keeps categories (SQLite, PostgreSQL).
+   * @example for await (const e of store.readCategory('order', { direction: 'backward', maxCount: 5 })) console.log(e.streamId);
+   * @throws ValidationError (from the iteration) for an empty category or a bad `from`.
+   * @throws NotSupportedError (from the iteration) where the backend has no global order, or cannot read it backward.
+   */
+  readCategory<E = unknown>(category: string, options: ReadCategoryOptions = {}): AsyncIterable<RecordedEventOf<E>> {
+    return this.logRead<E>(options, category);
+  }
+
+  private logRead<E>(options: ReadAllOptions, category: string | undefined): AsyncIterable<RecordedEventOf<E>> {
     return this.decodedPages<E>(
       options.onDecodeError,
-      () => logPages(this.pageSource, options),
+      () => logPages(this.pageSource, options, category),
       () =>
         this.instrumentation?.readAll?.({
           store: this.identity,
           ...(options.from === undefined ? {} : { from: options.from }),
           ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+          ...(options.direction === undefined ? {} : { direction: options.direction }),
+          ...(category === undefined ? {} : { category }),
         }),
     );
   }
@@ -218,7 +249,11 @@ export class StreamStore<X extends object = object> {
     };
   }
 
-  /** The stream's revision and times, or null when it does not exist. */
+  /**
+   * The stream's revision and times, or null when it does not exist: `createdAt` is the server time of its first
+   * commit, `updatedAt` the `timestamp` of its last event (the original library's `LastModified`).
+   * @example const info = await store.getStream('order-1'); if (info) console.log(info.revision, info.updatedAt);
+   */
   async getStream(streamId: string, options: { signal?: AbortSignal } = {}): Promise<StreamInfo | null> {
     this.ensureOpen();
     validateStreamId(streamId);
@@ -276,7 +311,14 @@ export class StreamStore<X extends object = object> {
     return outcome.deleted;
   }
 
-  /** Lists streams ordered by id (capability `listStreams`). */
+  /**
+   * Lists streams ordered by id (UTF-8 byte order; capability `listStreams`), lazily, page by page: each with its
+   * revision, `createdAt` and `updatedAt` (see {@link getStream}). With `prefix`, only the ids starting with it (an
+   * index range on SQLite and PostgreSQL); with `after`, resumes strictly after that id.
+   * @example for await (const s of store.listStreams({ prefix: 'order-' })) console.log(s.streamId, s.revision);
+   * @throws NotSupportedError (from the iteration) where the backend cannot list streams.
+   * @throws ValidationError (from the iteration) for an `after` or `prefix` that is not a valid stream id.
+   */
   listStreams(options: ListStreamsOptions = {}): AsyncGenerator<StreamSummary> {
     return listStreamPages(this.pageSource, options);
   }

@@ -20,8 +20,8 @@ import {
   groupCommitter,
   OperationAbortedError,
   StorageCorruptedError,
-  StoreClosedError,
   StorageUnavailableError,
+  StoreClosedError,
   throwIfAborted,
 } from '@streamstore/core';
 import postgres, { type Sql } from 'postgres';
@@ -337,7 +337,20 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
     return this.guarded(() => this.reads.readCategory(query, options));
   }
 
-  listStreams(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
+  /** The global log backward, below the same horizon as headPosition. */
+  readAllBackward(query: { before?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
+    return this.guarded(() => this.reads.readAllBackward(query, options));
+  }
+
+  /** Like readAllBackward, only the events of streams of `category`. */
+  readCategoryBackward(
+    query: { category: string; before?: string; limit: number },
+    options?: CallOptions,
+  ): Promise<StoredEvent[]> {
+    return this.guarded(() => this.reads.readCategoryBackward(query, options));
+  }
+
+  listStreams(query: { after?: string; prefix?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
     return this.guarded(() => this.reads.listStreams(query, options));
   }
 

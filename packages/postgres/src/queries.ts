@@ -15,6 +15,28 @@ const EVENT_COLUMNS = `stream_id, revision, position, event_id, type, schema_ver
   round(date_part('epoch', "timestamp") * 1000)::int8 AS timestamp_ms,
   floor(date_part('epoch', recorded_at) * 1000 + 0.0005)::int8 AS recorded_ms`;
 
+/**
+ * The columns of a stream head from `${s}.streams s`: `updated_at` is the timestamp of the stream's last event (one
+ * probe of the events' primary key), the head's own column only when that event is missing.
+ */
+function streamColumns(s: string): string {
+  return `s.stream_id, s.revision, s.created_at,
+  coalesce((SELECT e."timestamp" FROM ${s}.events e WHERE e.stream_id = s.stream_id AND e.revision = s.revision), s.updated_at) AS updated_at`;
+}
+
+/**
+ * A backward page of the log (optionally of category $1): newest first, strictly below a position and below the
+ * log's horizon, as headPosition counts the end (0004_2_log_horizon.sql), so that a backward read from the end starts
+ * where a forward reader after headPosition() would resume. The horizon is computed once (MATERIALIZED): the
+ * function is volatile, and a plain WHERE clause would call it again for every row.
+ */
+function backwardPage(s: string, category: boolean): string {
+  const where = category ? 'e.category = $1 AND e.position < $2 AND' : 'e.position < $1 AND';
+  return `WITH h AS MATERIALIZED (SELECT ${s}.log_horizon()::text::xid8 AS horizon)
+SELECT ${EVENT_COLUMNS} FROM ${s}.events e, h WHERE ${where} e.transaction_id < h.horizon ORDER BY e.position DESC
+LIMIT ${category ? '$3' : '$2'}`;
+}
+
 /** The statements of a store in schema `s` (already quoted). */
 export interface StoreQueries {
   append: string;
@@ -33,7 +55,14 @@ export interface StoreQueries {
   readAll: string;
   /** The same within category $1 ($2 after, $3 limit, $4 ms). */
   readCategory: string;
+  /** A page of the global log backward, strictly before $1, at most $2 events, below the log's horizon. */
+  readAllBackward: string;
+  /** The same within category $1 ($2 before, $3 limit). */
+  readCategoryBackward: string;
+  /** Streams after $1, at most $2. */
   listStreams: string;
+  /** Streams after $1 in the range [$2, $3) of a prefix (see `prefixUpperBound`), at most $4. */
+  listStreamsPrefix: string;
 }
 
 /** Builds the statements of a store in the quoted schema `s`. */
@@ -53,13 +82,19 @@ export function buildQueries(s: string): StoreQueries {
     findEvents: `SELECT event_id, revision, position FROM ${s}.events WHERE stream_id = $1 AND event_id = ANY($2::text[])`,
     readForward: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
     readBackward: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`,
-    getStream: `SELECT revision, created_at, updated_at FROM ${s}.streams WHERE stream_id = $1`,
+    getStream: `SELECT ${streamColumns(s)} FROM ${s}.streams s WHERE s.stream_id = $1`,
     // Gap-free tail: functions of migration 4 compute the store's log horizon (the lowest transaction that can
     // still commit events into this store), wait a moment for this store's appends in flight when they hold back
     // commits older than the call, and read one page below the horizon (see migrations.ts). The rows come back in
     // the function's order (a function scan returns its rows in order; nothing here joins or sorts them again).
     readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.read_all($1::int8, $2::int4, $3::int4)`,
     readCategory: `SELECT ${EVENT_COLUMNS} FROM ${s}.read_category($1::text, $2::int8, $3::int4, $4::int4)`,
-    listStreams: `SELECT stream_id, revision, created_at, updated_at FROM ${s}.streams WHERE stream_id > $1 ORDER BY stream_id LIMIT $2`,
+    readAllBackward: backwardPage(s, false),
+    readCategoryBackward: backwardPage(s, true),
+    listStreams: `SELECT ${streamColumns(s)} FROM ${s}.streams s WHERE s.stream_id > $1 ORDER BY s.stream_id LIMIT $2`,
+    // One range of the primary key (COLLATE "C": byte order), every bound a parameter: no LIKE, so no pattern to
+    // escape and no generic plan that cannot bound the index by a pattern's fixed prefix.
+    listStreamsPrefix: `SELECT ${streamColumns(s)} FROM ${s}.streams s
+WHERE s.stream_id > $1 AND s.stream_id >= $2 AND s.stream_id < $3 ORDER BY s.stream_id LIMIT $4`,
   };
 }

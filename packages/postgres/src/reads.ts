@@ -2,6 +2,7 @@ import {
   type CallOptions,
   comparePositions,
   type EventLocation,
+  prefixUpperBound,
   type StoredEvent,
   type StreamInfo,
   type StreamSummary,
@@ -13,6 +14,11 @@ import { type EventRow, toStoredEvent } from './rows.js';
 
 /** Positions are bigints: nothing lies after a checkpoint beyond this one. */
 const MAX_BIGINT = '9223372036854775807';
+
+/** The exclusive bound of a backward page: the end of the log when absent, at most the largest bigint. */
+function beforePosition(before: string | undefined): string {
+  return before === undefined || comparePositions(before, MAX_BIGINT) > 0 ? MAX_BIGINT : before;
+}
 
 /** A row of the streams table (a head). */
 interface StreamRow {
@@ -97,15 +103,31 @@ export class StoreReads {
     ).map(toStoredEvent);
   }
 
-  async listStreams(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
-    const rows = await execute<StreamRow[]>(
-      this.sql,
-      this.queries.listStreams,
-      [query.after ?? '', query.limit],
-      'listStreams',
-      options?.signal,
-      this.deadline,
+  async readAllBackward(query: { before?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
+    const params = [beforePosition(query.before), query.limit];
+    return (
+      await execute<EventRow[]>(this.sql, this.queries.readAllBackward, params, 'readAllBackward', options?.signal, this.deadline)
+    ).map(toStoredEvent);
+  }
+
+  async readCategoryBackward(
+    query: { category: string; before?: string; limit: number },
+    options?: CallOptions,
+  ): Promise<StoredEvent[]> {
+    const params = [query.category, beforePosition(query.before), query.limit];
+    const text = this.queries.readCategoryBackward;
+    return (await execute<EventRow[]>(this.sql, text, params, 'readCategoryBackward', options?.signal, this.deadline)).map(
+      toStoredEvent,
     );
+  }
+
+  async listStreams(query: { after?: string; prefix?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
+    const { after = '', prefix, limit } = query;
+    const [text, params] =
+      prefix === undefined
+        ? [this.queries.listStreams, [after, limit]]
+        : [this.queries.listStreamsPrefix, [after, prefix, prefixUpperBound(prefix), limit]];
+    const rows = await execute<StreamRow[]>(this.sql, text, params, 'listStreams', options?.signal, this.deadline);
     return rows.map((row) => ({
       streamId: row.stream_id,
       revision: Number(row.revision),

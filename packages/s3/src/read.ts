@@ -57,11 +57,15 @@ export async function readStream(
   }
 }
 
-/** The stream's head (the SPI's `getStream`), or null for a stream without events. */
+/**
+ * The stream's head (the SPI's `getStream`), or null for a stream without events: `updatedAt` is the timestamp of its
+ * last event, which the tail commit's summary holds (no extra request).
+ */
 export async function getStream(views: StreamViews, streamId: string, signal?: AbortSignal): Promise<StreamInfo | null> {
   const view = await views.sync(streamId, signal);
   const revision = await views.headOf(view, signal);
   const info = view.tail?.info;
   if (!info || revision === 0) return null;
-  return { revision: info.first + info.count - 1, createdAt: new Date(info.createdAt), updatedAt: new Date(info.recordedAt) };
+  const updatedAt = new Date(info.lastTimestamp ?? info.recordedAt);
+  return { revision: info.first + info.count - 1, createdAt: new Date(info.createdAt), updatedAt };
 }

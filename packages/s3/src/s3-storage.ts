@@ -118,7 +118,7 @@ export class S3Storage implements StreamStorage {
     return this.protocol.deleteStream(this.views, streamId, expected, options?.signal);
   }
 
-  async listStreams(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
+  async listStreams(query: { after?: string; prefix?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
     this.ensureOpen();
     const signal = options?.signal;
     const { objects, root, concurrency } = this.settings;

@@ -55,6 +55,8 @@ export interface CommitInfo {
   ids: string[];
   createdAt: number;
   recordedAt: number;
+  /** The `timestamp` of the commit's last event (absent for a tombstone): the stream's `updatedAt`. */
+  lastTimestamp?: number;
 }
 
 /** Builds the body of a commit of `events` starting at revision `first`. */
@@ -151,6 +153,7 @@ export function infoOf(body: CommitBody): CommitInfo {
     ids: body.events.map((event) => event.id),
     createdAt: body.createdAt,
     recordedAt: body.recordedAt,
+    ...(body.events.length === 0 ? {} : { lastTimestamp: (body.events.at(-1) as WireEvent).timestamp }),
   };
 }
 

@@ -1,5 +1,5 @@
-import type { EventLocation, StoredEvent, StreamInfo } from '@streamstore/core';
-import { toEventLocation, toStoredEvent, toStreamInfo } from './rows.js';
+import { type EventLocation, prefixUpperBound, type StoredEvent, type StreamInfo, type StreamSummary } from '@streamstore/core';
+import { toEventLocation, toStoredEvent, toStreamInfo, toStreamSummary } from './rows.js';
 import type { Statements } from './statements.js';
 
 /** The stream reads of the SPI on one connection's statements: the storage's, or an open transaction's. */
@@ -23,4 +23,24 @@ export function readStreamWith(
 export function getStreamWith(statements: Statements, streamId: string): StreamInfo | null {
   const row = statements.getStream.get(streamId);
   return row ? toStreamInfo(row) : null;
+}
+
+/**
+ * One page of the stream listing, in UTF-8 byte order; a prefix is one range of the primary key,
+ * `[prefix, prefixUpperBound(prefix))`, resumed after `after` when that lies inside it.
+ */
+export function listStreamsWith(
+  statements: Statements,
+  query: { after?: string; prefix?: string; limit: number },
+): StreamSummary[] {
+  const { after, prefix, limit } = query;
+  if (prefix === undefined) {
+    const rows = after === undefined ? statements.listStreams.all(limit) : statements.listStreamsAfter.all(after, limit);
+    return rows.map(toStreamSummary);
+  }
+  const upper = prefixUpperBound(prefix);
+  // The tighter lower bound, chosen here: SQLite's planner bounds an index range by one lower term only.
+  const resume = after !== undefined && Buffer.compare(Buffer.from(after), Buffer.from(prefix)) >= 0;
+  const rows = resume ? statements.listPrefixAfter.all(after, upper, limit) : statements.listPrefixFrom.all(prefix, upper, limit);
+  return rows.map(toStreamSummary);
 }

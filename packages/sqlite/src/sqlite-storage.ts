@@ -31,8 +31,8 @@ import { openConnection } from './connection.js';
 import { gateOf } from './file-gate.js';
 import type { ResolvedSqliteOptions } from './options.js';
 import { allMigrations, planMigrations, provisionSchema } from './provision.js';
-import { findEventsWith, getStreamWith, readStreamWith } from './reads.js';
-import { toStoredEvent, toStreamSummary } from './rows.js';
+import { findEventsWith, getStreamWith, listStreamsWith, readStreamWith } from './reads.js';
+import { toStoredEvent } from './rows.js';
 import { toStorageError } from './sqlite-errors.js';
 import { SqliteTransaction, type SqliteTransactionHandles } from './sqlite-transaction.js';
 import { Statements } from './statements.js';
@@ -48,6 +48,13 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
 
 /** Largest position SQLite can store (int64); a checkpoint beyond it has nothing after it. */
 const MAX_POSITION = 9223372036854775807n;
+
+/** The exclusive upper bound of a backward page: the end of the log when absent, at most the largest rowid. */
+function beforePosition(before: string | undefined): bigint {
+  if (before === undefined) return MAX_POSITION;
+  const value = BigInt(before);
+  return value > MAX_POSITION ? MAX_POSITION : value;
+}
 
 type DeleteOutcome = { status: 'ok'; deleted: boolean } | { status: 'conflict'; actual: number };
 
@@ -279,6 +286,23 @@ export class SqliteStorage implements StreamStorage<SqliteTransactionHandles> {
     });
   }
 
+  readAllBackward(query: { before?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
+    return this.read(options, 'read the global log backward', () => {
+      const before = beforePosition(query.before);
+      return this.statements().readAllBackward.all(before, query.limit).map(toStoredEvent);
+    });
+  }
+
+  readCategoryBackward(
+    query: { category: string; before?: string; limit: number },
+    options?: CallOptions,
+  ): Promise<StoredEvent[]> {
+    return this.read(options, `read category '${query.category}' backward`, () => {
+      const before = beforePosition(query.before);
+      return this.statements().readCategoryBackward.all(query.category, before, query.limit).map(toStoredEvent);
+    });
+  }
+
   readCategory(query: { category: string; after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
     return this.read(options, `read category '${query.category}'`, () => {
       const after = query.after === undefined ? 0n : BigInt(query.after);
@@ -304,15 +328,8 @@ export class SqliteStorage implements StreamStorage<SqliteTransactionHandles> {
     return this.run('open the database', () => this.connection());
   }
 
-  listStreams(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
-    return this.read(options, 'list streams', () => {
-      const statements = this.statements();
-      const rows =
-        query.after === undefined
-          ? statements.listStreams.all(query.limit)
-          : statements.listStreamsAfter.all(query.after, query.limit);
-      return rows.map(toStreamSummary);
-    });
+  listStreams(query: { after?: string; prefix?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
+    return this.read(options, 'list streams', () => listStreamsWith(this.statements(), query));
   }
 
   async close(): Promise<void> {

@@ -17,6 +17,14 @@ const INSERT_EVENTS_PREFIX = `INSERT INTO events (stream_id, revision, event_id,
   data_text, data_blob, metadata, timestamp, recorded_at, category, digest) VALUES `;
 const EVENT_ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
+/**
+ * The select list of a stream head ({@link StreamRow}) from `streams s`: `updated_at` is the timestamp of the
+ * stream's last event, found through the (stream_id, revision) index (the head's own column, set at commit, only
+ * when that event is missing).
+ */
+const STREAM_COLUMNS = `s.stream_id, s.revision, s.created_at,
+  coalesce((SELECT e.timestamp FROM events e WHERE e.stream_id = s.stream_id AND e.revision = s.revision), s.updated_at)`;
+
 /** Every statement of the hot paths, prepared once per connection (preparing costs more than running). */
 export class Statements {
   readonly selectHead: Database.Statement<[string], number>;
@@ -31,8 +39,14 @@ export class Statements {
   readonly readAll: Database.Statement<[bigint, number], EventRow>;
   readonly headPosition: Database.Statement<[], { seq: number | bigint }>;
   readonly readCategory: Database.Statement<[string, bigint, number], EventRow>;
+  readonly readAllBackward: Database.Statement<[bigint, number], EventRow>;
+  readonly readCategoryBackward: Database.Statement<[string, bigint, number], EventRow>;
   readonly listStreams: Database.Statement<[number], StreamRow>;
   readonly listStreamsAfter: Database.Statement<[string, number], StreamRow>;
+  /** Streams in `[$1, $2)` (a prefix's range, see `prefixUpperBound`), at most $3. */
+  readonly listPrefixFrom: Database.Statement<[string, string, number], StreamRow>;
+  /** Streams in `($1, $2)`: a prefix's range resumed after an id inside it. */
+  readonly listPrefixAfter: Database.Statement<[string, string, number], StreamRow>;
 
   /** Multi-row inserts by row count (powers of two up to {@link MAX_ROWS_PER_INSERT}): fewer calls into SQLite. */
   private readonly insertEventsBySize = new Map<number, Database.Statement<[InsertEventsParams]>>();
@@ -59,9 +73,7 @@ export class Statements {
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
       ),
     );
-    this.getStream = raw(
-      db.prepare<[string], StreamRow>('SELECT stream_id, revision, created_at, updated_at FROM streams WHERE stream_id = ?'),
-    );
+    this.getStream = raw(db.prepare<[string], StreamRow>(`SELECT ${STREAM_COLUMNS} FROM streams s WHERE s.stream_id = ?`));
     // The largest position ever handed out (sqlite_sequence keeps it after deletes); AUTOINCREMENT never reuses one.
     this.headPosition = db
       .prepare<[], { seq: number | bigint }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'")
@@ -75,14 +87,35 @@ export class Statements {
         `SELECT ${EVENT_COLUMNS} FROM events WHERE category = ? AND position > ? ORDER BY position LIMIT ?`,
       ),
     );
-    this.listStreams = raw(
-      db.prepare<[number], StreamRow>(
-        'SELECT stream_id, revision, created_at, updated_at FROM streams ORDER BY stream_id LIMIT ?',
+    // Backward pages walk the same indexes the other way, from just below the cursor.
+    this.readAllBackward = raw(
+      db.prepare<[bigint, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE position < ? ORDER BY position DESC LIMIT ?`,
       ),
+    );
+    this.readCategoryBackward = raw(
+      db.prepare<[string, bigint, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE category = ? AND position < ? ORDER BY position DESC LIMIT ?`,
+      ),
+    );
+    this.listStreams = raw(
+      db.prepare<[number], StreamRow>(`SELECT ${STREAM_COLUMNS} FROM streams s ORDER BY s.stream_id LIMIT ?`),
     );
     this.listStreamsAfter = raw(
       db.prepare<[string, number], StreamRow>(
-        'SELECT stream_id, revision, created_at, updated_at FROM streams WHERE stream_id > ? ORDER BY stream_id LIMIT ?',
+        `SELECT ${STREAM_COLUMNS} FROM streams s WHERE s.stream_id > ? ORDER BY s.stream_id LIMIT ?`,
+      ),
+    );
+    // One range of the primary key, both bounds parameters (BINARY collation: UTF-8 byte order). No LIKE: SQLite's
+    // is case-insensitive, and a range needs no escaping of '%', '_' or '\'.
+    this.listPrefixFrom = raw(
+      db.prepare<[string, string, number], StreamRow>(
+        `SELECT ${STREAM_COLUMNS} FROM streams s WHERE s.stream_id >= ? AND s.stream_id < ? ORDER BY s.stream_id LIMIT ?`,
+      ),
+    );
+    this.listPrefixAfter = raw(
+      db.prepare<[string, string, number], StreamRow>(
+        `SELECT ${STREAM_COLUMNS} FROM streams s WHERE s.stream_id > ? AND s.stream_id < ? ORDER BY s.stream_id LIMIT ?`,
       ),
     );
   }

@@ -240,10 +240,27 @@ class MemoryStorage implements StreamStorage {
     return page;
   }
 
-  async listStreams(query: { after?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
+  async readAllBackward(query: { before?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
     this.ensureOpen();
     throwIfAborted(options?.signal);
-    const ids = [...this.state.streams.keys()].filter((id) => query.after === undefined || id > query.after).sort();
+    const log = this.state.log;
+    const page: StoredEvent[] = [];
+    // firstAfter(before - 1) is the first index at or past `before`: the page starts just below it.
+    const end = query.before === undefined ? log.length : firstAfter(log, Number(query.before) - 1);
+    for (let i = end - 1; i >= 0 && page.length < query.limit; i--) {
+      const event = log[i] as MemoryEvent;
+      if (!event.deleted) page.push(event);
+    }
+    return page;
+  }
+
+  async listStreams(query: { after?: string; prefix?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
+    this.ensureOpen();
+    throwIfAborted(options?.signal);
+    const { after, prefix } = query;
+    const ids = [...this.state.streams.keys()]
+      .filter((id) => (after === undefined || id > after) && (prefix === undefined || id.startsWith(prefix)))
+      .sort();
     return ids.slice(0, query.limit).map((streamId) => ({
       streamId,
       ...summary(this.state.streams.get(streamId) as MemoryStream),
@@ -266,8 +283,11 @@ class MemoryStorage implements StreamStorage {
   }
 }
 
+/** A stream's head; `updatedAt` is its last event's timestamp (a stream is dropped with its last event). */
 function summary(stream: MemoryStream): StreamInfo {
-  return { revision: stream.events.length, createdAt: new Date(stream.createdAt), updatedAt: new Date(stream.updatedAt) };
+  const last = stream.events[stream.events.length - 1];
+  const updatedAt = last === undefined ? stream.updatedAt : last.timestamp;
+  return { revision: stream.events.length, createdAt: new Date(stream.createdAt), updatedAt: new Date(updatedAt) };
 }
 
 /**

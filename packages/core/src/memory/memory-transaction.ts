@@ -11,7 +11,7 @@ import type {
   StoredEvent,
   StreamAppend,
 } from '../storage.js';
-import type { MemoryEvent, MemoryState, MemoryStream } from './memory-state.js';
+import type { MemoryEvent, MemoryState } from './memory-state.js';
 
 /** A stream's events staged by the transaction, on top of its committed ones. */
 interface Staged {
@@ -94,7 +94,8 @@ export class MemoryTransaction implements StorageTransaction {
     return {
       revision: (committed?.events.length ?? 0) + (staged?.events.length ?? 0),
       createdAt: new Date(committed?.createdAt ?? (staged as Staged).createdAt),
-      updatedAt: new Date(staged?.updatedAt ?? (committed as MemoryStream).updatedAt),
+      // The last event's timestamp, as outside the transaction.
+      updatedAt: new Date((staged?.events.at(-1) ?? committed?.events.at(-1))?.timestamp ?? Date.now()),
     };
   }
 

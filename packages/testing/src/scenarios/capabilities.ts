@@ -35,6 +35,9 @@ export const capabilityScenarios = [
     }
     if (capabilities.globalOrder) ctx.assert.equal(typeof inner.readAll, 'function', 'globalOrder needs readAll');
     if (capabilities.listStreams) ctx.assert.equal(typeof inner.listStreams, 'function', 'listStreams needs listStreams');
+    if (capabilities.globalOrder && capabilities.backwardRead) {
+      ctx.assert.equal(typeof inner.readAllBackward, 'function', 'globalOrder with backwardRead needs readAllBackward');
+    }
     ctx.assert.deepEqual({ ...store.capabilities }, { ...capabilities }, 'the store reports the storage capabilities');
     ctx.assert.equal(typeof inner.name, 'string');
     ctx.assert.ok(inner.name.length > 0, 'the storage has a name');
@@ -52,6 +55,8 @@ export const capabilityScenarios = [
           wrapStorage: (storage) =>
             withCapabilities(storage, { globalOrder: false, backwardRead: false, listStreams: false, transactions: false }),
         }),
+        // ...and with its global order but no backward reads.
+        await ctx.createStore({ wrapStorage: (storage) => withCapabilities(storage, { backwardRead: false }) }),
       ];
       for (const store of stores) {
         await store.append('s', 'no-stream', testEvents(2));
@@ -61,6 +66,15 @@ export const capabilityScenarios = [
             code: 'NOT_SUPPORTED',
           });
           await ctx.assert.rejects(store.headPosition(), NotSupportedError, { capability: 'globalOrder' });
+          await ctx.assert.rejects(collect(store.readCategory('s')), NotSupportedError, { capability: 'globalOrder' });
+          await ctx.assert.rejects(collect(store.readAll({ direction: 'backward' })), NotSupportedError, {
+            capability: 'globalOrder',
+          });
+        } else if (!store.capabilities.backwardRead) {
+          for (const read of [store.readAll({ direction: 'backward' }), store.readCategory('s', { direction: 'backward' })]) {
+            await ctx.assert.rejects(collect(read), NotSupportedError, { capability: 'backwardRead' });
+          }
+          ctx.assert.equal((await collect(store.readCategory('s'))).length, 2, 'forward category reads still work');
         }
         if (!store.capabilities.backwardRead) {
           await ctx.assert.rejects(collect(store.read('s', { direction: 'backward' })), NotSupportedError, {
@@ -70,6 +84,7 @@ export const capabilityScenarios = [
         }
         if (!store.capabilities.listStreams) {
           await ctx.assert.rejects(collect(store.listStreams()), NotSupportedError, { capability: 'listStreams' });
+          await ctx.assert.rejects(collect(store.listStreams({ prefix: 's' })), NotSupportedError, { capability: 'listStreams' });
         }
         if (!store.capabilities.transactions) {
           // Never the callback without atomicity.

@@ -13,6 +13,7 @@ import { idempotencyScenarios } from './idempotency.js';
 import { lifecycleScenarios } from './lifecycle.js';
 import { limitScenarios } from './limits.js';
 import { listStreamScenarios } from './list-streams.js';
+import { categoryReadScenarios, readAllBackwardScenarios } from './log-reads.js';
 import { modelBasedScenarios } from './model-based.js';
 import { raceScenarios } from './races.js';
 import { readScenarios } from './read.js';
@@ -36,6 +37,8 @@ export const conformanceScenarios: readonly Scenario[] = Object.freeze([
   ...dataScenarios,
   ...streamIdScenarios,
   ...globalOrderScenarios,
+  ...readAllBackwardScenarios,
+  ...categoryReadScenarios,
   ...listStreamScenarios,
   ...cancellationScenarios,
   ...limitScenarios,

@@ -158,20 +158,30 @@ export const readScenarios = [
     ctx.assert.equal(await store.getStream('missing'), null);
   }),
 
-  scenario('get-stream', 'getStream gives the revision and sane creation and update times', async (ctx) => {
+  scenario('get-stream', "getStream gives the revision, the creation time and the last event's timestamp", async (ctx) => {
     const store = await ctx.createStore();
     const before = Date.now();
     await store.append('s', 'no-stream', testEvents(2, 'a'));
     const first = present(await store.getStream('s'), 'the stream');
     ctx.assert.equal(first.revision, 2);
     ctx.assert.ok(first.createdAt instanceof Date && first.updatedAt instanceof Date, 'times are Dates');
-    ctx.assert.ok(first.createdAt.getTime() <= first.updatedAt.getTime(), 'createdAt <= updatedAt');
     ctx.assert.ok(Math.abs(first.createdAt.getTime() - before) < 120_000, 'createdAt is about now');
+    const lastOf = async () => present((await collect(store.read('s', { direction: 'forward' }))).at(-1), 'the last event');
+    ctx.assert.equal(first.updatedAt.getTime(), (await lastOf()).timestamp.getTime(), "updatedAt is the last event's timestamp");
+    ctx.assert.ok(Math.abs(first.updatedAt.getTime() - before) < 120_000, 'a default timestamp is about now');
     await store.append('s', 2, testEvents(1, 'b'));
-    const second = await store.getStream('s');
-    ctx.assert.equal(second?.revision, 3);
-    ctx.assert.equal(second?.createdAt.getTime(), first.createdAt.getTime(), 'createdAt does not move');
-    ctx.assert.ok((second?.updatedAt.getTime() ?? 0) >= first.updatedAt.getTime(), 'updatedAt does not go back');
+    const second = present(await store.getStream('s'), 'the stream');
+    ctx.assert.equal(second.revision, 3);
+    ctx.assert.equal(second.createdAt.getTime(), first.createdAt.getTime(), 'createdAt does not move');
+    ctx.assert.equal(second.updatedAt.getTime(), (await lastOf()).timestamp.getTime(), 'updatedAt follows the last event');
+    // Dated events: updatedAt is the last one's date, even when it is earlier than the one before (LastModified).
+    const dated = (id: string, at: number) => ({ id, type: 'TestEvent', data: { tag: id, n: 1 }, timestamp: new Date(at) });
+    await store.append('s', 3, [dated('d-1', Date.UTC(2021, 5, 1, 12, 30, 15, 123)), dated('d-2', Date.UTC(2022, 0, 2))]);
+    ctx.assert.equal(present(await store.getStream('s'), 'the stream').updatedAt.toISOString(), '2022-01-02T00:00:00.000Z');
+    await store.append('s', 5, [dated('d-3', Date.UTC(2020, 6, 7, 8, 9, 10, 11))]);
+    const third = present(await store.getStream('s'), 'the stream');
+    ctx.assert.equal(third.updatedAt.toISOString(), '2020-07-07T08:09:10.011Z', 'an earlier date is taken as it is');
+    ctx.assert.equal(third.createdAt.getTime(), first.createdAt.getTime(), 'createdAt is still the first commit time');
   }),
 
   scenario('lazy-iteration', 'a read can stop early, and two reads of one stream can be interleaved', async (ctx) => {

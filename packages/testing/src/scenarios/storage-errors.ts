@@ -30,7 +30,8 @@ function spiCalls(storage: StreamStorage): Array<[string, () => unknown]> {
     ['getStream', () => storage.getStream('s')],
     ['deleteStream', () => storage.deleteStream('s', undefined)],
   ];
-  const { planMigrations, appendMany, transaction, readAll, readCategory, listStreams } = storage;
+  const { planMigrations, appendMany, transaction, readAll, readCategory, readAllBackward, readCategoryBackward, listStreams } =
+    storage;
   if (planMigrations) calls.push(['planMigrations', () => planMigrations.call(storage)]);
   if (appendMany) {
     const part = { streamId: 's', expected: 'any' as const, events: [encodedEvent('late-2')] };
@@ -39,7 +40,14 @@ function spiCalls(storage: StreamStorage): Array<[string, () => unknown]> {
   if (transaction) calls.push(['transaction', () => transaction.call(storage, async () => 'never run')]);
   if (readAll) calls.push(['readAll', () => readAll.call(storage, { limit: 10 })]);
   if (readCategory) calls.push(['readCategory', () => readCategory.call(storage, { category: 's', limit: 10 })]);
-  if (listStreams) calls.push(['listStreams', () => listStreams.call(storage, { limit: 10 })]);
+  if (readAllBackward) calls.push(['readAllBackward', () => readAllBackward.call(storage, { limit: 10 })]);
+  if (readCategoryBackward) {
+    calls.push(['readCategoryBackward', () => readCategoryBackward.call(storage, { category: 's', limit: 10 })]);
+  }
+  if (listStreams) {
+    calls.push(['listStreams', () => listStreams.call(storage, { limit: 10 })]);
+    calls.push(['listStreams prefix', () => listStreams.call(storage, { prefix: 's', limit: 10 })]);
+  }
   return calls;
 }
 

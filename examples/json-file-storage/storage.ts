@@ -47,10 +47,11 @@ const toStored = (event: FileEvent): StoredEvent => ({
   ...event,
   data: typeof event.data === 'string' ? event.data : new Uint8Array(Buffer.from(event.data.base64, 'base64')),
 });
+// updatedAt: the last event's timestamp (the caller's), as the SPI asks.
 const info = (file: StreamFile): StreamInfo => ({
   revision: file.events.length,
   createdAt: new Date(file.createdAt),
-  updatedAt: new Date(file.updatedAt),
+  updatedAt: new Date(file.events.at(-1)?.timestamp ?? file.updatedAt),
 });
 
 /** The storage over one directory (one tenant). */
@@ -143,12 +144,14 @@ export class JsonFileStorage implements StreamStorage {
     });
   }
 
-  async listStreams(query: { after?: string; limit: number }): Promise<StreamSummary[]> {
+  async listStreams(query: { after?: string; prefix?: string; limit: number }): Promise<StreamSummary[]> {
     this.ensureOpen();
+    const { after, prefix } = query;
     const names = (await readdir(this.directory)).filter((name) => name.endsWith('.json'));
     const files = await Promise.all(names.map((name) => this.load(join(this.directory, name))));
     return files
-      .filter((file): file is StreamFile => file !== null && (query.after === undefined || file.streamId > query.after))
+      .filter((file): file is StreamFile => file !== null && (after === undefined || file.streamId > after))
+      .filter((file) => prefix === undefined || file.streamId.startsWith(prefix))
       .sort((a, b) => (a.streamId < b.streamId ? -1 : 1))
       .slice(0, query.limit)
       .map((file) => ({ streamId: file.streamId, ...info(file) }));

@@ -15,6 +15,7 @@ export {
   type CassandraStorageOptions,
   DEFAULT_BUCKET_SIZE,
   DEFAULT_MAX_MUTATION_BYTES,
+  DEFAULT_SCHEMA_AGREEMENT_TIMEOUT_MS,
   type ReplicationOptions,
   type ResolvedConfig,
   resolveConfig,

@@ -34,6 +34,12 @@ export interface CassandraStorageOptions {
   maxMutationBytes?: number;
   /** Azure Cosmos DB for Apache Cassandra mode (see README). */
   cosmos?: CosmosOptions;
+  /**
+   * How long provisioning waits, per schema change, for every node to agree on the new schema (default 60,000 ms);
+   * past it, `provision` fails with `StorageUnavailableError` (calling it again is safe). 0: only the driver's own
+   * wait (`protocolOptions.maxSchemaAgreementWaitSeconds`, 10 s by default), then go on whatever its outcome.
+   */
+  schemaAgreementTimeoutMs?: number;
 }
 
 /** What the storage needs at run time, validated. */
@@ -48,6 +54,8 @@ export interface ResolvedConfig {
   /** Commit size the storage can take atomically: one bucket, and the protocol's 65,535 statements per batch. */
   maxEventsPerCommit: number;
   provisionedThroughput?: number;
+  /** See {@link CassandraStorageOptions.schemaAgreementTimeoutMs}. */
+  schemaAgreementTimeoutMs: number;
 }
 
 /** Default events per bucket partition: about 10 MB of partition for 1 KB events. */
@@ -56,6 +64,8 @@ export const DEFAULT_BUCKET_SIZE = 10_000;
 export const DEFAULT_MAX_MUTATION_BYTES = 16 * 1024 * 1024;
 /** A batch holds at most 65,535 statements (an unsigned short in the protocol): one head update + 2 per event. */
 export const PROTOCOL_MAX_EVENTS = Math.floor((65_535 - 1) / 2);
+/** Default wait for schema agreement after a schema change: the driver's 10 s is too short for a busy cluster. */
+export const DEFAULT_SCHEMA_AGREEMENT_TIMEOUT_MS = 60_000;
 
 const CASSANDRA_CONSISTENCY = { serial: 'SERIAL', read: 'QUORUM', write: 'QUORUM' } as const;
 // Cosmos DB maps the write level to the account's consistency and offers one write region for LWTs: the LOCAL_*
@@ -77,6 +87,10 @@ export function resolveConfig(options: CassandraStorageOptions): ResolvedConfig 
     bucketSize,
     maxMutationBytes,
     maxEventsPerCommit: Math.min(bucketSize, PROTOCOL_MAX_EVENTS),
+    schemaAgreementTimeoutMs: nonNegativeInteger(
+      options.schemaAgreementTimeoutMs ?? DEFAULT_SCHEMA_AGREEMENT_TIMEOUT_MS,
+      'schemaAgreementTimeoutMs',
+    ),
   };
   if (config.table.length > 41)
     throw new ConfigurationError(`table '${config.table}' is too long: '<table>_schema' must fit 48 characters`);
@@ -89,6 +103,13 @@ export function resolveConfig(options: CassandraStorageOptions): ResolvedConfig 
 function positiveInteger(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
     throw new ConfigurationError(`${field} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonNegativeInteger(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new ConfigurationError(`${field} must be an integer >= 0, got ${String(value)}`);
   }
   return value;
 }

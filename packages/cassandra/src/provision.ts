@@ -9,14 +9,16 @@ import { createKeyspaceStatement, createVersionTableStatement, migrations } from
  */
 export async function provision(ctx: CassandraContext, owner: string | undefined, signal?: AbortSignal): Promise<void> {
   const { session, statements, config } = ctx;
-  await session.schema(createKeyspaceStatement(config), 'create keyspace');
-  await session.schema(createVersionTableStatement(config), 'create version table');
+  // Every schema change waits until all nodes know it: the next statement may be coordinated by any of them.
+  const agreement = { timeoutMs: config.schemaAgreementTimeoutMs, signal };
+  await session.schema(createKeyspaceStatement(config), 'create keyspace', agreement);
+  await session.schema(createVersionTableStatement(config), 'create version table', agreement);
   if (owner !== undefined) await checkOwner(ctx, owner);
   const applied = await appliedVersions(ctx);
   for (const step of migrations(config)) {
     if (applied.has(step.version)) continue;
     throwIfAborted(signal);
-    for (const statement of step.statements) await session.schema(statement, `migration ${step.version}`);
+    for (const statement of step.statements) await session.schema(statement, `migration ${step.version}`, agreement);
     await executeLwt(ctx, statements.recordVersion, [step.version, step.description], 'record migration');
   }
 }

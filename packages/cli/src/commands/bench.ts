@@ -84,7 +84,10 @@ function readReport(kit: BenchKit, file: string, cwd: string) {
 }
 
 function printCompare(kit: BenchKit, io: CliIO, files: string[]): void {
-  const [a, b] = files.map((file) => readReport(kit, file, io.cwd)) as [ReturnType<typeof readReport>, ReturnType<typeof readReport>];
+  const [a, b] = files.map((file) => readReport(kit, file, io.cwd)) as [
+    ReturnType<typeof readReport>,
+    ReturnType<typeof readReport>,
+  ];
   println(io, `A: ${files[0]} (${a.createdAt})`);
   println(io, `B: ${files[1]} (${b.createdAt})`);
   println(io);
@@ -98,7 +101,11 @@ function printCompare(kit: BenchKit, io: CliIO, files: string[]): void {
 /** Runs every workload on the backend (and the peers), StreamStore then each peer, workload by workload. */
 async function runAll(
   kit: BenchKit,
-  settings: Settings, workloads: Workload[], flags: BenchFlags, io: CliIO): Promise<BenchResult[]> {
+  settings: Settings,
+  workloads: Workload[],
+  flags: BenchFlags,
+  io: CliIO,
+): Promise<BenchResult[]> {
   const tag = `${Date.now().toString(36).slice(-5)}${randomBytes(2).toString('hex')}`;
   const target = scratchTarget(settings, tag);
   const progress = progressBar(io);
@@ -193,7 +200,9 @@ export function registerBenchCommand(program: Command, io: CliIO): void {
       }
       const workloads = flags.workload
         ? kit.parseWorkloads(readFileSync(resolve(io.cwd, flags.workload), 'utf8'))
-        : kit.standardWorkloads(flags.growthEvents === undefined ? {} : { growthEvents: flags.growthEvents, growthMaxSeconds: 3600 });
+        : kit.standardWorkloads(
+            flags.growthEvents === undefined ? {} : { growthEvents: flags.growthEvents, growthMaxSeconds: 3600 },
+          );
       const results = await runAll(kit, settings, workloads, flags, io);
       printResults(kit, io, results, flags.peers?.length ? emmettSubjectName(settings.backend) : undefined);
       if (flags.json) {

@@ -130,6 +130,9 @@ async function commit(
   }
 }
 
+/** SERIAL read-backs of an unknown outcome before reporting it unknown (the read-back may meet the same contention). */
+const READ_BACK_ATTEMPTS = 3;
+
 /**
  * After a timeout of the LWT the write may or may not have happened. Reading the batch's ids back at SERIAL
  * consistency (which completes any in-flight Paxos round) tells: all at the planned revisions -> applied; some or
@@ -142,15 +145,23 @@ export async function resolveUnknownOutcome(
   events: readonly EncodedEvent[],
   cause: unknown,
 ): Promise<'applied' | 'duplicate' | 'not-applied'> {
-  let locations: EventLocation[];
-  try {
-    const ids = events.map((event) => event.id);
-    locations = await lookUpEvents(ctx, streamId, ids, ctx.config.consistency.serial);
-  } catch (error) {
-    throw new StorageUnavailableError(
-      `Stream '${streamId}': the outcome of the commit is unknown and the event ids could not be read back; retry with the same event ids`,
-      { cause: error instanceof StorageUnavailableError ? (error.cause ?? cause) : error },
-    );
+  let locations: EventLocation[] | undefined;
+  const ids = events.map((event) => event.id);
+  for (let attempt = 1; locations === undefined; attempt++) {
+    try {
+      locations = await lookUpEvents(ctx, streamId, ids, ctx.config.consistency.serial);
+    } catch (error) {
+      // The SERIAL read-back is a Paxos round too: under the contention that made the LWT time out it may time out
+      // as well. It is a read: after a short random pause (the contenders spread out) it is tried again.
+      if (error instanceof StorageUnavailableError && attempt < READ_BACK_ATTEMPTS) {
+        await new Promise((resolve) => setTimeout(resolve, attempt * (200 + Math.random() * 400)));
+        continue;
+      }
+      throw new StorageUnavailableError(
+        `Stream '${streamId}': the outcome of the commit is unknown and the event ids could not be read back; retry with the same event ids`,
+        { cause: error instanceof StorageUnavailableError ? (error.cause ?? cause) : error },
+      );
+    }
   }
   if (locations.length === 0) return 'not-applied';
   const byId = new Map(locations.map((location) => [location.id, location.revision]));

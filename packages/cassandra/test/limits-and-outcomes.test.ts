@@ -1,5 +1,6 @@
-import { createStreamStore, LimitExceededError, type StreamStore } from '@streamstore/core';
+import { createStreamStore, LimitExceededError, StorageUnavailableError, type StreamStore } from '@streamstore/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { CassandraContext } from '../src/context.js';
 import type { CassandraStorage } from '../src/index.js';
 import { dropKeyspaces, localStorage, uniqueKeyspace } from './helpers.js';
 import { useSharedNode } from './node-lock.js';
@@ -82,5 +83,28 @@ describe('unknown LWT outcome', () => {
     expect(await storage.resolveUnknownOutcome('u', { head: 2 }, encoded(['u1', 'u2']), cause)).toBe('duplicate');
     // Ids that are nowhere: the write did not happen (and may safely be sent again).
     expect(await storage.resolveUnknownOutcome('u', { head: 2 }, encoded(['u3']), cause)).toBe('not-applied');
+
+    // A read-back that itself times out (the contention that made the LWT time out, seen on the 3-node cluster's
+    // races) is tried again before the outcome is reported unknown.
+    const { session } = (storage as unknown as { ctx: CassandraContext }).ctx;
+    const execute = session.execute.bind(session);
+    let failures = 2;
+    session.execute = async (...args: Parameters<typeof execute>) => {
+      if (failures > 0) {
+        failures--;
+        throw new StorageUnavailableError('simulated SERIAL read timeout', { cause });
+      }
+      return execute(...args);
+    };
+    try {
+      expect(await storage.resolveUnknownOutcome('u', { head: 0 }, encoded(['u1', 'u2']), cause)).toBe('applied');
+      expect(failures).toBe(0);
+      failures = 3; // every attempt fails: unknown, said so
+      const unknown = await storage.resolveUnknownOutcome('u', { head: 0 }, encoded(['u1']), cause).catch((e) => e);
+      expect(unknown).toBeInstanceOf(StorageUnavailableError);
+      expect(unknown.message).toMatch(/outcome of the commit is unknown/);
+    } finally {
+      session.execute = execute;
+    }
   });
 });

@@ -3,7 +3,7 @@ import { collect, conformanceScenarios, probeCapabilities, runScenario, testEven
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresStorage } from '../src/index.js';
 import type { PostgresStorage } from '../src/postgres-storage.js';
-import { adminClient, CONNECTION_STRING, freshStorage, uniqueSchema } from './support.js';
+import { adminClient, CONNECTION_STRING, freshStorage, openTransaction, uniqueSchema } from './support.js';
 
 const storages: PostgresStorage[] = [];
 
@@ -22,6 +22,15 @@ afterAll(async () => {
     await sql.end();
   }
 });
+
+/** Waits until `check` holds, failing after `ms`. */
+async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = performance.now() + ms;
+  while (!(await check())) {
+    if (performance.now() > end) throw new Error('the condition did not hold in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 const open = async (storage = newStorage()) => ({ storage, store: await createStreamStore({ storage, provisionSchema: true }) });
 
@@ -93,13 +102,63 @@ describe('postgres group commit', () => {
     const { storage, store } = await open();
     await store.append('d', 'no-stream', testEvents(3, 'd'));
     await store.append('e', 'no-stream', testEvents(1, 'e'));
-    const deleted = store.deleteStream('d');
+    // The delete of 'd' has run but not committed when the group is sent: the group must wait for the head it holds,
+    // then decide on the heads the delete left. (A delete merely sent beside the group may as well reach the head
+    // after it: see the next test.)
+    let deleter = 0;
+    const deletion = await openTransaction(CONNECTION_STRING, async (tx) => {
+      await tx.unsafe(`SELECT * FROM "${storage.schema}".delete_stream($1, 0, 0)`, ['d']);
+      deleter = (await tx<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]?.pid as number;
+    });
+    const groups = storage.groupCommitStats().groups;
     const again = store.append('d', 'no-stream', testEvents(1, 'd2'));
     const other = store.append('e', 1, testEvents(1, 'e', 2));
-    const results = await Promise.allSettled([deleted, again, other]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    const admin = adminClient();
+    try {
+      await until(
+        async () => (await admin`SELECT 1 FROM pg_stat_activity WHERE ${deleter}::int = ANY (pg_blocking_pids(pid))`).length > 0,
+      );
+    } finally {
+      await admin.end();
+    }
+    await deletion.end('commit');
+    const results = await Promise.allSettled([again, other]);
+    expect(results).toMatchObject([
+      { status: 'fulfilled', value: { revision: 1 } },
+      { status: 'fulfilled', value: { revision: 2 } },
+    ]);
+    expect(storage.groupCommitStats().groups).toBe(groups + 1);
     expect((await collect(store.read('d'))).map((e) => e.revision)).toEqual([1]);
     expect((await store.getStream('e'))?.revision).toBe(2);
+    expect(storage.groupCommitStats().fallbacks).toBe(0);
+    await store.close();
+  });
+
+  it('a delete sent beside a group is decided wholly before or wholly after it, as the stream left shows', async () => {
+    const { storage, store } = await open();
+    for (let round = 0; round < 10; round++) {
+      const [d, e] = [`d${round}`, `e${round}`];
+      await store.append(d, 'no-stream', testEvents(3, d));
+      await store.append(e, 'no-stream', testEvents(1, e));
+      const [deleted, again, other] = await Promise.allSettled([
+        store.deleteStream(d),
+        store.append(d, 'no-stream', testEvents(1, `${d}x`)),
+        store.append(e, 1, testEvents(1, e, 2)),
+      ]);
+      expect(deleted).toMatchObject({ status: 'fulfilled', value: true });
+      expect(other).toMatchObject({ status: 'fulfilled', value: { revision: 2 } });
+      const left = (await collect(store.read(d))).map((event) => event.revision);
+      if (again.status === 'fulfilled') {
+        // The delete came first: the stream starts again.
+        expect(again.value.revision).toBe(1);
+        expect(left).toEqual([1]);
+      } else {
+        // The group came first and found the stream at revision 3; then the delete removed it.
+        expect(again.reason).toBeInstanceOf(StreamConcurrencyError);
+        expect((again.reason as StreamConcurrencyError).actual).toBe(3);
+        expect(left).toEqual([]);
+      }
+    }
     expect(storage.groupCommitStats().fallbacks).toBe(0);
     await store.close();
   });

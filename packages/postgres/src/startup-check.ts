@@ -21,6 +21,29 @@ const AUTH_NAMES: Record<number, string> = { 2: 'Kerberos V5', 6: 'SCM credentia
 const CANCEL_REQUEST_CODE = 80877102;
 /** Start-up messages are small; a "length" beyond this is text or binary of another protocol. */
 const MAX_STARTUP_MESSAGE = 1 << 20;
+/** The codes of what a client sends first: SSLRequest, GSSENCRequest, CancelRequest (protocol 3.x start-ups aside). */
+const FIRST_PACKET_CODES = new Set([80877103, 80877104, CANCEL_REQUEST_CODE]);
+
+/** Whether `data` from `offset` to its end is one packet a client opens a connection with. */
+function isFirstPacket(data: Buffer, offset: number): boolean {
+  const code = data.readUInt32BE(offset + 4);
+  return data.readUInt32BE(offset) === data.length - offset && (code >>> 16 === 3 || FIRST_PACKET_CODES.has(code));
+}
+
+/**
+ * The packet a client opens a connection with, when `data` (the first bytes written on a socket) ends with one and is
+ * more than that packet; undefined otherwise. postgres.js 3.4.9 can write a dead connection's buffered bytes ahead of
+ * the next connection's start-up message (see SocketGuard).
+ */
+export function trailingFirstPacket(data: Buffer): Buffer | undefined {
+  const first = data[0] as number;
+  // Those bytes begin with a message (a letter) or a packet (a length, 0 first); TLS (0x16) and the like pass as sent.
+  if (data.length < 8 || (first !== 0 && !(first >= 0x41 && first <= 0x7a)) || isFirstPacket(data, 0)) return undefined;
+  for (let offset = data.length - 8; offset > 0; offset--) {
+    if (isFirstPacket(data, offset)) return data.subarray(offset);
+  }
+  return undefined;
+}
 
 /** An error shaped like postgres.js's own connection errors (a `code`), naming the server. */
 function startupError(code: string, message: string): Error {
@@ -45,6 +68,7 @@ export class StartupCheck {
   private awaitingSslAnswer: boolean;
   private finished = false;
   private refused = false;
+  private encrypted = false;
 
   constructor(
     private readonly server: string,
@@ -56,6 +80,11 @@ export class StartupCheck {
   /** Whether the start-up is over (or encrypted, so no longer readable): nothing more to check. */
   get done(): boolean {
     return this.finished;
+  }
+
+  /** Whether what the server sends is readable (not TLS). */
+  get plaintext(): boolean {
+    return !this.encrypted;
   }
 
   /**
@@ -83,7 +112,10 @@ export class StartupCheck {
       this.awaitingSslAnswer = false;
       const first = data[0];
       // TLS from here on ('S', or direct TLS): nothing readable to check.
-      if ((first === S && data.length === 1) || first === TLS_HANDSHAKE) return this.finish();
+      if ((first === S && data.length === 1) || first === TLS_HANDSHAKE) {
+        this.encrypted = true;
+        return this.finish();
+      }
       if (first === N && data.length === 1) return undefined; // SSL refused: a plain start-up follows
       if (first !== E) return this.notPostgres(data);
     }

@@ -32,6 +32,7 @@ function isStrayCancel(error: unknown, signal: AbortSignal | undefined): boolean
 /**
  * Runs the prepared statement `text` with `params`, cancelling it on the server when `signal` fires, sending it
  * again after a stray cancel (see {@link isStrayCancel}), and translating driver errors into the core's typed errors.
+ * A statement cancelled on every attempt (a statement_timeout does that) fails with `StorageUnavailableError`.
  * `context` names the operation in messages.
  */
 export async function execute<T>(
@@ -48,8 +49,13 @@ export async function execute<T>(
       const query = sql.unsafe(text, params as never[], { prepare: true });
       return wholeRows(await executeOnce<T>(withDeadline(query, context, startedAt, deadline), context, signal), context);
     } catch (error) {
-      if (attempt < STRAY_CANCEL_RETRIES && isStrayCancel(error, signal)) continue;
-      throw error;
+      if (!isStrayCancel(error, signal)) throw error;
+      if (attempt < STRAY_CANCEL_RETRIES) continue;
+      // Cancelled on every attempt: a statement_timeout, or cancels that keep hitting it. A timeout, retries exhausted.
+      throw new StorageUnavailableError(
+        `PostgreSQL cancelled the statement on each of ${attempt + 1} attempts (${context}): ${(error as Error).message}; nothing of it was committed, safe to retry with the same event ids`,
+        { cause: error },
+      );
     }
   }
 }

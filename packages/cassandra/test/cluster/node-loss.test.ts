@@ -99,13 +99,26 @@ async function readAll(store: StreamStore, streamId: string): Promise<{ ids: str
 
 const stores: StreamStore[] = [];
 const clients: cassandra.Client[] = [];
+/** Nodes this test killed and has not started again. */
+const down = new Set<number>();
+
+async function kill(node: number): Promise<void> {
+  down.add(node);
+  await script('kill-node.sh', String(node));
+}
+
+async function restart(node: number): Promise<void> {
+  await script('start-node.sh', String(node));
+  down.delete(node);
+}
 
 afterAll(async () => {
-  // Nodes 1 and 3 are left down (restarting them costs a minute on the 2-core box; the CI step stops the cluster
-  // next): start.sh, idempotent, starts whichever node is not running.
+  // Nodes 1 and 3 are left down (restarting them costs minutes on the loaded 2-core box; whatever runs next calls
+  // start.sh, which starts whichever node is not running). Node 2 is started again only if the test failed while it
+  // was down: start-node.sh on a running node 2 with 1 and 3 down would wait its whole timeout for a quorum.
   for (const store of stores) await store.close().catch(() => {});
   for (const client of clients) await client.shutdown().catch(() => {});
-  await script('start-node.sh', '2').catch(() => {}); // in case the test failed while node 2 was down
+  if (down.has(2)) await restart(2).catch(() => {});
   await dropClusterKeyspaces(keyspace).catch((e) => console.error(`[node-loss] keyspace not dropped: ${e}`));
 }, 600_000);
 
@@ -184,9 +197,9 @@ describe('3-node cluster: a node lost mid-run', () => {
     await phase('before', () => sleep(PHASE_MS));
     for (const node of [1, 2]) {
       await phase(`node ${node} down (20 s + restart)`, async () => {
-        await script('kill-node.sh', String(node));
+        await kill(node);
         await sleep(DOWN_MS);
-        await script('start-node.sh', String(node));
+        await restart(node);
       });
       await phase(`after node ${node} is back`, () => sleep(PHASE_MS));
     }
@@ -238,12 +251,13 @@ describe('3-node cluster: a node lost mid-run', () => {
     }
 
     // Two nodes down: no quorum. A commit fails with StorageUnavailableError, never a silent success.
-    await script('kill-node.sh', '1');
-    await script('kill-node.sh', '3');
+    await kill(1);
+    await kill(3);
     const last = acks.filter((ack) => ack.writer === 0).at(-1)?.revision ?? 0;
     // Until the coordinator's failure detector convicts the dead nodes, its Paxos round times out: the outcome is
     // reported unknown (StorageUnavailableError, retry with the same ids). Once they are convicted the coordinator
-    // refuses up front (Unavailable): nothing was written. Never a success.
+    // refuses up front (Unavailable): nothing was written. Never a success. The refusal may come from the append's
+    // first step, a QUORUM read ("find events", "Not enough replicas"), before anything is sent for writing.
     const refusals: string[] = [];
     let refused: unknown;
     const convictedBy = Date.now() + 90_000;
@@ -252,12 +266,12 @@ describe('3-node cluster: a node lost mid-run', () => {
       expect(refused).toBeInstanceOf(StorageUnavailableError);
       const message = String((refused as Error).message).split('\n', 1)[0] as string;
       refusals.push(message);
-      if (/nothing was written/.test(message) || Date.now() > convictedBy) break;
+      if (/nothing was written|Not enough replicas/.test(message) || Date.now() > convictedBy) break;
       await sleep(1000);
     }
     for (const message of new Set(refusals))
       console.info(`[node-loss] with 2 of 3 nodes down: StorageUnavailableError: ${message}`);
-    expect((refused as Error).message).toMatch(/nothing was written/);
+    expect((refused as Error).message).toMatch(/nothing was written|Not enough replicas/);
     const refusedRead = await store.getStream('writer-0').catch((e) => e);
     expect(refusedRead).toBeInstanceOf(StorageUnavailableError);
 
@@ -270,5 +284,7 @@ describe('3-node cluster: a node lost mid-run', () => {
     });
     stores.push(survivorStore);
     expect((await readAll(survivorStore, 'writer-0')).ids).toEqual(expectedIds.get(0));
-  }, 600_000);
+    // Two restarts of 150-300 s each on the loaded 2-core box (start-node.sh gives up after 300 s), up to 90 s for
+    // the refusal: 600 s was too short once (the test timed out in the refusal phase after 440 s of restarts).
+  }, 1_200_000);
 });

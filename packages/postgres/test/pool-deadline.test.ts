@@ -4,39 +4,13 @@
  * and the storage serves again afterwards.
  */
 import { createStreamStore, StorageUnavailableError, type StreamStore } from '@streamstore/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { postgresStorage } from '../src/index.js';
 import { CutProxy } from './cut-proxy.js';
-import { adminClient, CONNECTION_STRING, uniqueSchema } from './support.js';
+import { errorOf, HUNG, provisionedSchemaForFile, within } from './file-schema.js';
+import { CONNECTION_STRING } from './support.js';
 
-const admin = adminClient();
-const schema = uniqueSchema('deadline');
-beforeAll(async () => {
-  await (
-    await createStreamStore({ storage: postgresStorage({ connectionString: CONNECTION_STRING, schema }), provisionSchema: true })
-  ).close();
-});
-afterAll(async () => {
-  await admin`DROP SCHEMA IF EXISTS ${admin(schema)} CASCADE`;
-  await admin.end();
-});
-
-const HUNG = Symbol('hung');
-
-/** `promise`, or HUNG when it has not settled within `ms`. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof HUNG> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<typeof HUNG>((resolve) => (timer = setTimeout(resolve, ms, HUNG)))]).finally(() =>
-    clearTimeout(timer),
-  );
-}
-
-/** The error of `promise`, or null when it resolved. */
-const errorOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => null,
-    (error: unknown) => error,
-  );
+const { admin, schema } = provisionedSchemaForFile('deadline');
 
 describe('postgres: bounded calls on a pool of one', () => {
   it('backends terminated every few hundred ms under pipelined calls: every call settles, typed, and the pool recovers', async () => {

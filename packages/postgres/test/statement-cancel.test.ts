@@ -5,21 +5,12 @@
  * (it used to be the driver's raw PostgresError).
  */
 import { createStreamStore, StorageUnavailableError } from '@streamstore/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { postgresStorage } from '../src/index.js';
-import { adminClient, CONNECTION_STRING, openTransaction, uniqueSchema } from './support.js';
+import { provisionedSchemaForFile } from './file-schema.js';
+import { CONNECTION_STRING, openTransaction } from './support.js';
 
-const admin = adminClient();
-const schema = uniqueSchema('cancel');
-beforeAll(async () => {
-  await (
-    await createStreamStore({ storage: postgresStorage({ connectionString: CONNECTION_STRING, schema }), provisionSchema: true })
-  ).close();
-});
-afterAll(async () => {
-  await admin`DROP SCHEMA IF EXISTS ${admin(schema)} CASCADE`;
-  await admin.end();
-});
+const { schema } = provisionedSchemaForFile('cancel');
 
 describe('postgres: statements cancelled on every attempt', () => {
   it('fail with StorageUnavailableError, the 57014 as cause', async () => {

@@ -7,40 +7,14 @@
  * went out as garbage). The storage's socket guard keeps both from reaching the next connection.
  */
 import { createStreamStore } from '@streamstore/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient } from '../src/client.js';
 import { postgresStorage } from '../src/index.js';
 import type { PostgresStorage } from '../src/postgres-storage.js';
-import { adminClient, CONNECTION_STRING, uniqueSchema } from './support.js';
+import { errorOf, provisionedSchemaForFile, within } from './file-schema.js';
+import { CONNECTION_STRING } from './support.js';
 
-const admin = adminClient();
-const schema = uniqueSchema('terminated');
-beforeAll(async () => {
-  await (
-    await createStreamStore({ storage: postgresStorage({ connectionString: CONNECTION_STRING, schema }), provisionSchema: true })
-  ).close();
-});
-afterAll(async () => {
-  await admin`DROP SCHEMA IF EXISTS ${admin(schema)} CASCADE`;
-  await admin.end();
-});
-
-const HUNG = Symbol('hung');
-
-/** `promise`, or HUNG when it has not settled within `ms`. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof HUNG> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<typeof HUNG>((resolve) => (timer = setTimeout(resolve, ms, HUNG)))]).finally(() =>
-    clearTimeout(timer),
-  );
-}
-
-/** The error of `promise`, or null when it resolved. */
-const errorOf = (promise: PromiseLike<unknown>) =>
-  Promise.resolve(promise).then(
-    () => null,
-    (error: unknown) => error,
-  );
+const { admin, schema } = provisionedSchemaForFile('terminated');
 
 /** Waits until `check` holds (polling the server), failing after `ms`. */
 async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {

@@ -10,7 +10,7 @@ export interface CrashRoundSpec {
   config: CrashChildConfig;
   /** Time from the child's `ready` to SIGKILL. */
   killDelayMs: number;
-  /** How long the child may take to open its store. */
+  /** How long the child may take to open its store and re-send the last acknowledged batch. */
   readyTimeoutMs: number;
 }
 

@@ -13,8 +13,8 @@ export interface CrashChildStore {
 
 /**
  * The child side of {@link runCrashTest}: call it from the child module with a function opening the store. It
- * resumes every stream from `getStream`, prints `ready`, re-sends the previous round's last acknowledged batch (it
- * must come back with its original revision), then appends batches of 1..maxBatch events with exact expected
+ * resumes every stream from `getStream`, re-sends the previous round's last acknowledged batch (it must come back
+ * with its original revision), prints `ready` (the kill clock starts there), then appends batches of 1..maxBatch events with exact expected
  * revisions until the parent kills the process, printing `begin <stream> <firstId> <count>` before each commit and
  * `ack <stream> <revision> <firstId> <count>` after it returns. Never returns.
  * @example await runCrashChild(() => createStreamStore({ storage: sqliteStorage({ filename: process.argv[2] }) }));
@@ -28,8 +28,10 @@ export async function runCrashChild(openStore: () => CrashChildStore | Promise<C
     const store = await openStore();
     const heads = new Map<string, number>();
     for (const streamId of config.streamIds) heads.set(streamId, (await store.getStream(streamId))?.revision ?? 0);
-    emit('ready\n');
+    // The kill clock starts after the re-send: a backend slow to recognise a retry (S3 under load) would otherwise be
+    // killed before it answers, and the idempotent retry would go untested in every round.
     if (config.resend) await resend(store, config.resend);
+    emit('ready\n');
     const random = seededRandom(config.seed);
     let commits = 0;
     const nextCommit = () => commits++;

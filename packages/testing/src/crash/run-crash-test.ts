@@ -31,7 +31,7 @@ export interface CrashTestOptions {
   maxBatch?: number;
   /** Concurrent writers in each child, each on its own streams (default min(streams, 3)). */
   writers?: number;
-  /** How long a child may take to open its store (default 60 s). */
+  /** How long a child may take to open its store and re-send the last acknowledged batch (default 60 s). */
   readyTimeoutMs?: number;
   /** Environment of the children (default this process's). */
   env?: NodeJS.ProcessEnv;

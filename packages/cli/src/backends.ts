@@ -13,7 +13,6 @@ import {
   type StorageCapabilities,
   type StreamStorage,
 } from '@streamstore/core';
-import { backendDescriptor } from './backend-descriptors.js';
 import type { BackendName, Settings } from './config.js';
 import {
   type ConsumerState,
@@ -154,9 +153,9 @@ const sqliteEntry: BackendEntry = {
  * a URL becomes a storage or a multitenant storage, and how to name its target without secrets. `--schema` is the
  * descriptor's namespace (a schema, a keyspace, or a prefix of the tenants' ones).
  */
-function serverEntry(name: BackendName, description: string, extra: Pick<BackendEntry, 'consumerState'> = {}): BackendEntry {
-  const loaded = async () => {
-    const descriptor = await backendDescriptor(name);
+function serverEntry(descriptor: BackendDescriptor): BackendEntry {
+  const { name } = descriptor;
+  const opener = () => {
     if (!descriptor.storageFromUrl || !descriptor.multitenantFromUrl) {
       throw new ConfigurationError(
         `The ${name} backend's descriptor (${descriptor.packageName}) cannot open a storage from a URL`,
@@ -164,26 +163,30 @@ function serverEntry(name: BackendName, description: string, extra: Pick<Backend
     }
     return descriptor as Required<Pick<BackendDescriptor, 'storageFromUrl' | 'multitenantFromUrl'>> & BackendDescriptor;
   };
+  const consumerState = CONSUMER_STATE[name];
   return {
     name,
-    description,
+    description: descriptor.description,
     async describeTarget(settings, tenant) {
       if (!settings.url) return '(no --url)';
-      const descriptor = await loaded();
       return descriptor.describeTarget?.(settings.url, settings.schema, tenant) ?? redactUrl(settings.url);
     },
     async open({ settings }) {
-      return (await loaded()).storageFromUrl(requireUrl(settings), settings.schema);
+      return opener().storageFromUrl(requireUrl(settings), settings.schema);
     },
     async openMultitenant({ settings }) {
-      return (await loaded()).multitenantFromUrl(requireUrl(settings), settings.schema);
+      return opener().multitenantFromUrl(requireUrl(settings), settings.schema);
     },
-    ...extra,
+    ...(consumerState ? { consumerState } : {}),
   };
 }
 
-const postgresEntry = serverEntry('postgres', 'PostgreSQL (postgres.js), a schema per tenant in multitenant mode', {
-  async consumerState(storage) {
+/**
+ * Server backends whose package keeps consumers' checkpoints and dead letters in storage, and how the command reads
+ * them (`streamstore consumers`, `streamstore dead-letters`).
+ */
+const CONSUMER_STATE: Readonly<Record<string, BackendEntry['consumerState']>> = Object.freeze({
+  async postgres(storage: StreamStorage) {
     return postgresConsumerState(
       await importBackend<PostgresConsumerModule>('postgres', '@streamstore/postgres', 'postgresCheckpointStore'),
       storage,
@@ -191,28 +194,24 @@ const postgresEntry = serverEntry('postgres', 'PostgreSQL (postgres.js), a schem
   },
 });
 
-const cassandraEntry = serverEntry(
-  'cassandra',
-  'Apache Cassandra (a partition per stream, LWT commits), a keyspace per tenant; no global log',
-);
+/**
+ * The entry of backend `name` among `backends` (the installed ones, see `discoverBackends`): the embedded backends
+ * (memory, SQLite) have entries of their own, configured by `--file`/`--dir`; every other backend is its descriptor.
+ * @throws ConfigurationError when no installed backend has that name.
+ */
+export function backendEntry(name: BackendName, backends: readonly BackendDescriptor[]): BackendEntry {
+  if (name === memoryEntry.name) return memoryEntry;
+  if (name === sqliteEntry.name) return sqliteEntry;
+  const descriptor = backends.find((candidate) => candidate.name === name);
+  if (!descriptor) {
+    throw new ConfigurationError(`Unknown backend '${name}': install @streamstore/${name} beside the streamstore command`);
+  }
+  return serverEntry(descriptor);
+}
 
-const s3Entry = serverEntry(
-  's3',
-  'Amazon S3 or an S3-compatible server (conditional writes), a key prefix per tenant; no global log',
-);
-
-/** Every backend by name. Adding a backend is adding one entry here. */
-export const BACKENDS: Readonly<Record<BackendName, BackendEntry>> = Object.freeze({
-  memory: memoryEntry,
-  sqlite: sqliteEntry,
-  postgres: postgresEntry,
-  cassandra: cassandraEntry,
-  s3: s3Entry,
-});
-
-/** The registry entry of `name`. */
-export function backendEntry(name: BackendName): BackendEntry {
-  return BACKENDS[name];
+/** The entries of every installed backend, in the order of `backends`. */
+export function backendEntries(backends: readonly BackendDescriptor[]): BackendEntry[] {
+  return backends.map((descriptor) => backendEntry(descriptor.name, backends));
 }
 
 /** Capability names in display order. */

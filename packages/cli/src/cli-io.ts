@@ -1,4 +1,5 @@
 /** What every command gets: its streams, environment and working directory, and the settings of the run. */
+import type { BackendDescriptor } from '@streamstore/core';
 import { type Command, InvalidArgumentError } from 'commander';
 import { resolveSettings, type Settings } from './config.js';
 
@@ -8,6 +9,8 @@ export interface CliIO {
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The installed backends (`discoverBackends`), found once per run. */
+  backends: readonly BackendDescriptor[];
 }
 
 /** The global flags, as commander parses them. */
@@ -25,11 +28,8 @@ interface GlobalFlags {
 export function settingsOf(command: Command, io: CliIO): Settings {
   const { config, ...flags } = command.optsWithGlobals<GlobalFlags>();
   const defined = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
-  return resolveSettings(
-    config === undefined
-      ? { flags: defined, env: io.env, cwd: io.cwd }
-      : { flags: defined, configPath: config, env: io.env, cwd: io.cwd },
-  );
+  const base = { flags: defined, env: io.env, cwd: io.cwd, backends: io.backends };
+  return resolveSettings(config === undefined ? base : { ...base, configPath: config });
 }
 
 /** A commander parser for whole numbers of at least `min` (bad values are usage errors, exit 2). */

@@ -5,14 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ConfigurationError } from '@streamstore/core';
-import { backendOfUrl } from './url-backend.js';
+import { type BackendDescriptor, ConfigurationError } from '@streamstore/core';
+import { backendOfScheme } from './backend-descriptors.js';
 
-/** The backends the command knows. */
-export const BACKEND_NAMES = ['memory', 'sqlite', 'postgres', 'cassandra', 's3'] as const;
-
-/** A backend name. */
-export type BackendName = (typeof BACKEND_NAMES)[number];
+/** A backend name: the `name` of an installed backend's descriptor (`memory`, `sqlite`, `postgres`, ...). */
+export type BackendName = string;
 
 /** Settings as given by one source: every field optional, paths as written. */
 export interface PartialSettings {
@@ -27,6 +24,8 @@ export interface PartialSettings {
 /** Settings after merging every source. Paths are absolute. */
 export interface Settings {
   backend: BackendName;
+  /** The installed backends the settings were resolved against (`discoverBackends`), `backend` among them. */
+  backends: readonly BackendDescriptor[];
   /** SQLite database file (single-database mode). */
   file: string;
   /** SQLite directory holding a database file per tenant (multitenant mode). */
@@ -124,15 +123,11 @@ export function loadConfigFile(explicitPath: string | undefined, cwd: string): {
   return { path, settings: parseConfigFile(text, path) };
 }
 
-/** Whether `name` is a known backend. */
-export function isBackendName(name: string): name is BackendName {
-  return (BACKEND_NAMES as readonly string[]).includes(name);
-}
-
 /**
  * Merges the sources (flags > env > config file > defaults) and resolves paths against `cwd`. A URL whose scheme
  * names a backend chooses it over a backend from a weaker source, and must agree with one from the same source, so
- * a PostgreSQL URL never ends up ignored while the SQLite demo file is read.
+ * a PostgreSQL URL never ends up ignored while the SQLite demo file is read. Backend names and URL schemes are the
+ * ones `backends` (the installed backends' descriptors) declare.
  * @throws ConfigurationError for an unknown backend name, or a backend the URL contradicts.
  */
 export function mergeSettings(sources: {
@@ -140,6 +135,7 @@ export function mergeSettings(sources: {
   env: PartialSettings;
   config: PartialSettings;
   cwd: string;
+  backends: readonly BackendDescriptor[];
   configFile?: string;
 }): Settings {
   const layers: Array<[SettingSource, PartialSettings]> = [
@@ -161,7 +157,7 @@ export function mergeSettings(sources: {
       }
     }
   }
-  const named = picked.url === undefined ? undefined : backendOfUrl(picked.url);
+  const named = picked.url === undefined ? undefined : backendOfScheme(picked.url, sources.backends)?.name;
   // The URL chooses the backend when it was given more directly than the backend (a --url flag over a default or
   // an environment backend); a backend given more directly than the URL wins (the URL then only matters to it).
   if (named !== undefined && strength(origin.url) > strength(origin.backend)) {
@@ -169,9 +165,10 @@ export function mergeSettings(sources: {
     origin.backend = origin.url;
   }
   const backend = picked.backend as string;
-  if (!isBackendName(backend)) {
+  if (!sources.backends.some((descriptor) => descriptor.name === backend)) {
     throw new ConfigurationError(
-      `Unknown backend '${backend}' (from ${describeSource(origin.backend, 'backend')}); choose one of ${BACKEND_NAMES.join(', ')}`,
+      `Unknown backend '${backend}' (from ${describeSource(origin.backend, 'backend')}); choose one of ` +
+        `${sources.backends.map((descriptor) => descriptor.name).join(', ')}, or install @streamstore/${backend}`,
     );
   }
   if (named !== undefined && named !== backend && strength(origin.url) === strength(origin.backend)) {
@@ -182,6 +179,7 @@ export function mergeSettings(sources: {
   }
   const settings: Settings = {
     backend,
+    backends: sources.backends,
     file: resolve(sources.cwd, picked.file as string),
     dir: resolve(sources.cwd, picked.dir as string),
     sources: origin,
@@ -199,6 +197,7 @@ export function mergeSettings(sources: {
  */
 export function resolveSettings(options: {
   flags: PartialSettings;
+  backends: readonly BackendDescriptor[];
   configPath?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -207,7 +206,7 @@ export function resolveSettings(options: {
   const cwd = options.cwd ?? process.cwd();
   const explicit = options.configPath ?? (env[CONFIG_ENV_VARIABLE] || undefined);
   const config = loadConfigFile(explicit, cwd);
-  const merged = { flags: options.flags, env: settingsFromEnv(env), config: config.settings, cwd };
+  const merged = { flags: options.flags, env: settingsFromEnv(env), config: config.settings, cwd, backends: options.backends };
   return mergeSettings(config.path === undefined ? merged : { ...merged, configFile: config.path });
 }
 

@@ -4,10 +4,16 @@
  */
 
 export { backendDescriptor, backendOfScheme, discoverBackends } from './backend-descriptors.js';
-export { BACKENDS, type BackendEntry, type BackendPurpose, type BackendRequest, backendEntry, redactUrl } from './backends.js';
+export {
+  type BackendEntry,
+  type BackendPurpose,
+  type BackendRequest,
+  backendEntries,
+  backendEntry,
+  redactUrl,
+} from './backends.js';
 export type { CliIO } from './cli-io.js';
 export {
-  BACKEND_NAMES,
   type BackendName,
   DEFAULTS,
   ENV_VARIABLES,

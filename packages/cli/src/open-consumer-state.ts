@@ -1,12 +1,12 @@
 /** Opens the consumers' state (checkpoints, dead letters) of the store `settings` point at. */
 import { NotSupportedError, type StreamStorage, validateTenantId } from '@streamstore/core';
-import { BACKENDS, backendEntry } from './backends.js';
+import { backendEntries, backendEntry } from './backends.js';
 import type { Settings } from './config.js';
 import type { ConsumerState } from './consumer-state.js';
 
-/** The backends that keep consumers' state in storage, for messages. */
-function backendsWithConsumerState(): string {
-  return Object.values(BACKENDS)
+/** The installed backends that keep consumers' state in storage, for messages. */
+function backendsWithConsumerState(settings: Settings): string {
+  return backendEntries(settings.backends)
     .filter((entry) => entry.consumerState !== undefined)
     .map((entry) => entry.name)
     .join(' and ');
@@ -22,12 +22,12 @@ export async function withConsumerState<T>(
   command: string,
   work: (state: ConsumerState) => Promise<T>,
 ): Promise<T> {
-  const backend = backendEntry(settings.backend);
+  const backend = backendEntry(settings.backend, settings.backends);
   if (!backend.consumerState) {
     throw new NotSupportedError(
       'consumerState',
       `streamstore ${command} needs a backend that stores consumers' checkpoints and dead letters ` +
-        `(${backendsWithConsumerState()}); the ${backend.name} backend keeps none in storage`,
+        `(${backendsWithConsumerState(settings)}); the ${backend.name} backend keeps none in storage`,
     );
   }
   const request = { settings, purpose: 'read' as const };

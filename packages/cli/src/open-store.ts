@@ -26,7 +26,7 @@ export async function openStore(
   settings: Settings,
   options: { purpose: BackendPurpose; provision: boolean },
 ): Promise<OpenedStore> {
-  const backend = backendEntry(settings.backend);
+  const backend = backendEntry(settings.backend, settings.backends);
   const request = { settings, purpose: options.purpose };
   if (settings.tenant !== undefined) {
     const tenant = validateTenantId(settings.tenant);
@@ -54,7 +54,7 @@ export async function openStore(
 
 /** A multitenant factory over the backend of `settings` (provisioning each tenant on first use). */
 export async function openFactory(settings: Settings): Promise<{ factory: StreamStoreFactory; backend: BackendEntry }> {
-  const backend = backendEntry(settings.backend);
+  const backend = backendEntry(settings.backend, settings.backends);
   const storage = await backend.openMultitenant({ settings, purpose: 'write' });
   return { factory: createStreamStoreFactory({ storage, provisionSchema: true }), backend };
 }

@@ -1,6 +1,7 @@
 /** The `streamstore` program: global options, the commands, and usage errors mapped to exit code 2. */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { discoverBackends } from './backend-descriptors.js';
 import type { CliIO } from './cli-io.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerConsumersCommand } from './commands/consumers.js';
@@ -13,7 +14,7 @@ import { registerReadCommand } from './commands/read.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStreamsCommand } from './commands/streams.js';
 import { registerTailCommand } from './commands/tail.js';
-import { BACKEND_NAMES, CONFIG_ENV_VARIABLE, DEFAULT_CONFIG_FILE, ENV_VARIABLES } from './config.js';
+import { CONFIG_ENV_VARIABLE, DEFAULT_CONFIG_FILE, ENV_VARIABLES } from './config.js';
 import { reportError } from './exit-codes.js';
 
 function packageVersion(): string {
@@ -38,7 +39,9 @@ export function createProgram(io: CliIO): Command {
   const program = new Command('streamstore')
     .description('StreamStore: asynchronous event-sourcing persistence. Run the demo, inspect and migrate event stores.')
     .version(packageVersion(), '-V, --version')
-    .addOption(new Option('--backend <name>', 'storage backend (default: sqlite)').choices(BACKEND_NAMES))
+    .addOption(
+      new Option('--backend <name>', 'storage backend (default: sqlite)').choices(io.backends.map((backend) => backend.name)),
+    )
     .option('--file <path>', 'SQLite database file (default: ./.streamstore/demo.db)')
     .option('--dir <path>', 'SQLite directory with a database per tenant (default: ./.streamstore/tenants)')
     .option(
@@ -75,9 +78,15 @@ export function createProgram(io: CliIO): Command {
   return program;
 }
 
-/** Runs the command line `argv` (as `process.argv`) and resolves with the exit code. */
-export async function main(argv: readonly string[], io: CliIO): Promise<number> {
-  const program = createProgram(io);
+/**
+ * Runs the command line `argv` (as `process.argv`) and resolves with the exit code. The backends are the ones
+ * installed beside the command (see `discoverBackends`), unless `io` names them.
+ */
+export async function main(
+  argv: readonly string[],
+  io: Omit<CliIO, 'backends'> & Partial<Pick<CliIO, 'backends'>>,
+): Promise<number> {
+  const program = createProgram({ ...io, backends: io.backends ?? (await discoverBackends()) });
   try {
     await program.parseAsync([...argv]);
     return 0;

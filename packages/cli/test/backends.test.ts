@@ -1,18 +1,57 @@
+import { ConfigurationError, memoryDescriptor, memoryStorage } from '@streamstore/core';
 import { describe, expect, it } from 'vitest';
-import { BACKENDS, redactUrl } from '../src/backends.js';
-import { BACKEND_NAMES, mergeSettings } from '../src/config.js';
+import { discoverBackends } from '../src/backend-descriptors.js';
+import { backendEntries, backendEntry, redactUrl } from '../src/backends.js';
+import { mergeSettings } from '../src/config.js';
+
+const backends = await discoverBackends();
 
 describe('backend registry', () => {
-  it('has an entry for every backend name', () => {
-    expect(Object.keys(BACKENDS).sort()).toEqual([...BACKEND_NAMES].sort());
-    for (const name of BACKEND_NAMES) expect(BACKENDS[name].name).toBe(name);
+  it('has an entry for every installed backend, named as its descriptor, described by it', () => {
+    const entries = backendEntries(backends);
+    expect(entries.map((entry) => entry.name)).toEqual(backends.map((descriptor) => descriptor.name));
+    const postgres = backends.find((descriptor) => descriptor.name === 'postgres');
+    expect(backendEntry('postgres', backends).description).toBe(postgres?.description);
+    expect(typeof backendEntry('postgres', backends).consumerState).toBe('function');
+    expect(backendEntry('cassandra', backends).consumerState).toBeUndefined();
+  });
+
+  it('takes a server backend from its descriptor alone: one the command was never told about works', async () => {
+    const opened: string[] = [];
+    const custom = {
+      ...memoryDescriptor,
+      name: 'acme',
+      packageName: '@acme/streamstore-backend',
+      description: 'a backend of its own',
+      urlSchemes: ['acme'],
+      storageFromUrl: async (url: string) => {
+        opened.push(url);
+        return memoryStorage();
+      },
+      multitenantFromUrl: async () => memoryStorage.multitenant(),
+    };
+    const settings = mergeSettings({
+      flags: { url: 'acme://x/y' },
+      env: {},
+      config: {},
+      cwd: '/',
+      backends: [...backends, custom],
+    });
+    expect(settings.backend).toBe('acme');
+    const storage = await backendEntry(settings.backend, settings.backends).open({ settings, purpose: 'read' });
+    await storage.close();
+    expect(opened).toEqual(['acme://x/y']);
+    expect(() => backendEntry('nosuch', backends)).toThrow(ConfigurationError);
+    expect(() => mergeSettings({ flags: { backend: 'nosuch' }, env: {}, config: {}, cwd: '/', backends })).toThrow(
+      /Unknown backend 'nosuch' \(from the --backend flag\); choose one of memory, .*, or install @streamstore\/nosuch/,
+    );
   });
 
   it('never shows passwords in targets', async () => {
     expect(redactUrl('postgres://app:s3cret@db:5432/events')).toBe('postgres://app:***@db:5432/events');
     const target = (backend: string, url: string, tenant?: string) => {
-      const settings = mergeSettings({ flags: { backend, url }, env: {}, config: {}, cwd: '/' });
-      return BACKENDS[settings.backend].describeTarget(settings, tenant);
+      const settings = mergeSettings({ flags: { backend, url }, env: {}, config: {}, cwd: '/', backends });
+      return backendEntry(settings.backend, backends).describeTarget(settings, tenant);
     };
     expect(await target('postgres', 'postgres://app:s3cret@db/events')).toBe('postgres://app:***@db/events, schema streamstore');
     expect(await target('postgres', 'postgres://app:s3cret@db/events', 'acme')).toContain('schema tenant_acme');
@@ -23,8 +62,8 @@ describe('backend registry', () => {
   });
 
   it('asks for a connection string before loading a server backend', async () => {
-    const settings = mergeSettings({ flags: { backend: 'postgres' }, env: {}, config: {}, cwd: '/' });
-    await expect(BACKENDS.postgres.open({ settings, purpose: 'read' })).rejects.toMatchObject({
+    const settings = mergeSettings({ flags: { backend: 'postgres' }, env: {}, config: {}, cwd: '/', backends });
+    await expect(backendEntry('postgres', backends).open({ settings, purpose: 'read' })).rejects.toMatchObject({
       code: 'CONFIGURATION',
       message: expect.stringContaining('needs a connection string'),
     });

@@ -1,15 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { discoverBackends } from '../src/backend-descriptors.js';
 import { loadConfigFile, mergeSettings, parseConfigFile, resolveSettings, settingsFromEnv } from '../src/config.js';
 import { removeDir, tempDir } from './cli-harness.js';
+
+const backends = await discoverBackends();
 
 const dir = tempDir();
 afterAll(() => removeDir(dir));
 
 describe('config precedence', () => {
   it('uses the defaults when nothing is given', () => {
-    const settings = mergeSettings({ flags: {}, env: {}, config: {}, cwd: '/work' });
+    const settings = mergeSettings({ flags: {}, env: {}, config: {}, cwd: '/work', backends });
     expect(settings.backend).toBe('sqlite');
     expect(settings.file).toBe('/work/.streamstore/demo.db');
     expect(settings.dir).toBe('/work/.streamstore/tenants');
@@ -30,6 +33,7 @@ describe('config precedence', () => {
       env: { backend: 'postgres', url: 'postgres://env', tenant: 'acme' },
       config: { backend: 'sqlite', url: 'postgres://config', file: '/data/events.db' },
       cwd: '/work',
+      backends,
     });
     expect(settings.backend).toBe('memory');
     expect(settings.url).toBe('postgres://env');
@@ -51,7 +55,7 @@ describe('config precedence', () => {
   });
 
   it('rejects an unknown backend and names where it came from', () => {
-    expect(() => mergeSettings({ flags: {}, env: { backend: 'oracle' }, config: {}, cwd: '/' })).toThrow(
+    expect(() => mergeSettings({ flags: {}, env: { backend: 'oracle' }, config: {}, cwd: '/', backends })).toThrow(
       /Unknown backend 'oracle' \(from \$STREAMSTORE_BACKEND\)/,
     );
   });
@@ -85,13 +89,15 @@ describe('config file', () => {
     mkdirSync(project);
     writeFileSync(join(project, 'streamstore.config.json'), '{"backend":"memory","tenant":"acme"}');
     writeFileSync(join(project, 'other.json'), '{"backend":"postgres","url":"postgres://other"}');
-    expect(resolveSettings({ flags: {}, env: {}, cwd: project })).toMatchObject({
+    expect(resolveSettings({ flags: {}, backends, env: {}, cwd: project })).toMatchObject({
       backend: 'memory',
       tenant: 'acme',
       configFile: join(project, 'streamstore.config.json'),
     });
-    expect(resolveSettings({ flags: {}, env: { STREAMSTORE_CONFIG: 'other.json' }, cwd: project }).backend).toBe('postgres');
-    const flagged = resolveSettings({ flags: { backend: 'sqlite' }, configPath: 'other.json', env: {}, cwd: project });
+    expect(resolveSettings({ flags: {}, backends, env: { STREAMSTORE_CONFIG: 'other.json' }, cwd: project }).backend).toBe(
+      'postgres',
+    );
+    const flagged = resolveSettings({ flags: { backend: 'sqlite' }, backends, configPath: 'other.json', env: {}, cwd: project });
     expect(flagged).toMatchObject({ backend: 'sqlite', url: 'postgres://other', sources: { backend: 'flag', url: 'config' } });
   });
 });

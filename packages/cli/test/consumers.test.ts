@@ -214,7 +214,7 @@ describe('backends without stored consumer state', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
       `error: streamstore ${command} needs a backend that stores consumers' checkpoints and dead letters ` +
-        `(sqlite and postgres); the ${backend} backend keeps none in storage (NOT_SUPPORTED)\n`,
+        `(postgres and sqlite); the ${backend} backend keeps none in storage (NOT_SUPPORTED)\n`,
     );
   });
 });

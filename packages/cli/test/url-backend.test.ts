@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { discoverBackends } from '../src/backend-descriptors.js';
 import { mergeSettings } from '../src/config.js';
 
-const merge = (flags: object, env: object = {}, config: object = {}) => mergeSettings({ flags, env, config, cwd: '/w' });
+const backends = await discoverBackends();
+const merge = (flags: object, env: object = {}, config: object = {}) =>
+  mergeSettings({ flags, env, config, cwd: '/w', backends });
 
 describe('the backend a --url names', () => {
   it('chooses the backend over a weaker source, never over a stronger one', () => {

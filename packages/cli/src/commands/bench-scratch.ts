@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { memoryStorage, type StreamStorage } from '@streamstore/core';
+import { memoryStorage, NotSupportedError, type StreamStorage } from '@streamstore/core';
 import { backendEntry, redactUrl } from '../backends.js';
 import type { BackendName, Settings } from '../config.js';
 import { importOptional } from '../optional-package.js';
@@ -36,7 +36,7 @@ export function packageVersion(name: BackendName | `@event-driven-io/${string}`)
 
 /** The scratch target of `settings.backend`; every workload gets a new namespace named after `tag`. */
 export function scratchTarget(settings: Settings, tag: string): ScratchTarget {
-  const entry = backendEntry(settings.backend);
+  const entry = backendEntry(settings.backend, settings.backends);
   const pkg = settings.backend === 'memory' ? '@streamstore/core' : `@streamstore/${settings.backend}`;
   const base = { backend: settings.backend, backendPackage: `${pkg}@${packageVersion(settings.backend)}` };
   const names: string[] = [];
@@ -154,6 +154,13 @@ export function scratchTarget(settings: Settings, tag: string): ScratchTarget {
         },
       };
     }
+    default:
+      // A backend installed from elsewhere: the command opens it, but does not know how to make and drop scratch
+      // namespaces on its server.
+      throw new NotSupportedError(
+        'bench',
+        `streamstore bench knows scratch namespaces for memory, sqlite, postgres, cassandra and s3, not for the ${settings.backend} backend`,
+      );
   }
 }
 

@@ -45,7 +45,12 @@ export function registerOutboxCommand(program: Command, io: CliIO): void {
       'events.{category}.{type}',
     )
     .option('--from-end', 'without a saved checkpoint, start at the end of the log instead of its start')
-    .option('--max-in-flight <n>', 'how far the relay reads ahead of its checkpoint (events in flight or waiting for their stream; one per stream awaits acknowledgement)', wholeNumber(1), 1000)
+    .option(
+      '--max-in-flight <n>',
+      'how far the relay reads ahead of its checkpoint (events in flight or waiting for their stream; one per stream awaits acknowledgement)',
+      wholeNumber(1),
+      1000,
+    )
     .option('--progress-every <ms>', 'progress line interval', wholeNumber(50), 1000)
     .option('--lease-ms <ms>', 'SQLite lock lease: how soon a crashed relay is replaced (default 30000)', wholeNumber(100))
     .addHelpText(
@@ -56,7 +61,7 @@ export function registerOutboxCommand(program: Command, io: CliIO): void {
     )
     .action(async (options: OutboxFlags, command: Command) => {
       const settings = settingsOf(command, io);
-      const backend = backendEntry(settings.backend);
+      const backend = backendEntry(settings.backend, settings.backends);
       const storage = await backend.open({ settings, purpose: 'read' });
       const controller = new AbortController();
       const stop = () => controller.abort();

@@ -19,7 +19,7 @@ export interface ServedStore {
 
 /** Opens the store; `write` creates a missing SQLite database (--allow-writes), `read` wants it to exist. */
 export async function openServedStore(settings: Settings, purpose: 'read' | 'write'): Promise<ServedStore> {
-  const backend = backendEntry(settings.backend);
+  const backend = backendEntry(settings.backend, settings.backends);
   const request = { settings, purpose };
   let storage: StreamStorage;
   let closeExtra = async () => {};

@@ -15,6 +15,25 @@ export type * from './instrumentation.js';
 export { DEFAULT_LIMITS, type StoreLimits } from './limits.js';
 export { memoryDescriptor } from './memory/memory-descriptor.js';
 export { memoryStorage } from './memory/memory-storage.js';
+export {
+  type AppliedCheck,
+  type AppliedMigration,
+  checkAppliedMigrations,
+  checksumMismatchError,
+  type MigrationSource,
+  unknownMigrationError,
+} from './migrations/applied.js';
+export { statementsChecksum, type VersionedMigration } from './migrations/migration.js';
+export { planMigrationSteps } from './migrations/plan.js';
+export {
+  type MaybeAsync,
+  type MigrationAdapter,
+  type MigrationAdapterOf,
+  type MigrationRun,
+  runMigrations,
+  runMigrationsSync,
+  type SyncMigrationAdapter,
+} from './migrations/runner.js';
 export type * from './model.js';
 export { comparePositions } from './position.js';
 export { prefixUpperBound } from './prefix-range.js';

@@ -4,7 +4,7 @@
  * readable as it is; checksums are taken over the templates, so they do not depend on the name. Why each version
  * exists is written beside it below (comments inside the files would change their checksums).
  */
-import { createHash } from 'node:crypto';
+import { statementsChecksum } from '@streamstore/core';
 import { sqlFile } from './sql-file.js';
 
 /** One migration: a version, what it does, and its statements for a given quoted schema. */
@@ -170,9 +170,9 @@ export const MIGRATIONS: readonly Migration[] = [
 
 const CHECKSUM_PLACEHOLDER = '"<schema>"';
 
-/** SHA-256 of a migration's statement templates (independent of the schema name). */
+/** SHA-256 of a migration's statement templates (independent of the schema name): the core's `statementsChecksum`. */
 export function migrationChecksum(migration: Migration): string {
-  return createHash('sha256').update(migration.statements(CHECKSUM_PLACEHOLDER).join(';\n')).digest('hex');
+  return statementsChecksum(migration.statements(CHECKSUM_PLACEHOLDER));
 }
 
 /** The version table, created before any migration runs. */

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
-import type { MigrationStep } from '@streamstore/core';
+import { statementsChecksum, type VersionedMigration } from '@streamstore/core';
 
-/** One versioned schema change. Applied migrations are never edited: add a new one instead (the checksum tells). */
-export interface SqliteMigration extends MigrationStep {
-  /** SHA-256 of the statements, recorded in `schema_version` to detect an edited migration. */
-  readonly checksum: string;
-}
+/**
+ * One versioned schema change (the core's {@link VersionedMigration}: its checksum is the SHA-256 of its statements,
+ * recorded in `schema_version` to detect an edited migration). Applied migrations are never edited: add a new one.
+ */
+export type SqliteMigration = VersionedMigration;
 
 /** The version table; created before anything else (it is also the first statement of migration 1, for `--print`). */
 export const SCHEMA_VERSION_TABLE = `CREATE TABLE IF NOT EXISTS schema_version (
@@ -92,7 +91,7 @@ const V3_STATEMENTS = [
 const V4_STATEMENTS = ['ALTER TABLE events ADD COLUMN digest TEXT'];
 
 function migration(version: number, description: string, statements: string[]): SqliteMigration {
-  const checksum = createHash('sha256').update(statements.join(';\n')).digest('hex');
+  const checksum = statementsChecksum(statements);
   return Object.freeze({ version, description, statements: Object.freeze([...statements]) as string[], checksum });
 }
 

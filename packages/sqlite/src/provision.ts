@@ -1,4 +1,13 @@
-import { ConfigurationError, categoryOf, type MigrationStep } from '@streamstore/core';
+import {
+  type AppliedMigration,
+  ConfigurationError,
+  categoryOf,
+  checkAppliedMigrations,
+  type MigrationStep,
+  planMigrationSteps,
+  runMigrationsSync,
+  type SyncMigrationAdapter,
+} from '@streamstore/core';
 import type Database from 'better-sqlite3';
 import {
   CATEGORY_FUNCTION,
@@ -8,39 +17,41 @@ import {
   type SqliteMigration,
 } from './migrations.js';
 
-interface AppliedRow {
-  version: number;
-  checksum: string;
-}
-
-/** The migrations recorded in `schema_version` (empty when the table does not exist yet). */
-function readApplied(db: Database.Database): AppliedRow[] {
+/** The migrations recorded in `schema_version`, or `null` when the table does not exist yet. */
+function readApplied(db: Database.Database): AppliedMigration[] | null {
   const table = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'").get();
-  if (!table) return [];
-  return db.prepare('SELECT version, checksum FROM schema_version ORDER BY version').all() as AppliedRow[];
+  if (!table) return null;
+  return db.prepare('SELECT version, checksum FROM schema_version ORDER BY version').all() as AppliedMigration[];
 }
 
-/** The migrations still to apply, after checking that the applied ones are the ones this package knows. */
-function pending(db: Database.Database, filename: string): SqliteMigration[] {
-  const applied = readApplied(db);
-  const done = new Set<number>();
-  for (const row of applied) {
-    const known = MIGRATIONS.find((m) => m.version === row.version);
-    if (!known) {
-      throw new ConfigurationError(
-        `SQLite database '${filename}' has schema version ${row.version}, newer than this package knows (${LATEST_SCHEMA_VERSION}): upgrade @streamstore/sqlite`,
+/**
+ * The core runner's view of one database file. Its lock is a `BEGIN IMMEDIATE` transaction: when several processes
+ * provision the same file at once, the second waits for the first's write lock (busy timeout), then finds everything
+ * applied. Synchronous from BEGIN to COMMIT: the connection is shared, and an `await` in between could let another
+ * statement of this process join the migration transaction.
+ */
+function adapter(db: Database.Database, filename: string): SyncMigrationAdapter<SqliteMigration> {
+  return {
+    migrations: MIGRATIONS,
+    subject: `SQLite database '${filename}'`,
+    packageName: '@streamstore/sqlite',
+    withLock: (work) => db.transaction(work).immediate(),
+    readApplied: () => readApplied(db),
+    createVersionTable: () => {
+      db.exec(SCHEMA_VERSION_TABLE);
+    },
+    apply: (migration) => {
+      for (const statement of migration.statements) db.exec(statement);
+    },
+    record: (migration) => {
+      db.prepare('INSERT INTO schema_version (version, description, checksum, applied_at) VALUES (?, ?, ?, ?)').run(
+        migration.version,
+        migration.description,
+        migration.checksum,
+        Date.now(),
       );
-    }
-    // The SPI's error table: a checksum mismatch means other code made the schema (an edited migration), not damaged
-    // data; no retry helps until the deployment changes.
-    if (known.checksum !== row.checksum) {
-      throw new ConfigurationError(
-        `SQLite database '${filename}': migration ${row.version} was applied with other statements (checksum mismatch)`,
-      );
-    }
-    done.add(row.version);
-  }
-  return MIGRATIONS.filter((m) => !done.has(m.version));
+    },
+  };
 }
 
 /** Every migration, as a fresh database would get them. */
@@ -50,20 +61,18 @@ export function allMigrations(): MigrationStep[] {
 
 /** The migrations {@link provisionSchema} would apply to `db`, as `migrate --print` shows them. */
 export function planMigrations(db: Database.Database, filename: string): MigrationStep[] {
-  return pending(db, filename).map(({ version, description, statements }) => ({
-    version,
-    description,
-    statements: [...statements],
-  }));
+  // Migration 1 creates the version table itself: no bootstrap statements.
+  return planMigrationSteps(adapter(db, filename), readApplied(db));
 }
 
 /**
- * Applies the missing migrations in one `BEGIN IMMEDIATE` transaction: when several processes provision the same
- * file at once, the second waits for the first's write lock (busy timeout), then finds everything applied.
+ * Applies the missing migrations in one `BEGIN IMMEDIATE` transaction (the core's runner, see {@link adapter}).
  * Nothing is written when the schema is current, so provisioning a read-only database that is up to date works.
  */
 export function provisionSchema(db: Database.Database, filename: string, readonly: boolean): void {
-  if (pending(db, filename).length === 0) return;
+  const migrations = adapter(db, filename);
+  // Checked before taking the write lock, which a read-only or current database must not need.
+  if (checkAppliedMigrations(migrations, readApplied(db) ?? []).pending.length === 0) return;
   if (readonly) {
     throw new ConfigurationError(
       `SQLite database '${filename}' is opened read-only and its schema is not at version ${LATEST_SCHEMA_VERSION}`,
@@ -74,13 +83,6 @@ export function provisionSchema(db: Database.Database, filename: string, readonl
   db.pragma('journal_mode = WAL');
   // Migration 2 backfills categories with the core's own parser (deterministic: SQLite may cache its results).
   db.function(CATEGORY_FUNCTION, { deterministic: true }, (id: unknown) => categoryOf(String(id)));
-  db.transaction(() => {
-    db.exec(SCHEMA_VERSION_TABLE);
-    const record = db.prepare('INSERT INTO schema_version (version, description, checksum, applied_at) VALUES (?, ?, ?, ?)');
-    // Re-read under the write lock: another process may have migrated meanwhile.
-    for (const step of pending(db, filename)) {
-      for (const statement of step.statements) db.exec(statement);
-      record.run(step.version, step.description, step.checksum, Date.now());
-    }
-  }).immediate();
+  // The runner re-reads the version table under the write lock: another process may have migrated meanwhile.
+  runMigrationsSync(migrations);
 }

@@ -31,6 +31,21 @@ describe('inspecting a database the demo wrote', () => {
     expect(streams[0].updatedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
+  it('streams --prefix lists only the ids that start with it', async () => {
+    const two = await runCli(['streams', ...on, '--prefix', 'account-0', '--max', '2', '--json'], { cwd });
+    expect(two.code).toBe(0);
+    expect(
+      two.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).streamId),
+    ).toEqual(['account-01', 'account-02']);
+    const one = await runCli(['streams', ...on, '--prefix', 'account-03'], { cwd });
+    expect(one.stdout.trim().split('\n').at(-1)).toBe('1 stream(s)');
+    const none = await runCli(['streams', ...on, '--prefix', 'Account'], { cwd });
+    expect(none).toMatchObject({ code: 0, stdout: "no streams starting with 'Account'\n" });
+  });
+
   it('read prints a table, forwards from a revision or backwards, and JSON lines', async () => {
     const table = await runCli(['read', 'account-01', ...on, '--max', '3'], { cwd });
     expect(table.code).toBe(0);
@@ -78,6 +93,24 @@ describe('inspecting a database the demo wrote', () => {
     const rest = await runCli(['tail', ...on, '--from', checkpoint], { cwd });
     expect(rest.stdout.trim().split('\n')).toHaveLength(20);
     expect(rest.stdout.split('\n')[0]).toContain(`${events[100].streamId}@${events[100].revision}`);
+  });
+
+  it('tail --category prints one category in log order; --last reads the last events of it', async () => {
+    const read = async (args: string[]) => {
+      const run = await runCli(['tail', ...on, '--json', ...args], { cwd });
+      expect(run.code).toBe(0);
+      return run.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { streamId: string; position: string });
+    };
+    const all = await read([]);
+    const category = await read(['--category', 'account']);
+    expect(category).toEqual(all.filter((event) => event.streamId.startsWith('account-')));
+    expect(category.length).toBeGreaterThan(0);
+    expect(await read(['--category', 'account', '--last', '4'])).toEqual(category.slice(-4));
+    expect(await read(['--category', 'nosuch'])).toEqual([]);
   });
 
   it('tail --follow prints new events as they commit and stops cleanly on Ctrl-C', async () => {

@@ -11,11 +11,20 @@ export function registerStreamsCommand(program: Command, io: CliIO): void {
     .description('list the streams of the store with their revision and last update')
     .option('--json', 'one JSON object per line')
     .option('--max <n>', 'list at most n streams', wholeNumber(1))
-    .addHelpText('after', '\nExample:\n  $ streamstore streams --file ./.streamstore/demo.db\n  $ streamstore streams --json')
-    .action(async (options: { json?: boolean; max?: number }, command: Command) => {
+    .option('--prefix <text>', 'only streams whose id starts with this text (exactly, case-sensitive, no wildcards)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ streamstore streams --file ./.streamstore/demo.db\n  $ streamstore streams --json\n' +
+        '  $ streamstore streams --prefix account-',
+    )
+    .action(async (options: { json?: boolean; max?: number; prefix?: string }, command: Command) => {
       await withStore(settingsOf(command, io), { purpose: 'read', provision: false }, async ({ store }) => {
         const rows: string[][] = [];
-        for await (const stream of store.listStreams(options.max === undefined ? {} : { maxCount: options.max })) {
+        const query = {
+          ...(options.max === undefined ? {} : { maxCount: options.max }),
+          ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+        };
+        for await (const stream of store.listStreams(query)) {
           if (options.json) {
             println(
               io,
@@ -32,7 +41,7 @@ export function registerStreamsCommand(program: Command, io: CliIO): void {
         }
         if (options.json) return;
         if (rows.length === 0) {
-          println(io, 'no streams');
+          println(io, options.prefix === undefined ? 'no streams' : `no streams starting with '${options.prefix}'`);
           return;
         }
         for (const line of formatTable(['STREAM', 'REVISION', 'UPDATED'], rows)) println(io, line);

@@ -1,6 +1,7 @@
 /**
- * `streamstore tail`: the global log in commit order from a checkpoint. With --follow it keeps polling for new
- * events until Ctrl-C (or --max events), then says where to resume; --last N starts with the log's last N events.
+ * `streamstore tail`: the global log (or one category of it) in commit order from a checkpoint. With --follow it
+ * keeps polling for new events until Ctrl-C (or --max events), then says where to resume; --last N starts with the
+ * last N events.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RecordedEvent, StreamStore } from '@streamstore/core';
@@ -12,6 +13,7 @@ import { eventToJson } from './read.js';
 
 interface TailFlags {
   from?: string;
+  category?: string;
   max?: number;
   last?: number;
   follow?: boolean;
@@ -23,32 +25,48 @@ function formatLine(event: RecordedEvent): string {
   return `${(event.position ?? '-').padStart(8)}  ${formatTime(event.recordedAt)}  ${event.streamId}@${event.revision}  ${event.type}  ${previewData(event.data)}`;
 }
 
+/** The global log, or one category of it, read with `options`. */
+function readLog(
+  store: StreamStore,
+  category: string | undefined,
+  options: { from?: string; direction?: 'forward' | 'backward'; maxCount?: number; signal: AbortSignal },
+): AsyncIterable<RecordedEvent> {
+  return category === undefined ? store.readAll(options) : store.readCategory(category, options);
+}
+
 /** Prints every event after `checkpoint` until `print` says it wants no more. */
 async function drain(
   store: StreamStore,
+  category: string | undefined,
   checkpoint: string | undefined,
   signal: AbortSignal,
   print: (event: RecordedEvent) => boolean,
 ): Promise<void> {
-  for await (const event of store.readAll({ ...(checkpoint === undefined ? {} : { from: checkpoint }), signal })) {
+  for await (const event of readLog(store, category, { ...(checkpoint === undefined ? {} : { from: checkpoint }), signal })) {
     if (!print(event)) break;
   }
 }
 
 /**
- * Prints the log's last `count` events. The global log reads forward only, so this scans it once, keeping `count`
- * events in memory.
+ * Prints the last `count` events, oldest first: read backward from the end where the backend reads backward, else
+ * (a custom backend without `backwardRead`) by scanning forward once, keeping `count` events in memory.
  */
 async function printLast(
   store: StreamStore,
+  category: string | undefined,
   count: number,
   signal: AbortSignal,
   print: (event: RecordedEvent) => boolean,
 ): Promise<void> {
   const kept: RecordedEvent[] = [];
-  for await (const event of store.readAll({ signal })) {
-    kept.push(event);
-    if (kept.length > count) kept.shift();
+  if (store.capabilities.backwardRead) {
+    for await (const event of readLog(store, category, { direction: 'backward', maxCount: count, signal })) kept.push(event);
+    kept.reverse();
+  } else {
+    for await (const event of readLog(store, category, { signal })) {
+      kept.push(event);
+      if (kept.length > count) kept.shift();
+    }
   }
   for (const event of kept) if (!print(event)) break;
 }
@@ -58,15 +76,17 @@ export function registerTailCommand(program: Command, io: CliIO): void {
   program
     .command('tail')
     .description('print the global log (every stream, in commit order); --follow keeps printing new events until Ctrl-C')
+    .option('--category <name>', "only the streams of this category (the first part of a composite id: 'order' for order-42)")
     .option('--from <position>', 'start strictly after this position (a checkpoint printed earlier)')
     .option('--follow', 'keep polling for new events until interrupted')
     .option('--max <n>', 'stop after printing n events (also with --follow)', wholeNumber(1))
-    .option('--last <n>', 'start with the last n events of the log (scans it once)', wholeNumber(1))
+    .option('--last <n>', 'start with the last n events of the log (or of the category)', wholeNumber(1))
     .option('--interval <ms>', 'polling interval with --follow', wholeNumber(10), 500)
     .option('--json', 'one JSON object per line')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ streamstore tail\n  $ streamstore tail --from 120 --follow\n  $ streamstore tail --last 20 --follow --max 100',
+      '\nExamples:\n  $ streamstore tail\n  $ streamstore tail --from 120 --follow\n  $ streamstore tail --last 20 --follow --max 100\n' +
+        '  $ streamstore tail --category account --last 5',
     )
     .action(async (options: TailFlags, command: Command) => {
       if (options.last !== undefined && options.from !== undefined) {
@@ -92,11 +112,12 @@ export function registerTailCommand(program: Command, io: CliIO): void {
       try {
         await withStore(settingsOf(command, io), { purpose: 'read', provision: false }, async ({ store }) => {
           try {
-            if (options.last === undefined) await drain(store, checkpoint, controller.signal, print);
-            else await printLast(store, options.last, controller.signal, print);
+            const { category } = options;
+            if (options.last === undefined) await drain(store, category, checkpoint, controller.signal, print);
+            else await printLast(store, category, options.last, controller.signal, print);
             while (options.follow && !controller.signal.aborted && !enough()) {
               await sleep(options.interval, undefined, { signal: controller.signal });
-              await drain(store, checkpoint, controller.signal, print);
+              await drain(store, category, checkpoint, controller.signal, print);
             }
           } catch (error) {
             if (!controller.signal.aborted) throw error;

@@ -12,25 +12,16 @@ interface ListQuery {
   limit: number;
 }
 
-/**
- * One page of streams whose id starts with `prefix`. Ids are listed in order and an id sorts before every longer id
- * it prefixes, so the prefix's streams are one run starting right after the prefix itself (fetched on its own).
- */
+/** One page of streams whose id starts with `prefix` (one index range where the backend keeps one). */
 async function listPage(context: RouteContext, query: ListQuery) {
   const prefix = query.prefix === '' ? undefined : query.prefix;
-  const wanted = query.limit + 1;
   const found: StreamSummary[] = [];
-  if (prefix !== undefined && query.after === undefined) {
-    const exact = await context.store.getStream(prefix);
-    if (exact) found.push({ streamId: prefix, ...exact });
-  }
-  const start = query.after ?? prefix;
   for await (const stream of context.store.listStreams({
-    ...(start === undefined ? {} : { after: start }),
-    maxCount: wanted - found.length,
-    pageSize: wanted,
+    ...(query.after === undefined ? {} : { after: query.after }),
+    ...(prefix === undefined ? {} : { prefix }),
+    maxCount: query.limit + 1,
+    pageSize: query.limit + 1,
   })) {
-    if (prefix !== undefined && !stream.streamId.startsWith(prefix)) break;
     found.push(stream);
   }
   const page = found.slice(0, query.limit);

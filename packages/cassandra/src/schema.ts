@@ -1,4 +1,4 @@
-import type { MigrationStep } from '@streamstore/core';
+import { statementsChecksum, type VersionedMigration } from '@streamstore/core';
 import { quoteIdentifier } from './identifiers.js';
 import type { ResolvedConfig } from './options.js';
 
@@ -30,9 +30,17 @@ export function createKeyspaceStatement(config: ResolvedConfig): string {
   return base;
 }
 
-/** The version table: created before migrations run, so it is not itself a migration. */
+/**
+ * The version table: created before migrations run, so it is not itself a migration. Row 0 holds the tenant owner;
+ * the others are applied migrations with their checksums.
+ */
 export function createVersionTableStatement(config: ResolvedConfig): string {
-  return `CREATE TABLE IF NOT EXISTS ${versionTable(config)} (version int PRIMARY KEY, description text, applied_at timestamp, owner text)`;
+  return `CREATE TABLE IF NOT EXISTS ${versionTable(config)} (version int PRIMARY KEY, description text, applied_at timestamp, owner text, checksum text)`;
+}
+
+/** Adds the checksum column to a version table created before checksums were kept (its rows keep a null checksum). */
+export function addChecksumColumnStatement(config: ResolvedConfig): string {
+  return `ALTER TABLE ${versionTable(config)} ADD checksum text`;
 }
 
 /**
@@ -70,13 +78,36 @@ export function createEventsTableStatement(config: ResolvedConfig): string {
 ) WITH CLUSTERING ORDER BY (kind ASC, seq ASC, event_id ASC)${options}`;
 }
 
-/** The versioned migrations of the events table. */
-export function migrations(config: ResolvedConfig): MigrationStep[] {
-  return [
-    {
-      version: 1,
-      description: `events table ${config.keyspace}.${config.table}: (stream_id, bucket) partitions with a static head`,
-      statements: [createEventsTableStatement(config)],
-    },
-  ];
+/** One migration, its description and statements rendered for a configuration. */
+interface CassandraMigration {
+  version: number;
+  description(config: ResolvedConfig): string;
+  statements(config: ResolvedConfig): string[];
+}
+
+/** Every migration, oldest first. Never edit an applied one: add a new version (checksums catch edits). */
+const MIGRATIONS: readonly CassandraMigration[] = [
+  {
+    version: 1,
+    description: (config) => `events table ${config.keyspace}.${config.table}: (stream_id, bucket) partitions with a static head`,
+    statements: (config) => [createEventsTableStatement(config)],
+  },
+];
+
+/**
+ * The names checksums are taken over: a migration's checksum is the SHA-256 of its statements rendered for the
+ * keyspace `"keyspace"` and the table `"table"`, so every keyspace and table (each tenant's) records the same one.
+ * The rest of the configuration stays: Cosmos DB's table options make its checksums differ from Cassandra's.
+ */
+const CHECKSUM_NAMES = { keyspace: 'keyspace', table: 'table' } as const;
+
+/** The versioned migrations of the events table, with their checksums. */
+export function migrations(config: ResolvedConfig): VersionedMigration[] {
+  const placeholder: ResolvedConfig = { ...config, ...CHECKSUM_NAMES };
+  return MIGRATIONS.map((migration) => ({
+    version: migration.version,
+    description: migration.description(config),
+    statements: migration.statements(config),
+    checksum: statementsChecksum(migration.statements(placeholder)),
+  }));
 }

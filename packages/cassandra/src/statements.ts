@@ -29,7 +29,13 @@ export class Statements {
   readonly clearHeadIfHead: string;
   readonly deletePartition: string;
   readonly selectVersions: string;
+  /** {@link selectVersions} of a version table made before checksums were kept (planning only: provisioning adds it). */
+  readonly selectVersionsWithoutChecksum: string;
+  /** Fails (invalid request) when the version table has no checksum column yet. */
+  readonly probeChecksumColumn: string;
   readonly recordVersion: string;
+  /** Records the checksum of a version recorded without one; an LWT, so two provisioners cannot disagree. */
+  readonly backfillChecksum: string;
   readonly recordOwner: string;
 
   constructor(config: ResolvedConfig) {
@@ -53,8 +59,11 @@ export class Statements {
     this.clearHeadIfGen = `UPDATE ${t} SET head = null ${key} IF gen = ?`;
     this.clearHeadIfHead = `UPDATE ${t} SET head = null ${key} IF head = ?`;
     this.deletePartition = `DELETE FROM ${t} ${key}`;
-    this.selectVersions = `SELECT version, description, owner FROM ${v}`;
-    this.recordVersion = `INSERT INTO ${v} (version, description, applied_at) VALUES (?, ?, toTimestamp(now())) IF NOT EXISTS`;
+    this.selectVersions = `SELECT version, checksum FROM ${v}`;
+    this.selectVersionsWithoutChecksum = `SELECT version FROM ${v}`;
+    this.probeChecksumColumn = `SELECT checksum FROM ${v} LIMIT 1`;
+    this.recordVersion = `INSERT INTO ${v} (version, description, checksum, applied_at) VALUES (?, ?, ?, toTimestamp(now())) IF NOT EXISTS`;
+    this.backfillChecksum = `UPDATE ${v} SET checksum = ? WHERE version = ? IF checksum = null`;
     this.recordOwner = `INSERT INTO ${v} (version, description, owner, applied_at) VALUES (0, 'tenant owner', ?, toTimestamp(now())) IF NOT EXISTS`;
   }
 }

@@ -112,14 +112,21 @@ export function readHook(settings: OperationSettings): ((start: ReadStart) => In
   };
 }
 
-/** The global-log read hook (undefined when reads are not traced). */
+/**
+ * The global-log read hook (undefined when reads are not traced): `readAll`, or `readCategory <category>` with the
+ * category as the collection (categories are few, unlike stream ids, so they may name spans).
+ */
 export function readAllHook(settings: OperationSettings): ((start: ReadAllStart) => InstrumentationScope<ReadEnd>) | undefined {
   if (!settings.traceReads) return undefined;
   return (start) => {
     const attributes = storeAttributes(start.store);
-    attributes[ATTR.dbOperation] = 'readAll';
+    const operation = start.category === undefined ? 'readAll' : 'readCategory';
+    attributes[ATTR.dbOperation] = operation;
+    attributes[ATTR.readDirection] = start.direction ?? 'forward';
+    if (start.category !== undefined) attributes[ATTR.dbCollection] = start.category;
     if (start.from !== undefined) attributes[ATTR.readFrom] = start.from;
-    return readScope(settings.tracer.startSpan('readAll', { kind: SpanKind.CLIENT, attributes }));
+    const name = start.category === undefined ? operation : `${operation} ${start.category}`;
+    return readScope(settings.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }));
   };
 }
 

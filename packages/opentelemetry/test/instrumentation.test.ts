@@ -124,6 +124,7 @@ describe('commit spans and metrics', () => {
     await acme.append('order-1', 'no-stream', [event('e1'), event('e2'), event('e3')]);
     await collect(acme.read('order-1', { direction: 'backward', pageSize: 2 }));
     await collect(acme.readAll({ maxCount: 2 }));
+    await collect(acme.readCategory('order', { direction: 'backward', from: 'end' }));
     await acme.deleteStream('order-1');
     const read = otel.span('read order');
     expect(read.attributes).toMatchObject({
@@ -133,7 +134,20 @@ describe('commit spans and metrics', () => {
       'streamstore.event.count': 3,
       'streamstore.read.pages': 2,
     });
-    expect(otel.span('readAll').attributes).toMatchObject({ 'db.namespace': 'acme', 'streamstore.event.count': 2 });
+    expect(otel.span('readAll').attributes).toMatchObject({
+      'db.namespace': 'acme',
+      'db.operation.name': 'readAll',
+      'streamstore.read.direction': 'forward',
+      'streamstore.event.count': 2,
+    });
+    expect(otel.span('readCategory order').attributes).toMatchObject({
+      'db.namespace': 'acme',
+      'db.operation.name': 'readCategory',
+      'db.collection.name': 'order',
+      'streamstore.read.direction': 'backward',
+      'streamstore.read.from': 'end',
+      'streamstore.event.count': 3,
+    });
     expect(otel.span('deleteStream order').attributes).toMatchObject({
       'db.namespace': 'acme',
       'streamstore.outcome': 'ok',

@@ -1,17 +1,14 @@
-import { raceAbort, throwIfAborted } from './abort.js';
-import { appendManyResolved, appendManyTarget, encodeParts, type StreamAppendInput } from './append-many.js';
-import { type CommitTarget, commitEvents } from './commit-events.js';
-import { ConfigurationError, NotSupportedError, StoreClosedError, StreamConcurrencyError } from './errors.js';
-import type { InstrumentedStore, StoreInstrumentation } from './instrumentation.js';
-import { instrumentCommit, instrumentDelete, instrumentRead } from './instrumented-operations.js';
+import { throwIfAborted } from './abort.js';
+import type { StreamAppendInput } from './append-many.js';
+import { commitEvents } from './commit-events.js';
+import { ConfigurationError, NotSupportedError, StoreClosedError } from './errors.js';
+import { instrumentCommit } from './instrumented-operations.js';
 import { resolveLimits, type StoreLimits } from './limits.js';
-import { logPages } from './log-pages.js';
 import type { CommitResult, EventData, ExpectedRevision, StreamInfo, StreamSummary } from './model.js';
-import { PagedIterator } from './paged-iterator.js';
-import { listStreamPages, type PageSource, streamPages } from './read-pages.js';
-import { toRecordedEvent } from './recorded.js';
-import { type DecodeErrorPolicy, EventSerializer } from './serialization/serializer.js';
-import type { StoredEvent, StreamStorage, TransactionOptions } from './storage.js';
+import { listStreamPages } from './read-pages.js';
+import { EventSerializer } from './serialization/serializer.js';
+import type { StreamStorage, TransactionOptions } from './storage.js';
+import type { StoreContext } from './store-context.js';
 import type {
   ListStreamsOptions,
   ReadAllOptions,
@@ -20,14 +17,15 @@ import type {
   StoreCapabilities,
   StreamStoreOptions,
 } from './store-options.js';
-import type { LogReader } from './subscriptions/log-reader.js';
-import { logEndPosition, subscriptionSource } from './subscriptions/sources.js';
+import { getStream, headPosition, logEvents, logReader, streamEvents } from './store-reads.js';
+import { appendMany, deleteStream } from './store-writes.js';
+import { subscriptionSource } from './subscriptions/sources.js';
 import { type SubscribeOptions, type Subscription, startSubscription } from './subscriptions/subscription.js';
 import { describeSubscription } from './subscriptions/subscription-instrumentation.js';
 import { runStoreTransaction, type StoreTransaction } from './transaction.js';
 import type { EventDataOf, RecordedEventOf } from './typed-events.js';
-import { validateExpected, validatePageSize, validateStreamId } from './validation.js';
-import { type StreamWriter, streamWriter, withId } from './writer.js';
+import { validatePageSize } from './validation.js';
+import { type StreamWriter, streamWriter } from './writer.js';
 
 export type {
   ListStreamsOptions,
@@ -52,13 +50,9 @@ export class StreamStore<X extends object = object> {
   /** The serializer (its `registry` maps type names to classes and decoders). */
   readonly serializer: EventSerializer;
   private readonly storage: StreamStorage<X>;
-  private readonly pageSize: number;
-  private readonly instrumentation: StoreInstrumentation | undefined;
-  private readonly identity: InstrumentedStore;
   private closed = false;
-  /** The store as commits and the page fetchers of reads see it (see commit-events.ts and read-pages.ts). */
-  private readonly commitTarget: CommitTarget;
-  private readonly pageSource: PageSource;
+  /** The store as its operations see it (see store-context.ts). */
+  private readonly ctx: StoreContext;
 
   // Private, and reached through `open`, which stripInternal hides: a stripped public constructor would leave the
   // published .d.ts with an implicit `new StreamStore()` that type-checks and fails at run time.
@@ -68,14 +62,18 @@ export class StreamStore<X extends object = object> {
     this.limits = Object.freeze(resolveLimits(options.limits, this.capabilities));
     this.serializer =
       options.serialization instanceof EventSerializer ? options.serialization : new EventSerializer(options.serialization);
-    this.pageSize = validatePageSize(options.pageSize ?? DEFAULT_PAGE_SIZE, 'pageSize');
-    this.instrumentation = options.instrumentation ?? undefined;
-    this.identity = Object.freeze(
-      options.tenant === undefined ? { backend: this.storage.name } : { backend: this.storage.name, tenant: options.tenant },
-    );
-    const ensureOpen = () => this.ensureOpen();
-    this.commitTarget = { storage: this.storage, serializer: this.serializer, limits: this.limits, ensureOpen };
-    this.pageSource = { storage: this.storage, capabilities: this.capabilities, pageSize: this.pageSize, ensureOpen };
+    this.ctx = {
+      storage: this.storage,
+      capabilities: this.capabilities,
+      serializer: this.serializer,
+      limits: this.limits,
+      pageSize: validatePageSize(options.pageSize ?? DEFAULT_PAGE_SIZE, 'pageSize'),
+      instrumentation: options.instrumentation ?? undefined,
+      identity: Object.freeze(
+        options.tenant === undefined ? { backend: this.storage.name } : { backend: this.storage.name, tenant: options.tenant },
+      ),
+      ensureOpen: () => this.ensureOpen(),
+    };
   }
 
   /** @internal Use {@link createStreamStore}: a store over `options`, not provisioned. */
@@ -115,10 +113,10 @@ export class StreamStore<X extends object = object> {
     events: readonly EventData[],
     signal: AbortSignal | undefined,
   ): Promise<CommitResult> {
-    if (this.instrumentation === undefined)
-      return commitEvents(this.commitTarget, rawStreamId, rawExpected, events, signal, undefined);
-    return instrumentCommit(this.instrumentation, this.identity, rawStreamId, rawExpected, events, (traced, probe) =>
-      commitEvents(this.commitTarget, rawStreamId, rawExpected, traced, signal, probe),
+    const { ctx } = this;
+    if (ctx.instrumentation === undefined) return commitEvents(ctx, rawStreamId, rawExpected, events, signal, undefined);
+    return instrumentCommit(ctx.instrumentation, ctx.identity, rawStreamId, rawExpected, events, (traced, probe) =>
+      commitEvents(ctx, rawStreamId, rawExpected, traced, signal, probe),
     );
   }
 
@@ -130,18 +128,11 @@ export class StreamStore<X extends object = object> {
    * @throws NotSupportedError on a backend without transactions.
    * @example await store.appendMany([{ stream: 'order-1', expected: 3, events }, { stream: 'stock-7', expected: 'any', events: more }]);
    */
-  async appendMany<E = unknown>(
+  appendMany<E = unknown>(
     appends: readonly StreamAppendInput<EventDataOf<E>>[],
     options: { signal?: AbortSignal } = {},
   ): Promise<CommitResult[]> {
-    this.ensureOpen();
-    const target = appendManyTarget(this.storage);
-    if (!this.capabilities.transactions || target === undefined) {
-      throw new NotSupportedError('transactions', `The ${this.storage.name} backend cannot append to several streams atomically`);
-    }
-    const parts = encodeParts(appends, this.serializer, this.limits, withId);
-    throwIfAborted(options.signal);
-    return parts.length === 0 ? [] : appendManyResolved(target, parts, options.signal);
+    return appendMany(this.ctx, appends, options);
   }
 
   /**
@@ -161,14 +152,15 @@ export class StreamStore<X extends object = object> {
     }
     throwIfAborted(options.signal);
     // Commits inside go through a store over the transaction's view: the same validation, idempotency and hooks.
+    const { pageSize, instrumentation, identity } = this.ctx;
     const open = (view: StreamStorage) =>
       new StreamStore({
         storage: view,
         serialization: this.serializer,
         limits: this.limits,
-        pageSize: this.pageSize,
-        ...(this.instrumentation === undefined ? {} : { instrumentation: this.instrumentation }),
-        ...(this.identity.tenant === undefined ? {} : { tenant: this.identity.tenant }),
+        pageSize,
+        ...(instrumentation === undefined ? {} : { instrumentation }),
+        ...(identity.tenant === undefined ? {} : { tenant: identity.tenant }),
       });
     return storage.transaction((tx) => runStoreTransaction(storage, tx, open, work), options);
   }
@@ -178,18 +170,7 @@ export class StreamStore<X extends object = object> {
    * @example for await (const e of store.read('order-1', { from: 1 })) console.log(e.revision, e.type);
    */
   read<E = unknown>(streamId: string, options: ReadOptions = {}): AsyncIterable<RecordedEventOf<E>> {
-    return this.decodedPages<E>(
-      options.onDecodeError,
-      () => streamPages(this.pageSource, streamId, options),
-      () =>
-        this.instrumentation?.read?.({
-          store: this.identity,
-          streamId,
-          direction: options.direction ?? 'forward',
-          ...(options.from === undefined ? {} : { from: options.from }),
-          ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
-        }),
-    );
+    return streamEvents<E>(this.ctx, streamId, options);
   }
 
   /**
@@ -201,7 +182,7 @@ export class StreamStore<X extends object = object> {
    * @throws ValidationError (from the iteration) for a `from` this store did not hand out, or `'end'` forward.
    */
   readAll<E = unknown>(options: ReadAllOptions = {}): AsyncIterable<RecordedEventOf<E>> {
-    return this.logRead<E>(options, undefined);
+    return logEvents<E>(this.ctx, options, undefined);
   }
 
   /**
@@ -213,40 +194,7 @@ export class StreamStore<X extends object = object> {
    * @throws NotSupportedError (from the iteration) where the backend has no global order, or cannot read it backward.
    */
   readCategory<E = unknown>(category: string, options: ReadCategoryOptions = {}): AsyncIterable<RecordedEventOf<E>> {
-    return this.logRead<E>(options, category);
-  }
-
-  private logRead<E>(options: ReadAllOptions, category: string | undefined): AsyncIterable<RecordedEventOf<E>> {
-    return this.decodedPages<E>(
-      options.onDecodeError,
-      () => logPages(this.pageSource, options, category),
-      () =>
-        this.instrumentation?.readAll?.({
-          store: this.identity,
-          ...(options.from === undefined ? {} : { from: options.from }),
-          ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
-          ...(options.direction === undefined ? {} : { direction: options.direction }),
-          ...(category === undefined ? {} : { category }),
-        }),
-    );
-  }
-
-  /** The events of a read's pages, decoded with the store's serializer, in the read's span when instrumented. */
-  private decodedPages<E>(
-    onDecodeError: DecodeErrorPolicy | undefined,
-    pages: () => () => Promise<readonly StoredEvent[] | undefined>,
-    scope: () => Parameters<typeof instrumentRead>[0],
-  ): AsyncIterable<RecordedEventOf<E>> {
-    return {
-      [Symbol.asyncIterator]: () => {
-        const policy = onDecodeError ?? this.serializer.onDecodeError;
-        const make = (next: () => Promise<readonly StoredEvent[] | undefined>) =>
-          new PagedIterator(next, (stored) => toRecordedEvent(stored, this.serializer, policy));
-        const iterator = this.instrumentation === undefined ? make(pages()) : instrumentRead(scope(), pages(), make);
-        // The event types are the caller's promise about the content: a cast, no run-time cost.
-        return iterator as unknown as AsyncIterator<RecordedEventOf<E>>;
-      },
-    };
+    return logEvents<E>(this.ctx, options, category);
   }
 
   /**
@@ -254,22 +202,8 @@ export class StreamStore<X extends object = object> {
    * commit, `updatedAt` the `timestamp` of its last event (the original library's `LastModified`).
    * @example const info = await store.getStream('order-1'); if (info) console.log(info.revision, info.updatedAt);
    */
-  async getStream(streamId: string, options: { signal?: AbortSignal } = {}): Promise<StreamInfo | null> {
-    this.ensureOpen();
-    validateStreamId(streamId);
-    throwIfAborted(options.signal);
-    return raceAbort(this.storage.getStream(streamId, options), options.signal);
-  }
-
-  /** The store's reads as subscriptions use them (narrow: they need no more of the store). */
-  private logReader(): LogReader {
-    return {
-      capabilities: this.capabilities,
-      read: (streamId, readOptions) => this.read(streamId, readOptions),
-      readAll: (readOptions) => this.readAll(readOptions),
-      getStream: (streamId, callOptions) => this.getStream(streamId, callOptions),
-      decode: (stored) => toRecordedEvent(stored, this.serializer),
-    };
+  getStream(streamId: string, options: { signal?: AbortSignal } = {}): Promise<StreamInfo | null> {
+    return getStream(this.ctx, streamId, options);
   }
 
   /**
@@ -279,14 +213,8 @@ export class StreamStore<X extends object = object> {
    * @example const end = await store.headPosition(); for await (const e of store.readAll({ from: end })) console.log(e.id);
    * @throws NotSupportedError where the backend has no global order.
    */
-  async headPosition(options: { signal?: AbortSignal } = {}): Promise<string | undefined> {
-    this.ensureOpen();
-    if (!this.capabilities.globalOrder) {
-      throw new NotSupportedError('globalOrder', `The ${this.storage.name} backend keeps no global log: it has no head position`);
-    }
-    throwIfAborted(options.signal);
-    const signal = options.signal ?? new AbortController().signal;
-    return raceAbort(logEndPosition(this.logReader(), this.storage, signal), options.signal);
+  headPosition(options: { signal?: AbortSignal } = {}): Promise<string | undefined> {
+    return headPosition(this.ctx, options);
   }
 
   /**
@@ -295,20 +223,7 @@ export class StreamStore<X extends object = object> {
    * @returns whether a stream was deleted.
    */
   deleteStream(streamId: string, options: { expected?: ExpectedRevision; signal?: AbortSignal } = {}): Promise<boolean> {
-    if (this.instrumentation === undefined) return this.deleteEvents(streamId, options);
-    return instrumentDelete(this.instrumentation, this.identity, streamId, options?.expected, () =>
-      this.deleteEvents(streamId, options),
-    );
-  }
-
-  private async deleteEvents(streamId: string, options: { expected?: ExpectedRevision; signal?: AbortSignal }): Promise<boolean> {
-    this.ensureOpen();
-    validateStreamId(streamId);
-    const expected = options.expected === undefined ? undefined : validateExpected(options.expected);
-    throwIfAborted(options.signal);
-    const outcome = await this.storage.deleteStream(streamId, expected, { signal: options.signal });
-    if (outcome.status === 'conflict') throw new StreamConcurrencyError(streamId, expected ?? 'any', outcome.actual);
-    return outcome.deleted;
+    return deleteStream(this.ctx, streamId, options);
   }
 
   /**
@@ -320,7 +235,7 @@ export class StreamStore<X extends object = object> {
    * @throws ValidationError (from the iteration) for an `after` or `prefix` that is not a valid stream id.
    */
   listStreams(options: ListStreamsOptions = {}): AsyncGenerator<StreamSummary> {
-    return listStreamPages(this.pageSource, options);
+    return listStreamPages(this.ctx, options);
   }
 
   /**
@@ -332,10 +247,10 @@ export class StreamStore<X extends object = object> {
   subscribe<E = unknown>(options: SubscribeOptions<E>): Subscription<E> {
     this.ensureOpen();
     const untyped = options as unknown as SubscribeOptions;
-    const source = subscriptionSource(this.logReader(), this.storage, options.to);
-    const instrumentation = this.instrumentation && {
-      hooks: this.instrumentation,
-      subscription: describeSubscription(this.identity, options),
+    const source = subscriptionSource(logReader(this.ctx), this.storage, options.to);
+    const instrumentation = this.ctx.instrumentation && {
+      hooks: this.ctx.instrumentation,
+      subscription: describeSubscription(this.ctx.identity, options),
     };
     return startSubscription(source, untyped, instrumentation) as unknown as Subscription<E>;
   }

@@ -1,0 +1,107 @@
+import { raceAbort, throwIfAborted } from './abort.js';
+import { NotSupportedError } from './errors.js';
+import { instrumentRead } from './instrumented-operations.js';
+import { logPages } from './log-pages.js';
+import type { StreamInfo } from './model.js';
+import { PagedIterator } from './paged-iterator.js';
+import { streamPages } from './read-pages.js';
+import { toRecordedEvent } from './recorded.js';
+import type { DecodeErrorPolicy } from './serialization/serializer.js';
+import type { StoredEvent } from './storage.js';
+import type { StoreContext } from './store-context.js';
+import type { ReadAllOptions, ReadOptions } from './store-options.js';
+import type { LogReader } from './subscriptions/log-reader.js';
+import { logEndPosition } from './subscriptions/sources.js';
+import type { RecordedEventOf } from './typed-events.js';
+import { validateStreamId } from './validation.js';
+
+/** The events of a stream read (`store.read`), decoded, in a read span when instrumented. */
+export function streamEvents<E>(ctx: StoreContext, streamId: string, options: ReadOptions): AsyncIterable<RecordedEventOf<E>> {
+  return decodedPages<E>(
+    ctx,
+    options.onDecodeError,
+    () => streamPages(ctx, streamId, options),
+    () =>
+      ctx.instrumentation?.read?.({
+        store: ctx.identity,
+        streamId,
+        direction: options.direction ?? 'forward',
+        ...(options.from === undefined ? {} : { from: options.from }),
+        ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+      }),
+  );
+}
+
+/** The events of a read of the global log, or of `category` when given (`store.readAll`, `store.readCategory`). */
+export function logEvents<E>(
+  ctx: StoreContext,
+  options: ReadAllOptions,
+  category: string | undefined,
+): AsyncIterable<RecordedEventOf<E>> {
+  return decodedPages<E>(
+    ctx,
+    options.onDecodeError,
+    () => logPages(ctx, options, category),
+    () =>
+      ctx.instrumentation?.readAll?.({
+        store: ctx.identity,
+        ...(options.from === undefined ? {} : { from: options.from }),
+        ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+        ...(options.direction === undefined ? {} : { direction: options.direction }),
+        ...(category === undefined ? {} : { category }),
+      }),
+  );
+}
+
+/** The events of a read's pages, decoded with the store's serializer, in the read's span when instrumented. */
+function decodedPages<E>(
+  ctx: StoreContext,
+  onDecodeError: DecodeErrorPolicy | undefined,
+  pages: () => () => Promise<readonly StoredEvent[] | undefined>,
+  scope: () => Parameters<typeof instrumentRead>[0],
+): AsyncIterable<RecordedEventOf<E>> {
+  return {
+    [Symbol.asyncIterator]: () => {
+      const policy = onDecodeError ?? ctx.serializer.onDecodeError;
+      const make = (next: () => Promise<readonly StoredEvent[] | undefined>) =>
+        new PagedIterator(next, (stored) => toRecordedEvent(stored, ctx.serializer, policy));
+      const iterator = ctx.instrumentation === undefined ? make(pages()) : instrumentRead(scope(), pages(), make);
+      // The event types are the caller's promise about the content: a cast, no run-time cost.
+      return iterator as unknown as AsyncIterator<RecordedEventOf<E>>;
+    },
+  };
+}
+
+/** `store.getStream`: the stream's head, or null, raced against `options.signal`. */
+export async function getStream(
+  ctx: StoreContext,
+  streamId: string,
+  options: { signal?: AbortSignal },
+): Promise<StreamInfo | null> {
+  ctx.ensureOpen();
+  validateStreamId(streamId);
+  throwIfAborted(options.signal);
+  return raceAbort(ctx.storage.getStream(streamId, options), options.signal);
+}
+
+/** The store's reads as subscriptions use them (narrow: they need no more of the store). */
+export function logReader(ctx: StoreContext): LogReader {
+  return {
+    capabilities: ctx.capabilities,
+    read: (streamId, readOptions) => streamEvents(ctx, streamId, readOptions),
+    readAll: (readOptions) => logEvents(ctx, readOptions, undefined),
+    getStream: (streamId, callOptions) => getStream(ctx, streamId, callOptions),
+    decode: (stored) => toRecordedEvent(stored, ctx.serializer),
+  };
+}
+
+/** `store.headPosition`: the global log's end, from the backend's `headPosition` or by paging through the log. */
+export async function headPosition(ctx: StoreContext, options: { signal?: AbortSignal }): Promise<string | undefined> {
+  ctx.ensureOpen();
+  if (!ctx.capabilities.globalOrder) {
+    throw new NotSupportedError('globalOrder', `The ${ctx.storage.name} backend keeps no global log: it has no head position`);
+  }
+  throwIfAborted(options.signal);
+  const signal = options.signal ?? new AbortController().signal;
+  return raceAbort(logEndPosition(logReader(ctx), ctx.storage, signal), options.signal);
+}

@@ -13,5 +13,5 @@ export type {
   SqliteSynchronous,
 } from './options.js';
 export { SqliteStorage } from './sqlite-storage.js';
-export type { SqliteTransactionHandles } from './sqlite-transaction.js';
 export { sqliteStorage } from './sqlite-storage-factory.js';
+export type { SqliteTransactionHandles } from './sqlite-transaction.js';

@@ -77,7 +77,12 @@ if (circles.length === 0) {
   console.log(`import-cycles: no circle among ${graph.size} source files`);
 } else {
   for (const circle of circles) {
-    console.error(`import circle: ${circle.map((file) => relative(root, file)).sort().join(', ')}`);
+    console.error(
+      `import circle: ${circle
+        .map((file) => relative(root, file))
+        .sort()
+        .join(', ')}`,
+    );
   }
   process.exit(1);
 }

@@ -6,22 +6,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type ExpectedRevision, StoreClosedError, type StreamInfo, type StreamSummary } from '@streamstore/core';
 import {
   type AppendOutcome,
   type CallOptions,
   type EncodedEvent,
   type EventLocation,
-  type ExpectedRevision,
   type MultitenantStorage,
   matchesExpected,
-  StoreClosedError,
   type StoredEvent,
-  type StreamInfo,
   type StreamStorage,
-  type StreamSummary,
   throwIfAborted,
   validateTenantId,
-} from '@streamstore/core';
+} from '@streamstore/core/storage';
 
 /** A stored event as JSON: binary payloads become base64. */
 type FileEvent = Omit<StoredEvent, 'data'> & { data: string | { base64: string } };

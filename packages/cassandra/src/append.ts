@@ -1,11 +1,5 @@
-import {
-  type AppendOutcome,
-  type EncodedEvent,
-  type EventLocation,
-  type ExpectedRevision,
-  matchesExpected,
-  StorageUnavailableError,
-} from '@streamstore/core';
+import { type ExpectedRevision, StorageUnavailableError } from '@streamstore/core';
+import { type AppendOutcome, type EncodedEvent, type EventLocation, matchesExpected } from '@streamstore/core/storage';
 import type { types } from 'cassandra-driver';
 import cassandra from 'cassandra-driver';
 import { bucketOf, isFull, type StreamChain } from './chain.js';

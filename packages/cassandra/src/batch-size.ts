@@ -1,4 +1,5 @@
-import { type EncodedEvent, LimitExceededError } from '@streamstore/core';
+import { LimitExceededError } from '@streamstore/core';
+import type { EncodedEvent } from '@streamstore/core/storage';
 
 // Per-row bookkeeping in a mutation (clustering prefix, liveness info, cell headers), rounded up generously.
 const ROW_OVERHEAD_BYTES = 128;

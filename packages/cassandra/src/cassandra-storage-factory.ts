@@ -1,4 +1,5 @@
-import { ConfigurationError, type MultitenantStorage, type StreamStorage, validateTenantId } from '@streamstore/core';
+import { ConfigurationError } from '@streamstore/core';
+import { type MultitenantStorage, type StreamStorage, validateTenantId } from '@streamstore/core/storage';
 import { CassandraStorage } from './cassandra-storage.js';
 import { openClient } from './client.js';
 import type { CosmosOptions } from './cosmos.js';

@@ -1,17 +1,15 @@
+import { type ExpectedRevision, StoreClosedError, type StreamInfo } from '@streamstore/core';
 import {
   type AppendOutcome,
   type CallOptions,
   type EncodedEvent,
   type EventLocation,
-  type ExpectedRevision,
   type MigrationStep,
   type StorageCapabilities,
-  StoreClosedError,
   type StoredEvent,
-  type StreamInfo,
   type StreamStorage,
   throwIfAborted,
-} from '@streamstore/core';
+} from '@streamstore/core/storage';
 import { append, resolveUnknownOutcome } from './append.js';
 import { checkCommitSize } from './batch-size.js';
 import type { CassandraContext } from './context.js';

@@ -1,4 +1,4 @@
-import type { EncodedEvent } from '@streamstore/core';
+import type { EncodedEvent } from '@streamstore/core/storage';
 import type { types } from 'cassandra-driver';
 import { ID_KIND } from './schema.js';
 import { type BatchStatement, long, toNumber } from './session.js';

@@ -1,4 +1,5 @@
-import { type ExpectedRevision, matchesExpected, StorageUnavailableError } from '@streamstore/core';
+import { type ExpectedRevision, StorageUnavailableError } from '@streamstore/core';
+import { matchesExpected } from '@streamstore/core/storage';
 import cassandra from 'cassandra-driver';
 import { isFull } from './chain.js';
 import { type CassandraContext, executeLwt, locate, runLwtBatch } from './context.js';

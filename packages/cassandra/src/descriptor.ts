@@ -2,7 +2,7 @@
  * `@streamstore/cassandra/descriptor`: what the command, soak and benchmark tools need to know about this backend.
  * Loads the driver only when a storage is opened.
  */
-import type { BackendDescriptor } from '@streamstore/core';
+import type { BackendDescriptor } from '@streamstore/core/storage';
 import { cassandraConnectionOptions, describeCassandraUrl, parseCassandraUrl } from './url.js';
 
 /** The local test server (scripts/services/cassandra). */

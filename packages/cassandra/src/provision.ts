@@ -1,6 +1,6 @@
+import { ConfigurationError } from '@streamstore/core';
 import {
   type AppliedMigration,
-  ConfigurationError,
   checksumMismatchError,
   type MigrationAdapter,
   type MigrationStep,
@@ -8,7 +8,7 @@ import {
   runMigrations,
   throwIfAborted,
   type VersionedMigration,
-} from '@streamstore/core';
+} from '@streamstore/core/storage';
 import cassandra from 'cassandra-driver';
 import { type CassandraContext, executeLwt } from './context.js';
 import { addChecksumColumnStatement, createKeyspaceStatement, createVersionTableStatement, migrations } from './schema.js';

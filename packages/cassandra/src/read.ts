@@ -1,4 +1,5 @@
-import { type EventLocation, type StoredEvent, type StreamInfo, type StreamStorage, throwIfAborted } from '@streamstore/core';
+import type { StreamInfo } from '@streamstore/core';
+import { type EventLocation, type StoredEvent, type StreamStorage, throwIfAborted } from '@streamstore/core/storage';
 import { bucketOf, locateStream } from './chain.js';
 import { type CassandraContext, locate } from './context.js';
 import { toStoredEvent } from './rows.js';

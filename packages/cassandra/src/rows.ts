@@ -1,5 +1,5 @@
-import type { StoredEvent } from '@streamstore/core';
 import { StorageCorruptedError } from '@streamstore/core';
+import type { StoredEvent } from '@streamstore/core/storage';
 import type { types } from 'cassandra-driver';
 import { toNumber } from './session.js';
 

@@ -1,4 +1,4 @@
-import { statementsChecksum, type VersionedMigration } from '@streamstore/core';
+import { statementsChecksum, type VersionedMigration } from '@streamstore/core/storage';
 import { quoteIdentifier } from './identifiers.js';
 import type { ResolvedConfig } from './options.js';
 

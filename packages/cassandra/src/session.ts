@@ -1,4 +1,5 @@
-import { StorageUnavailableError, throwIfAborted } from '@streamstore/core';
+import { StorageUnavailableError } from '@streamstore/core';
+import { throwIfAborted } from '@streamstore/core/storage';
 import type { Client, types } from 'cassandra-driver';
 import cassandra from 'cassandra-driver';
 import { translateDriverError } from './driver-errors.js';

@@ -5,7 +5,7 @@
  * (`bulk.hundred-by-hundred`: 25 per commit; `hostile.event-ids`: a batch of every hostile id) are left out here;
  * they run in conformance.test.ts.
  */
-import type { StreamStorage } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 import { conformanceScenarios } from '@streamstore/testing';
 import { describeConformance } from '@streamstore/testing/vitest';
 import { type CassandraStorage, cassandraStorage } from '../src/index.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { StreamStorage } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 import { describeConformance } from '@streamstore/testing/vitest';
 import cassandra from 'cassandra-driver';
 import { type CassandraStorage, cassandraStorage } from '../src/index.js';

@@ -7,7 +7,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BackendDescriptor, ConfigurationError, memoryDescriptor } from '@streamstore/core';
+import { ConfigurationError } from '@streamstore/core';
+import { type BackendDescriptor, memoryDescriptor } from '@streamstore/core/storage';
 
 const SCOPE = '@streamstore';
 

@@ -5,14 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  type BackendDescriptor,
-  ConfigurationError,
-  type MultitenantStorage,
-  memoryStorage,
-  type StorageCapabilities,
-  type StreamStorage,
-} from '@streamstore/core';
+import { ConfigurationError, memoryStorage } from '@streamstore/core';
+import type { BackendDescriptor, MultitenantStorage, StorageCapabilities, StreamStorage } from '@streamstore/core/storage';
 import type { BackendName, Settings } from './config.js';
 import {
   type ConsumerState,

@@ -1,5 +1,5 @@
 /** What every command gets: its streams, environment and working directory, and the settings of the run. */
-import type { BackendDescriptor } from '@streamstore/core';
+import type { BackendDescriptor } from '@streamstore/core/storage';
 import { type Command, InvalidArgumentError } from 'commander';
 import { resolveSettings, type Settings } from './config.js';
 

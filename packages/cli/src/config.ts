@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { type BackendDescriptor, ConfigurationError } from '@streamstore/core';
+import { ConfigurationError } from '@streamstore/core';
+import type { BackendDescriptor } from '@streamstore/core/storage';
 import { backendOfScheme } from './backend-descriptors.js';
 
 /** A backend name: the `name` of an installed backend's descriptor (`memory`, `sqlite`, `postgres`, ...). */

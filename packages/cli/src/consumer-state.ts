@@ -2,7 +2,8 @@
  * What `streamstore consumers` and `streamstore dead-letters` read from a SQL backend: consumers' checkpoints and
  * dead letters (through the backend's own stores, sharing the storage's connection) and the head of the global log.
  */
-import { type DeadLetter, StorageUnavailableError, type StreamStorage, StreamStoreError } from '@streamstore/core';
+import { type DeadLetter, StorageUnavailableError, StreamStoreError } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 
 /** A consumer's saved checkpoint. */
 export interface ConsumerCheckpoint {

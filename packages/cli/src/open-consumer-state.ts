@@ -1,5 +1,6 @@
 /** Opens the consumers' state (checkpoints, dead letters) of the store `settings` point at. */
-import { NotSupportedError, type StreamStorage, validateTenantId } from '@streamstore/core';
+import { NotSupportedError } from '@streamstore/core';
+import { type StreamStorage, validateTenantId } from '@streamstore/core/storage';
 import { backendEntries, backendEntry } from './backends.js';
 import type { Settings } from './config.js';
 import type { ConsumerState } from './consumer-state.js';

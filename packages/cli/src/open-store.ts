@@ -1,11 +1,6 @@
 /** Opens the store a command works on, from the resolved settings, through the backend registry. */
-import {
-  createStreamStore,
-  createStreamStoreFactory,
-  type StreamStore,
-  type StreamStoreFactory,
-  validateTenantId,
-} from '@streamstore/core';
+import { createStreamStore, createStreamStoreFactory, type StreamStore, type StreamStoreFactory } from '@streamstore/core';
+import { validateTenantId } from '@streamstore/core/storage';
 import { type BackendEntry, type BackendPurpose, backendEntry } from './backends.js';
 import type { Settings } from './config.js';
 

@@ -1,4 +1,5 @@
-import { ConfigurationError, memoryDescriptor, memoryStorage } from '@streamstore/core';
+import { ConfigurationError, memoryStorage } from '@streamstore/core';
+import { memoryDescriptor } from '@streamstore/core/storage';
 import { describe, expect, it } from 'vitest';
 import { discoverBackends } from '../src/backend-descriptors.js';
 import { backendEntries, backendEntry, redactUrl } from '../src/backends.js';

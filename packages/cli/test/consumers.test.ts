@@ -4,13 +4,8 @@
  * listed as tables and JSON, per tenant, and refused on backends that keep no consumer state.
  */
 import { join } from 'node:path';
-import {
-  type CheckpointStore,
-  createStreamStore,
-  type DeadLetterStore,
-  type RecordedEvent,
-  type StreamStorage,
-} from '@streamstore/core';
+import { type CheckpointStore, createStreamStore, type DeadLetterStore, type RecordedEvent } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 import { postgresCheckpointStore, postgresDeadLetterStore, postgresStorage } from '@streamstore/postgres';
 import { type SqliteStorage, sqliteCheckpointStore, sqliteDeadLetterStore, sqliteStorage } from '@streamstore/sqlite';
 import postgres from 'postgres';

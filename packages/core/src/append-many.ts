@@ -14,7 +14,7 @@ import type { StoreLimits } from './limits.js';
 import type { CommitResult, EventData, ExpectedRevision } from './model.js';
 import { storedRangeReader } from './retry-content.js';
 import type { EventSerializer } from './serialization/serializer.js';
-import type { AppendManyOutcome, AppendOutcome, CallOptions, EncodedEvent, StreamAppend, StreamStorage } from './storage.js';
+import type { AppendManyOutcome, AppendOutcome, CallOptions, EncodedEvent, StreamAppend, StreamStorage } from './storage-spi.js';
 import { validateExpected, validateStreamId } from './validation.js';
 
 /** One stream's part of `store.appendMany`: its id, its expectation and its events. */

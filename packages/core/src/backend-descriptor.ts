@@ -1,4 +1,4 @@
-import type { MultitenantStorage, StorageCapabilities, StreamStorage } from './storage.js';
+import type { MultitenantStorage, StorageCapabilities, StreamStorage } from './storage-spi.js';
 
 /** A scratch namespace on a test server (a file, schema, keyspace or key prefix of its own), for soak and bench runs. */
 export interface ScratchBackend {

@@ -8,7 +8,7 @@ import type { StoreLimits } from './limits.js';
 import type { CommitResult, EventData, ExpectedRevision } from './model.js';
 import { storedRangeReader } from './retry-content.js';
 import type { EventSerializer } from './serialization/serializer.js';
-import type { AppendOutcome, EncodedEvent, StreamStorage } from './storage.js';
+import type { AppendOutcome, EncodedEvent, StreamStorage } from './storage-spi.js';
 import { validateExpected, validateStreamId } from './validation.js';
 
 /** What a commit needs from its store. */

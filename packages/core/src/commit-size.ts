@@ -1,6 +1,6 @@
 import { LimitExceededError } from './errors.js';
 import { EVENT_RECORD_BYTES, type StoreLimits } from './limits.js';
-import type { EncodedEvent } from './storage.js';
+import type { EncodedEvent } from './storage-spi.js';
 
 /** UTF-8 bytes of a string, or the length of bytes. */
 export function byteSize(value: string | Uint8Array | null): number {

@@ -3,7 +3,7 @@ import { LimitExceededError, ValidationError } from './errors.js';
 import type { StoreLimits } from './limits.js';
 import type { EventData } from './model.js';
 import type { EventSerializer } from './serialization/serializer.js';
-import type { EncodedEvent } from './storage.js';
+import type { EncodedEvent } from './storage-spi.js';
 import { validateEventId, validateEventType, validateTimestamp } from './validation.js';
 
 const METADATA_KEY = /^[^\u0000-\u001f\u007f-\u009f]{1,256}$/;

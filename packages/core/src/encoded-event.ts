@@ -1,5 +1,5 @@
 import { eventDigest } from './event-digest.js';
-import type { EncodedEvent } from './storage.js';
+import type { EncodedEvent } from './storage-spi.js';
 
 /** The fields of an {@link EncodedEvent} besides its digest. */
 export type EncodedEventFields = Omit<EncodedEvent, 'digest'>;

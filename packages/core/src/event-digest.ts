@@ -7,7 +7,7 @@
  * an instrumented store adds per commit and so also differs on every retry.
  */
 import * as crypto from 'node:crypto';
-import type { EncodedEvent } from './storage.js';
+import type { EncodedEvent } from './storage-spi.js';
 import { metadataWithoutTraceContext } from './trace-context.js';
 
 /** The part of an event a digest covers. */

@@ -1,6 +1,6 @@
 import { ConfigurationError, StoreClosedError } from './errors.js';
 import { EventSerializer } from './serialization/serializer.js';
-import type { MultitenantStorage } from './storage.js';
+import type { MultitenantStorage } from './storage-spi.js';
 import { StreamStore, type StreamStoreOptions } from './store.js';
 import { validateTenantId } from './validation.js';
 

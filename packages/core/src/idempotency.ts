@@ -1,7 +1,7 @@
 import { DuplicateEventError, StreamConcurrencyError } from './errors.js';
 import type { CommitResult, ExpectedRevision } from './model.js';
 import { matchesStoredContent, type StoredRangeReader } from './retry-content.js';
-import type { AppendOutcome, EncodedEvent, EventLocation } from './storage.js';
+import type { AppendOutcome, EncodedEvent, EventLocation } from './storage-spi.js';
 
 /**
  * Decides what a rejected append means once the batch's ids have been looked up:

@@ -14,7 +14,7 @@ import type {
   StoreInstrumentation,
 } from './instrumentation.js';
 import type { CommitResult, EventData, ExpectedRevision, RecordedEvent } from './model.js';
-import type { EncodedEvent, StoredEvent } from './storage.js';
+import type { EncodedEvent, StoredEvent } from './storage-spi.js';
 import { withTraceContext } from './trace-context.js';
 
 /** What the store tells an instrumented commit about its progress (filled in as it goes). */

@@ -1,5 +1,5 @@
 import { ValidationError } from './errors.js';
-import type { StorageCapabilities } from './storage.js';
+import type { StorageCapabilities } from './storage-spi.js';
 import { validatePositiveInteger } from './validation.js';
 
 /**

@@ -1,7 +1,7 @@
 import { raceAbort, throwIfAborted } from './abort.js';
 import { NotSupportedError, ValidationError } from './errors.js';
 import type { PageSource } from './read-pages.js';
-import type { CallOptions, StoredEvent, StreamStorage } from './storage.js';
+import type { CallOptions, StoredEvent, StreamStorage } from './storage-spi.js';
 import type { ReadAllOptions } from './store-options.js';
 import { categoryOf } from './stream-id.js';
 import { validatePageSize, validateRevision } from './validation.js';

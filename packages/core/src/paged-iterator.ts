@@ -1,5 +1,5 @@
 import type { RecordedEvent } from './model.js';
-import type { StoredEvent } from './storage.js';
+import type { StoredEvent } from './storage-spi.js';
 
 /**
  * An async iterator over pages of stored events, decoding one event per `next()`. Hand-written rather than an async

@@ -1,7 +1,7 @@
 import { raceAbort, throwIfAborted } from './abort.js';
 import { NotSupportedError, StorageCorruptedError, ValidationError } from './errors.js';
 import type { StreamSummary } from './model.js';
-import type { StoredEvent, StreamStorage } from './storage.js';
+import type { StoredEvent, StreamStorage } from './storage-spi.js';
 import type { ListStreamsOptions, ReadOptions, StoreCapabilities } from './store-options.js';
 import { validatePageSize, validateRevision, validateStreamId } from './validation.js';
 

@@ -1,7 +1,7 @@
 import { SerializationError } from './errors.js';
 import type { EventEnvelope, RecordedEvent } from './model.js';
 import type { DecodeErrorPolicy, EventSerializer } from './serialization/serializer.js';
-import type { StoredEvent } from './storage.js';
+import type { StoredEvent } from './storage-spi.js';
 
 // Events of a stream nearly always share one envelope: reuse the frozen object instead of allocating one per event.
 let lastEnvelope: EventEnvelope = Object.freeze({ format: 'json', compression: null, schemaVersion: 1 });

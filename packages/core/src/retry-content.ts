@@ -1,5 +1,5 @@
 import { canonicalEventDigest } from './event-digest.js';
-import type { CallOptions, EncodedEvent, EventLocation, StoredEvent, StreamStorage } from './storage.js';
+import type { CallOptions, EncodedEvent, EventLocation, StoredEvent, StreamStorage } from './storage-spi.js';
 
 /** Reads `count` stored events of a stream from revision `from` on (fewer when the stream has fewer). */
 export type StoredRangeReader = (from: number, count: number) => Promise<StoredEvent[]>;

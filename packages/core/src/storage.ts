@@ -1,299 +1,54 @@
 /**
- * The storage SPI: the small interface a backend implements. The core validates input, serializes events,
- * pages reads and resolves idempotency; a backend only stores and fetches encoded events atomically.
- * See docs/custom-storage.md for a worked example.
+ * `@streamstore/core/storage`: what a backend author needs, apart from the user API of `@streamstore/core`: the
+ * storage SPI's types, the validation the core applies before a backend sees any input, the migration runner, the
+ * group committer, event digests, and what consumer state and the tools (descriptors) build on. An application
+ * imports none of it: it passes a backend's storage to `createStreamStore` and never calls these.
+ * See docs/custom-storage.md.
  */
-import type { ExpectedRevision, StreamInfo, StreamSummary } from './model.js';
-
-/** The content of an encoded event: what a backend stores and returns. */
-export interface EncodedEventContent {
-  id: string;
-  type: string;
-  /** Schema version of the payload's type. */
-  schemaVersion: number;
-  /** Payload format: `json`, `msgpack`, `protobuf`, ... */
-  format: string;
-  /** Compression applied to the payload (`gzip`, `br`), or null. */
-  compression: string | null;
-  /** The payload: a string exactly when `format` is `json` and it is not compressed, bytes otherwise. */
-  data: string | Uint8Array;
-  /** Metadata as JSON text, or null when there is none. */
-  metadata: string | null;
-  /** Caller's timestamp, ms since the epoch. */
-  timestamp: number;
-}
-
-/** An event after serialization, as handed to a backend for storage. */
-export interface EncodedEvent extends EncodedEventContent {
-  /**
-   * Digest of the event's content (type, schema version, format, compression, data, metadata; not the id, not the
-   * timestamp, which defaults to now and differs on every retry): see `eventDigest`. Storing it and returning it from
-   * `findEvents` lets the core tell an idempotent retry from an id reused with other content without reading the
-   * stored event back. Computed on first read: a backend that does not store it pays nothing for it. Events the core
-   * hands over always have it; it is optional so that hand-built events (tests, tools) need not.
-   */
-  readonly digest?: string;
-}
-
-/** An encoded event as stored. */
-export interface StoredEvent extends EncodedEventContent {
-  /** The stored {@link EncodedEvent.digest}, where the backend keeps it (informational: the core does not need it). */
-  digest?: string;
-  streamId: string;
-  revision: number;
-  /** Global position (decimal string) where the backend has one. */
-  position?: string;
-  /** Server time at commit, ms since the epoch. */
-  recordedAt: number;
-}
-
-/** What a backend supports. The core and the kit consult it; a missing capability throws `NotSupportedError`. */
-export interface StorageCapabilities {
-  /** Every event gets a global position and `readAll` works. */
-  globalOrder: boolean;
-  /** Streams can be read backwards. */
-  backwardRead: boolean;
-  /** Streams can be enumerated. */
-  listStreams: boolean;
-  /** The expected-revision check and the write are one atomic server step. */
-  optimisticConcurrency: boolean;
-  /** Concurrency is enforced with locks (a held lock raises `StreamLockedError`). */
-  locking: boolean;
-  /** Largest batch the backend can take in one atomic commit, if it has a hard limit. */
-  maxEventsPerCommit?: number;
-  /**
-   * Largest commit, in the core's measure of encoded bytes (`commitBytesOf`: payloads, metadata, names and a fixed
-   * per-event record), the backend can store and read back, if it has a hard limit. The store's `maxCommitBytes`
-   * never exceeds it.
-   */
-  maxCommitBytes?: number;
-  /**
-   * `transaction` and `appendMany` are atomic across streams (all or nothing, nothing visible before the end, not even
-   * in the global log). Absent means false: the store then refuses both with `NotSupportedError`.
-   */
-  transactions?: boolean;
-}
-
-/** Outcome of an atomic conditional append. */
-export type AppendOutcome =
-  | { status: 'ok'; revision: number; position?: string }
-  /** The stream was not as expected; `actual` is its real revision, read in the same atomic step. */
-  | { status: 'conflict'; actual: number }
-  /** Some event id of the batch is already in the stream; nothing was written. */
-  | { status: 'duplicate'; actual?: number };
-
-/** One stream's part of a multi-stream append: what `append` takes, as a record. */
-export interface StreamAppend {
-  streamId: string;
-  expected: ExpectedRevision;
-  events: readonly EncodedEvent[];
-}
-
-/**
- * Outcome of an atomic multi-stream append: every part written (`ok`, one result per part, in order), or nothing
- * written (`rejected`, one outcome per part: what each part met; a part that would have succeeded reports `ok` with
- * the revision it would have reached, written nowhere).
- */
-export type AppendManyOutcome =
-  | { status: 'ok'; results: Array<{ revision: number; position?: string }> }
-  | { status: 'rejected'; outcomes: AppendOutcome[] };
-
-/** Where an event id is stored. */
-export interface EventLocation {
-  id: string;
-  revision: number;
-  position?: string;
-  /**
-   * The {@link EncodedEvent.digest} stored with the event, if the backend stores digests. Without it the core reads
-   * the stored event back to compare its content (correct, one more read, only when an append was rejected).
-   */
-  digest?: string;
-}
-
-/** Options common to SPI calls. */
-export interface CallOptions {
-  signal?: AbortSignal;
-}
-
-/** Options of {@link StreamStorage.transaction}. */
-export interface TransactionOptions extends CallOptions {
-  /**
-   * A transaction the application already has open (a postgres.js `TransactionSql`, a better-sqlite3 `Database`
-   * inside a transaction): the work runs in it, and its owner commits or rolls it back. The backend refuses (with
-   * `ConfigurationError`) a value it cannot join.
-   */
-  join?: unknown;
-}
-
-/**
- * The storage operations of one open transaction: the reads and writes of the SPI, seeing the transaction's own
- * uncommitted writes, plus the backend's handles (`X`: `{ sql }` on PostgreSQL, `{ db }` on SQLite) for the
- * application's own statements in the same transaction.
- */
-export interface StorageTransaction<X extends object = object>
-  extends Pick<StreamStorage, 'append' | 'findEvents' | 'readStream' | 'getStream'> {
-  /** Like {@link StreamStorage.appendMany}, inside this transaction (a rejected append leaves the transaction usable). */
-  appendMany(appends: readonly StreamAppend[], options?: CallOptions): Promise<AppendManyOutcome>;
-  /** The backend's handles, spread onto the store's transaction object. */
-  readonly handles: X;
-}
-
-/** One versioned schema migration, for `migrate --print` and provisioning. */
-export interface MigrationStep {
-  version: number;
-  description: string;
-  /** Statements (or a description of the objects) it creates. */
-  statements: string[];
-}
-
-/**
- * A backend for one store (one tenant). Methods never see invalid input: the core validates first.
- *
- * Errors: every backend throws the same `StreamStoreError` subclass for the same situation, so that callers can act
- * on the class alone, whatever the backend:
- *
- * | situation                                                                     | error                       |
- * | ----------------------------------------------------------------------------- | --------------------------- |
- * | the server cannot be reached, drops the connection, times out, answers 5xx    | `StorageUnavailableError`   |
- * | the outcome of a write is unknown (its answer was lost after it was sent)     | `StorageUnavailableError`   |
- * | retries exhausted: every bounded attempt lost a race (contention, busy file)  | `StorageUnavailableError`   |
- * | an applied migration's checksum differs from this code's                      | `ConfigurationError`        |
- * | settings that cannot work (missing bucket or schema, refused credentials)     | `ConfigurationError`        |
- * | any method but `close` called after `close`                                   | `StoreClosedError`          |
- * | stored data breaks an invariant (undecodable, gaps, a foreign object)         | `StorageCorruptedError`     |
- * | the caller's signal fired                                                     | `OperationAbortedError`     |
- *
- * Why these: `StorageUnavailableError` means "nothing is known to be wrong with the data; retrying the same call
- * (with the same event ids, which makes a repeated append idempotent) may succeed", which holds for an outage, a lost
- * answer and lost races alike. A checksum mismatch says the schema was made by other code (an edited migration, a
- * fork): the data may be fine, but no retry helps until the deployment changes, as with any other configuration.
- * `StorageCorruptedError` is kept for data that cannot be trusted. Driver errors are passed as `cause`. `close` is
- * idempotent; `watchAppends` on a closed storage may return a no-op unsubscribe instead of throwing.
- */
-export interface StreamStorage<X extends object = object> {
-  /** A short name for messages and benchmarks (`memory`, `sqlite`, ...). */
-  readonly name: string;
-  readonly capabilities: StorageCapabilities;
-
-  /** Create or migrate the schema. Idempotent and safe when several processes call it at once. */
-  provision(options?: CallOptions): Promise<void>;
-
-  /** The migrations `provision` would apply (all of them when the storage cannot tell what is applied). */
-  planMigrations?(options?: CallOptions): Promise<MigrationStep[]>;
-
-  /**
-   * Atomically check `expected` against the stream's head and append `events` at head+1.., or write nothing.
-   * `expected` is never a negative number. Must report `duplicate` (and write nothing) when an event id of the
-   * batch is already stored in the stream.
-   */
-  append(
-    streamId: string,
-    expected: ExpectedRevision,
-    events: readonly EncodedEvent[],
-    options?: CallOptions,
-  ): Promise<AppendOutcome>;
-
-  /**
-   * Capability `transactions`: appends every part atomically (parts in order; a stream may appear more than once), or
-   * writes nothing and reports what every part met (see {@link AppendManyOutcome}). Each part obeys the rules of
-   * `append`. The core falls back to `transaction` when this is absent.
-   */
-  appendMany?(appends: readonly StreamAppend[], options?: CallOptions): Promise<AppendManyOutcome>;
-
-  /**
-   * Capability `transactions`: runs `work` in one transaction of the backend and commits when it resolves; rolls
-   * back when it rejects or `signal` fires (and rejects with that reason). Writes made through the transaction are
-   * visible to nobody else before the commit. With `join`, runs `work` in the caller's open transaction instead.
-   */
-  transaction?<T>(work: (tx: StorageTransaction<X>) => Promise<T>, options?: TransactionOptions): Promise<T>;
-
-  /** Where each of `eventIds` is stored in the stream (ids not stored are left out). */
-  findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]>;
-
-  /**
-   * One page of a stream: up to `limit` events starting at revision `from` (inclusive) going `direction`,
-   * ordered by revision in that direction. `from` may lie past the head (backward reads start at the head then).
-   */
-  readStream(
-    streamId: string,
-    query: { from: number; direction: 'forward' | 'backward'; limit: number },
-    options?: CallOptions,
-  ): Promise<StoredEvent[]>;
-
-  /**
-   * The stream's head, or null when it does not exist: its revision, `createdAt` (server time of its first commit)
-   * and `updatedAt`, the `timestamp` of its last event (the original library's `LastModified`).
-   */
-  getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null>;
-
-  /**
-   * Delete every event of the stream and its head, atomically checking `expected` when given.
-   * Deleting a missing stream is not an error.
-   */
-  deleteStream(
-    streamId: string,
-    expected: ExpectedRevision | undefined,
-    options?: CallOptions,
-  ): Promise<{ status: 'ok'; deleted: boolean } | { status: 'conflict'; actual: number }>;
-
-  /** Capability `globalOrder`: up to `limit` events with a position strictly after `after`, in position order. */
-  readAll?(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]>;
-
-  /**
-   * Optional, with `globalOrder`: like `readAll`, but only events of streams whose category (`categoryOf(streamId)`,
-   * the first part of a composite id) is `category`. Subscriptions to a category use it when present and filter
-   * `readAll` otherwise.
-   */
-  readCategory?(query: { category: string; after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]>;
-
-  /**
-   * Optional, with `globalOrder`: the position of the global log's end, as a `readAll` checkpoint (`after` it, only
-   * events that commit later), or undefined for an empty log. Subscriptions starting at `'end'` (and lag figures) use
-   * it instead of paging through the whole log. It must not lie past an event that can still become visible with a
-   * lower position (on PostgreSQL: below the log's horizon).
-   */
-  headPosition?(options?: CallOptions): Promise<string | undefined>;
-
-  /**
-   * Optional, with `globalOrder` and `backwardRead`: the global log backward, up to `limit` events with a position
-   * strictly before `before` (absent: from the log's end), in descending position order. The end is where
-   * `headPosition` puts it: never past an event that can still be joined by one with a lower position (on PostgreSQL:
-   * below the log's horizon). The store's backward reads of the log and of categories need it (`NotSupportedError`
-   * naming `backwardRead` without it).
-   */
-  readAllBackward?(query: { before?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]>;
-
-  /**
-   * Optional, with `readAllBackward`: like it, but only events of streams whose category is `category` (as
-   * `readCategory`). The store filters `readAllBackward` otherwise.
-   */
-  readCategoryBackward?(
-    query: { category: string; before?: string; limit: number },
-    options?: CallOptions,
-  ): Promise<StoredEvent[]>;
-
-  /**
-   * Capability `listStreams`: up to `limit` streams whose id sorts strictly after `after`, ordered by id (UTF-8 byte
-   * order). With `prefix`, only streams whose id starts with it (a plain string: no character is a wildcard). A
-   * backend with an index on the ids should turn the prefix into the range `[prefix, prefixUpperBound(prefix))`.
-   */
-  listStreams?(query: { after?: string; prefix?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]>;
-
-  /**
-   * Optional wake-up hint for subscriptions: calls `listener` after appends (in-process, or LISTEN/NOTIFY).
-   * Returns the function that unregisters it. Subscriptions poll anyway, so a lost hint only delays them.
-   */
-  watchAppends?(listener: () => void): () => void;
-
-  /** Release connections and files. */
-  close(): Promise<void>;
-}
-
-/** A backend that makes one isolated {@link StreamStorage} per tenant. */
-export interface MultitenantStorage {
-  readonly name: string;
-  /** The storage of one tenant. `tenantId` has been validated by the core. */
-  forTenant(tenantId: string): StreamStorage | Promise<StreamStorage>;
-  /** Release what is shared between tenants (pools, clients). Tenant storages are closed by the factory first. */
-  close?(): Promise<void>;
-}
+export { raceAbort, throwIfAborted } from './abort.js';
+export type { BackendDescriptor, BackendTestServer, ScratchBackend } from './backend-descriptor.js';
+export { canonicalEventDigest, eventDigest } from './event-digest.js';
+export { matchesExpected } from './expected.js';
+export { type GroupCommitOptions, type GroupOutcome, groupCommitter } from './group-commit.js';
+export { memoryDescriptor } from './memory/memory-descriptor.js';
+export {
+  type AppliedCheck,
+  type AppliedMigration,
+  checkAppliedMigrations,
+  checksumMismatchError,
+  type MigrationSource,
+  unknownMigrationError,
+} from './migrations/applied.js';
+export { statementsChecksum, type VersionedMigration } from './migrations/migration.js';
+export { planMigrationSteps } from './migrations/plan.js';
+export {
+  type MaybeAsync,
+  type MigrationAdapter,
+  type MigrationAdapterOf,
+  type MigrationRun,
+  runMigrations,
+  runMigrationsSync,
+  type SyncMigrationAdapter,
+} from './migrations/runner.js';
+export { prefixUpperBound } from './prefix-range.js';
+export type * from './storage-spi.js';
+export { type ConsumerStorage, consumerStorage } from './subscriptions/consumer-storage.js';
+export { type LockWatchdog, type LockWatchdogOptions, watchConsumerLock } from './subscriptions/lock-watchdog.js';
+export { awaitTransactionWork } from './transaction-work.js';
+export {
+  MAX_EVENT_ID_LENGTH,
+  MAX_PAGE_SIZE,
+  MAX_STREAM_ID_BYTES,
+  MAX_TIMESTAMP,
+  MIN_TIMESTAMP,
+  TENANT_ID_PATTERN,
+  validateEventId,
+  validateEventType,
+  validateExpected,
+  validatePageSize,
+  validateRevision,
+  validateStreamId,
+  validateTenantId,
+  validateTimestamp,
+} from './validation.js';
+export { WriteGate } from './write-gate.js';

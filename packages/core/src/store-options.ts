@@ -1,7 +1,7 @@
 import type { StoreInstrumentation } from './instrumentation.js';
 import type { StoreLimits } from './limits.js';
 import type { DecodeErrorPolicy, EventSerializer, SerializationOptions } from './serialization/serializer.js';
-import type { StorageCapabilities, StreamStorage } from './storage.js';
+import type { StorageCapabilities, StreamStorage } from './storage-spi.js';
 
 /** Options of {@link createStreamStore}. `X`: what the backend adds to a transaction object (inferred from `storage`). */
 export interface StreamStoreOptions<X extends object = object> {

@@ -7,7 +7,7 @@ import { PagedIterator } from './paged-iterator.js';
 import { streamPages } from './read-pages.js';
 import { toRecordedEvent } from './recorded.js';
 import type { DecodeErrorPolicy } from './serialization/serializer.js';
-import type { StoredEvent } from './storage.js';
+import type { StoredEvent } from './storage-spi.js';
 import type { StoreContext } from './store-context.js';
 import type { ReadAllOptions, ReadOptions } from './store-options.js';
 import type { LogReader } from './subscriptions/log-reader.js';

@@ -7,7 +7,7 @@ import { resolveLimits, type StoreLimits } from './limits.js';
 import type { CommitResult, EventData, ExpectedRevision, StreamInfo, StreamSummary } from './model.js';
 import { listStreamPages } from './read-pages.js';
 import { EventSerializer } from './serialization/serializer.js';
-import type { StreamStorage, TransactionOptions } from './storage.js';
+import type { StreamStorage, TransactionOptions } from './storage-spi.js';
 import type { StoreContext } from './store-context.js';
 import type {
   ListStreamsOptions,

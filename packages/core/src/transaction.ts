@@ -1,7 +1,7 @@
 import type { StreamAppendInput } from './append-many.js';
 import { NotSupportedError, TransactionEndedError } from './errors.js';
 import type { CommitResult, ExpectedRevision, StreamInfo } from './model.js';
-import type { StorageTransaction, StreamStorage } from './storage.js';
+import type { StorageTransaction, StreamStorage } from './storage-spi.js';
 import type { ReadOptions } from './store-options.js';
 import type { EventDataOf, RecordedEventOf } from './typed-events.js';
 import type { StreamWriter } from './writer.js';

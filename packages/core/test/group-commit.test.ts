@@ -1,4 +1,4 @@
-import { type GroupOutcome, groupCommitter } from '@streamstore/core';
+import { type GroupOutcome, groupCommitter } from '@streamstore/core/storage';
 import { describe, expect, it } from 'vitest';
 
 /** A run that records its groups and answers when told to. */

@@ -4,18 +4,16 @@ import {
   createStreamStore,
   createStreamStoreFactory,
   DuplicateEventError,
-  type EventLocation,
-  eventDigest,
   memoryCheckpointStore,
   memoryStorage,
   type ReadEnd,
   type StoreInstrumentation,
   StreamConcurrencyError,
-  type StreamStorage,
   type SubscriptionBatchEnd,
   type SubscriptionBatchStart,
   traceContextOf,
 } from '@streamstore/core';
+import { type EventLocation, eventDigest, type StreamStorage } from '@streamstore/core/storage';
 import { describe, expect, it } from 'vitest';
 
 const TRACEPARENT_A = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';

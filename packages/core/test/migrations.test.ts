@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../src/index.js';
 import {
   type AppliedMigration,
-  ConfigurationError,
   checkAppliedMigrations,
   type MigrationAdapter,
   planMigrationSteps,
@@ -11,7 +11,7 @@ import {
   type SyncMigrationAdapter,
   statementsChecksum,
   type VersionedMigration,
-} from '../src/index.js';
+} from '../src/storage.js';
 
 function migration(version: number, statements: string[]): VersionedMigration {
   return { version, description: `migration ${version}`, statements, checksum: statementsChecksum(statements) };

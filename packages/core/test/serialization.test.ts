@@ -1,15 +1,14 @@
 import {
   createStreamStore,
-  type EncodedEvent,
   EventSerializer,
   type ExpectedRevision,
   memoryStorage,
   SerializationError,
-  type StreamStorage,
   TypeRegistry,
 } from '@streamstore/core';
 import { msgpackCodec } from '@streamstore/core/msgpack';
 import { protobufCodec } from '@streamstore/core/protobuf';
+import type { EncodedEvent, StreamStorage } from '@streamstore/core/storage';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JS module shared with the benchmark
 import { OrderPlacedSchema, sampleOrderPlaced } from '../../../scripts/bench/order-proto.mjs';

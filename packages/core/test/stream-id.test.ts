@@ -1,4 +1,5 @@
-import { categoryOf, comparePositions, parseStreamId, streamId, ValidationError, validateTenantId } from '@streamstore/core';
+import { categoryOf, comparePositions, parseStreamId, streamId, ValidationError } from '@streamstore/core';
+import { validateTenantId } from '@streamstore/core/storage';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

@@ -4,8 +4,8 @@ import {
   memoryDeadLetterStore,
   memoryStorage,
   OperationAbortedError,
-  type StreamStorage,
 } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 import { describe, expect, it } from 'vitest';
 
 const events = (count: number, tag: string) =>

@@ -10,9 +10,9 @@ import {
   memoryStorage,
   type RecordedEvent,
   StreamConcurrencyError,
-  type StreamStorage,
   traceContextOf,
 } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 import { commitSpanContextOf, formatTraceparent } from '@streamstore/opentelemetry';
 import { postgresStorage } from '@streamstore/postgres';
 import { sqliteStorage } from '@streamstore/sqlite';

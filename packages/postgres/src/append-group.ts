@@ -1,5 +1,6 @@
-import type { AppendOutcome, EncodedEvent, ExpectedRevision, GroupOutcome } from '@streamstore/core';
+import type { ExpectedRevision } from '@streamstore/core';
 import { StorageCorruptedError } from '@streamstore/core';
+import type { AppendOutcome, EncodedEvent, GroupOutcome } from '@streamstore/core/storage';
 import type { Sql } from 'postgres';
 import { appendArrays, expectedParams } from './append-params.js';
 

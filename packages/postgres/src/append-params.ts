@@ -1,4 +1,5 @@
-import type { EncodedEvent, ExpectedRevision } from '@streamstore/core';
+import type { ExpectedRevision } from '@streamstore/core';
+import type { EncodedEvent } from '@streamstore/core/storage';
 import type { Sql } from 'postgres';
 
 /** Expected-revision kinds understood by `append_events` and `delete_stream`. */

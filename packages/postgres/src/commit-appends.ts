@@ -1,11 +1,5 @@
-import {
-  type AppendOutcome,
-  type GroupOutcome,
-  groupCommitter,
-  OperationAbortedError,
-  StorageCorruptedError,
-  StorageUnavailableError,
-} from '@streamstore/core';
+import { OperationAbortedError, StorageCorruptedError, StorageUnavailableError } from '@streamstore/core';
+import { type AppendOutcome, type GroupOutcome, groupCommitter } from '@streamstore/core/storage';
 import postgres from 'postgres';
 import {
   type AppendRequest,

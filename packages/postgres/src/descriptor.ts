@@ -2,7 +2,7 @@
  * `@streamstore/postgres/descriptor`: what the command, soak and benchmark tools need to know about this backend.
  * Loads the driver only when a storage is opened.
  */
-import type { BackendDescriptor } from '@streamstore/core';
+import type { BackendDescriptor } from '@streamstore/core/storage';
 
 /** The local test server (scripts/services): `STREAMSTORE_POSTGRES_URL` (or the older `STREAMSTORE_PG_URL`) moves it. */
 const TEST_URL =

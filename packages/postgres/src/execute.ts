@@ -1,4 +1,5 @@
-import { StorageUnavailableError, throwIfAborted } from '@streamstore/core';
+import { StorageUnavailableError } from '@streamstore/core';
+import { throwIfAborted } from '@streamstore/core/storage';
 import type { PendingQuery, Row, Sql } from 'postgres';
 import { translateDriverError } from './driver-errors.js';
 import { wholeRows } from './result-rows.js';

@@ -1,4 +1,5 @@
-import { ConfigurationError, validateTenantId } from '@streamstore/core';
+import { ConfigurationError } from '@streamstore/core';
+import { validateTenantId } from '@streamstore/core/storage';
 
 /** Schema names we create: lower-case, starting with a letter or `_`, at most 63 bytes (PostgreSQL's limit). */
 export const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;

@@ -4,7 +4,7 @@
  * readable as it is; checksums are taken over the templates, so they do not depend on the name. Why each version
  * exists is written beside it below (comments inside the files would change their checksums).
  */
-import { statementsChecksum } from '@streamstore/core';
+import { statementsChecksum } from '@streamstore/core/storage';
 import { sqlFile } from './sql-file.js';
 
 /** One migration: a version, what it does, and its statements for a given quoted schema. */

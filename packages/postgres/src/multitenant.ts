@@ -1,5 +1,6 @@
-import type { MultitenantStorage, StreamStorage } from '@streamstore/core';
-import { ConfigurationError, validateTenantId } from '@streamstore/core';
+import { ConfigurationError } from '@streamstore/core';
+import type { MultitenantStorage, StreamStorage } from '@streamstore/core/storage';
+import { validateTenantId } from '@streamstore/core/storage';
 import type { Sql } from 'postgres';
 import { callDeadline, createClient, type OwnedClient } from './client.js';
 import { SCHEMA_PREFIX_PATTERN, tenantSchemaName, validateSchemaName } from './identifiers.js';

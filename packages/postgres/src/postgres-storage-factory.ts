@@ -1,5 +1,5 @@
-import type { MultitenantStorage, StreamStorage } from '@streamstore/core';
 import { ConfigurationError } from '@streamstore/core';
+import type { MultitenantStorage, StreamStorage } from '@streamstore/core/storage';
 import { callDeadline, createClient } from './client.js';
 import { validateSchemaName } from './identifiers.js';
 import { createMultitenantStorage } from './multitenant.js';

@@ -1,21 +1,20 @@
+import type { ExpectedRevision, StreamInfo, StreamSummary } from '@streamstore/core';
+import { StoreClosedError } from '@streamstore/core';
 import type {
   AppendManyOutcome,
   AppendOutcome,
   CallOptions,
   EncodedEvent,
   EventLocation,
-  ExpectedRevision,
   MigrationStep,
   StorageCapabilities,
   StorageTransaction,
   StoredEvent,
   StreamAppend,
-  StreamInfo,
   StreamStorage,
-  StreamSummary,
   TransactionOptions,
-} from '@streamstore/core';
-import { StoreClosedError, throwIfAborted } from '@streamstore/core';
+} from '@streamstore/core/storage';
+import { throwIfAborted } from '@streamstore/core/storage';
 import type { Sql } from 'postgres';
 import { type AppendRequest, MAX_GROUPED_EVENTS } from './append-group.js';
 import { AppendListener } from './append-listener.js';

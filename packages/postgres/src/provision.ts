@@ -5,7 +5,7 @@ import {
   planMigrationSteps,
   runMigrations,
   type VersionedMigration,
-} from '@streamstore/core';
+} from '@streamstore/core/storage';
 import type { Sql, TransactionSql } from 'postgres';
 import { quoteIdentifier } from './identifiers.js';
 import { MIGRATIONS, migrationChecksum, versionTableStatement } from './migrations.js';

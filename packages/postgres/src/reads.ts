@@ -1,12 +1,5 @@
-import {
-  type CallOptions,
-  comparePositions,
-  type EventLocation,
-  prefixUpperBound,
-  type StoredEvent,
-  type StreamInfo,
-  type StreamSummary,
-} from '@streamstore/core';
+import { comparePositions, type StreamInfo, type StreamSummary } from '@streamstore/core';
+import { type CallOptions, type EventLocation, prefixUpperBound, type StoredEvent } from '@streamstore/core/storage';
 import type { Sql } from 'postgres';
 import { type CallDeadline, execute } from './execute.js';
 import type { StoreQueries } from './queries.js';

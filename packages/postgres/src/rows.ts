@@ -1,4 +1,4 @@
-import type { StoredEvent } from '@streamstore/core';
+import type { StoredEvent } from '@streamstore/core/storage';
 
 /** A row of the events table as selected by the queries of `queries.ts` (int8 columns arrive as strings). */
 export interface EventRow {

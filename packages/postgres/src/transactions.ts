@@ -1,21 +1,23 @@
 import {
+  ConfigurationError,
+  type ExpectedRevision,
+  OperationAbortedError,
+  StorageCorruptedError,
+  type StreamInfo,
+  TransactionEndedError,
+} from '@streamstore/core';
+import {
   type AppendManyOutcome,
   type AppendOutcome,
   awaitTransactionWork,
   type CallOptions,
-  ConfigurationError,
   type EncodedEvent,
   type EventLocation,
-  type ExpectedRevision,
-  OperationAbortedError,
-  StorageCorruptedError,
   type StorageTransaction,
   type StoredEvent,
   type StreamAppend,
-  type StreamInfo,
-  TransactionEndedError,
   type TransactionOptions,
-} from '@streamstore/core';
+} from '@streamstore/core/storage';
 import type { Sql, TransactionSql } from 'postgres';
 import { type GroupRow, groupParams } from './append-group.js';
 import { appendArrays, expectedParams } from './append-params.js';

@@ -1,4 +1,4 @@
-import type { StreamStorage } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 import { describeConformance } from '@streamstore/testing/vitest';
 import { afterAll, beforeAll } from 'vitest';
 import { postgresStorage } from '../src/index.js';

@@ -3,7 +3,8 @@
  * transactions with lower ids commit after ones with higher ids) while a reader tails readAll from its checkpoint.
  * The reader must see every committed event exactly once, in the final position order.
  */
-import { createStreamStore, type EncodedEvent } from '@streamstore/core';
+import { createStreamStore } from '@streamstore/core';
+import type { EncodedEvent } from '@streamstore/core/storage';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendArrays } from '../src/append-params.js';
 import { quoteIdentifier } from '../src/identifiers.js';

@@ -2,7 +2,8 @@
  * headPosition: the end of the global log below its horizon, so that a subscription starting at 'end' finds it in
  * one statement and still gets the events of an append that was in flight when it started.
  */
-import { createStreamStore, type EncodedEvent, type StreamStore } from '@streamstore/core';
+import { createStreamStore, type StreamStore } from '@streamstore/core';
+import type { EncodedEvent } from '@streamstore/core/storage';
 import type { Sql, TransactionSql } from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendArrays } from '../src/append-params.js';

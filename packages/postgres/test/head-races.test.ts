@@ -3,7 +3,8 @@
  * connection) may be refused, but its conflict must report the revision it was refused on, never one its expectation
  * accepts. Before migration 6 a 'stream-exists' commit could be refused with actual 1 (about 2 rounds in 1,000).
  */
-import type { EncodedEvent, ExpectedRevision } from '@streamstore/core';
+import type { ExpectedRevision } from '@streamstore/core';
+import type { EncodedEvent } from '@streamstore/core/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStorage } from '../src/index.js';
 import type { PostgresStorage } from '../src/postgres-storage.js';

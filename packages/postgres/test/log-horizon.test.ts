@@ -3,7 +3,8 @@
  * transaction elsewhere (same database, another database, another store's append) holds nothing back, although the
  * cluster-wide xmin (the rule before migration 4) would. And the append lock must come before the transaction id.
  */
-import { createStreamStore, type EncodedEvent, type StreamStore } from '@streamstore/core';
+import { createStreamStore, type StreamStore } from '@streamstore/core';
+import type { EncodedEvent } from '@streamstore/core/storage';
 import type { Sql, TransactionSql } from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendArrays } from '../src/append-params.js';

@@ -3,7 +3,8 @@
  * positions come from transaction ids, and the head's row lock is taken after the id is assigned, so without the
  * stream lock two commits could get their ids in one order and their revisions in the other.
  */
-import { createStreamStore, type EncodedEvent, type StreamStore } from '@streamstore/core';
+import { createStreamStore, type StreamStore } from '@streamstore/core';
+import type { EncodedEvent } from '@streamstore/core/storage';
 import postgres, { type Sql, type TransactionSql } from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendArrays } from '../src/append-params.js';

@@ -4,7 +4,8 @@
  * does (a lock per schema, `onLost`). What every backend's consumer state does is checked by the consumer-state kit
  * in consumer-state.test.ts.
  */
-import { categoryOf, createStreamStore, type EncodedEvent, type RecordedEvent } from '@streamstore/core';
+import { categoryOf, createStreamStore, type RecordedEvent } from '@streamstore/core';
+import type { EncodedEvent } from '@streamstore/core/storage';
 import { measureWakeUps } from '@streamstore/testing';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type AppendOutcome, type EncodedEvent, type ExpectedRevision, matchesExpected } from '@streamstore/core';
+import type { ExpectedRevision } from '@streamstore/core';
+import { type AppendOutcome, type EncodedEvent, matchesExpected } from '@streamstore/core/storage';
 import type { StreamView } from './stream-view.js';
 import type { StreamViews } from './views.js';
 import { type CommitBody, commitBody } from './wire.js';

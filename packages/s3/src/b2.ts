@@ -1,4 +1,5 @@
-import { ConfigurationError, type MultitenantStorage } from '@streamstore/core';
+import { ConfigurationError } from '@streamstore/core';
+import type { MultitenantStorage } from '@streamstore/core/storage';
 import type { LockProvider } from './lock-provider.js';
 import type { S3Storage } from './s3-storage.js';
 import { s3Storage } from './s3-storage-factory.js';

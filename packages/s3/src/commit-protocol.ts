@@ -1,4 +1,5 @@
-import type { AppendOutcome, EncodedEvent, ExpectedRevision } from '@streamstore/core';
+import type { ExpectedRevision } from '@streamstore/core';
+import type { AppendOutcome, EncodedEvent } from '@streamstore/core/storage';
 import type { DeleteOutcome } from './delete.js';
 import type { LockProvider } from './lock-provider.js';
 import type { ChainEntry, StreamView } from './stream-view.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type ExpectedRevision, matchesExpected } from '@streamstore/core';
+import type { ExpectedRevision } from '@streamstore/core';
+import { matchesExpected } from '@streamstore/core/storage';
 import { DELETED_MARKER } from './keys.js';
 import { mapBounded } from './object-client.js';
 import type { StreamView } from './stream-view.js';

@@ -2,7 +2,7 @@
  * `@streamstore/s3/descriptor`: what the command, soak and benchmark tools need to know about this backend. Loads
  * the AWS SDK only when a storage is opened.
  */
-import type { BackendDescriptor } from '@streamstore/core';
+import type { BackendDescriptor } from '@streamstore/core/storage';
 import { describeS3Url, parseS3Url } from './url.js';
 
 /** The local test gateway (scripts/services/s3): `STREAMSTORE_S3_PORT` and `STREAMSTORE_S3_BUCKET` move it. */

@@ -1,4 +1,5 @@
-import { type AppendOutcome, type EncodedEvent, type ExpectedRevision, StreamLockedError } from '@streamstore/core';
+import { type ExpectedRevision, StreamLockedError } from '@streamstore/core';
+import type { AppendOutcome, EncodedEvent } from '@streamstore/core/storage';
 import { appendRefusal, newCommit, refusedAppend } from './append.js';
 import type { CommitProtocol } from './commit-protocol.js';
 import { type DeleteOutcome, finishDelete, settledDelete, tombstone } from './delete.js';

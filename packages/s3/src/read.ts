@@ -1,4 +1,5 @@
-import { type EventLocation, StorageUnavailableError, type StoredEvent, type StreamInfo } from '@streamstore/core';
+import { StorageUnavailableError, type StreamInfo } from '@streamstore/core';
+import type { EventLocation, StoredEvent } from '@streamstore/core/storage';
 import { mapBounded } from './object-client.js';
 import type { StreamViews } from './views.js';
 import { type CommitBody, infoOf, storedEvents } from './wire.js';

@@ -1,4 +1,4 @@
-import { type MultitenantStorage, validateTenantId } from '@streamstore/core';
+import { type MultitenantStorage, validateTenantId } from '@streamstore/core/storage';
 import type { CommitMode } from './commit-protocol.js';
 import { normalizePrefix } from './keys.js';
 import { ObjectClient } from './object-client.js';

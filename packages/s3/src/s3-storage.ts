@@ -1,16 +1,13 @@
+import { type ExpectedRevision, StoreClosedError, type StreamInfo, type StreamSummary } from '@streamstore/core';
 import {
   type CallOptions,
   type EncodedEvent,
   type EventLocation,
-  type ExpectedRevision,
   type StorageCapabilities,
-  StoreClosedError,
   type StoredEvent,
-  type StreamInfo,
   type StreamStorage,
-  type StreamSummary,
   throwIfAborted,
-} from '@streamstore/core';
+} from '@streamstore/core/storage';
 import type { CommitMode, CommitProtocol } from './commit-protocol.js';
 import { ConditionalCommits } from './conditional-protocol.js';
 import type { DeleteOutcome } from './delete.js';

@@ -1,4 +1,5 @@
-import { type EncodedEvent, StorageCorruptedError } from '@streamstore/core';
+import { StorageCorruptedError } from '@streamstore/core';
+import type { EncodedEvent } from '@streamstore/core/storage';
 import { DELETED_MARKER, generationFolder, parseGenerationSegment, parseName, streamFolder } from './keys.js';
 import { mapBounded, type ObjectClient } from './object-client.js';
 import { type ChainEntry, StreamView } from './stream-view.js';

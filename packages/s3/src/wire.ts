@@ -1,4 +1,5 @@
-import { type EncodedEvent, LimitExceededError, StorageCorruptedError, type StoredEvent } from '@streamstore/core';
+import { LimitExceededError, StorageCorruptedError } from '@streamstore/core';
+import type { EncodedEvent, StoredEvent } from '@streamstore/core/storage';
 
 /**
  * Longest commit object this backend writes, in UTF-16 code units: an object is built and read back as one string,

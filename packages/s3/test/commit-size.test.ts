@@ -1,4 +1,5 @@
-import { createStreamStore, type EncodedEvent, LimitExceededError, type StreamStore } from '@streamstore/core';
+import { createStreamStore, LimitExceededError, type StreamStore } from '@streamstore/core';
+import type { EncodedEvent } from '@streamstore/core/storage';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conditionalStorage, lockSql } from './support.js';
 

@@ -1,4 +1,4 @@
-import type { StreamStorage } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 import { b2Storage, type S3Storage, s3Storage } from '@streamstore/s3';
 import { describeConformance } from '@streamstore/testing/vitest';
 import { conditionalStorage, freshPrefix, gateway, lockedStorage, lockSql, locks } from './support.js';

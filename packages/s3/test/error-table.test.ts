@@ -1,4 +1,5 @@
-import { type EncodedEvent, StorageUnavailableError } from '@streamstore/core';
+import { StorageUnavailableError } from '@streamstore/core';
+import type { EncodedEvent } from '@streamstore/core/storage';
 import { S3Storage } from '@streamstore/s3';
 import { describe, expect, it } from 'vitest';
 import type { CreateOutcome, ObjectClient } from '../src/object-client.js';

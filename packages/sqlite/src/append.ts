@@ -1,14 +1,12 @@
+import { categoryOf, type ExpectedRevision, OperationAbortedError } from '@streamstore/core';
 import {
   type AppendManyOutcome,
   type AppendOutcome,
-  categoryOf,
   type EncodedEvent,
-  type ExpectedRevision,
   type GroupOutcome,
   matchesExpected,
-  OperationAbortedError,
   type StreamAppend,
-} from '@streamstore/core';
+} from '@streamstore/core/storage';
 import type Database from 'better-sqlite3';
 import { toStorageError } from './sqlite-errors.js';
 import { type InsertEventsParams, MAX_ROWS_PER_INSERT, PARAMS_PER_EVENT, type Statements } from './statements.js';

@@ -6,7 +6,7 @@ import {
   groupCommitter,
   type StreamAppend,
   throwIfAborted,
-} from '@streamstore/core';
+} from '@streamstore/core/storage';
 import { type AppendRequest, DuplicateEventId } from './append.js';
 import { notifyFile } from './append-notifier.js';
 import type { SqliteContext } from './sqlite-context.js';

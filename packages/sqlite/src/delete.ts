@@ -1,4 +1,5 @@
-import { type ExpectedRevision, matchesExpected } from '@streamstore/core';
+import type { ExpectedRevision } from '@streamstore/core';
+import { matchesExpected } from '@streamstore/core/storage';
 import type Database from 'better-sqlite3';
 import type { Statements } from './statements.js';
 

@@ -2,7 +2,7 @@
  * `@streamstore/sqlite/descriptor`: what the command, soak and benchmark tools need to know about this backend. Loads
  * no driver until a storage is opened.
  */
-import type { BackendDescriptor } from '@streamstore/core';
+import type { BackendDescriptor } from '@streamstore/core/storage';
 
 /** The SQLite backend's descriptor. */
 export const descriptor: BackendDescriptor = {

@@ -1,4 +1,4 @@
-import { WriteGate } from '@streamstore/core';
+import { WriteGate } from '@streamstore/core/storage';
 
 /**
  * The write gate of each database file, shared by every storage of this process on that file (keys from `fileKey`).

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '@streamstore/core';
+import type { StoredEvent } from '@streamstore/core/storage';
 import { toStoredEvent } from './rows.js';
 import type { Statements } from './statements.js';
 

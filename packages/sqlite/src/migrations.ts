@@ -1,4 +1,4 @@
-import { statementsChecksum, type VersionedMigration } from '@streamstore/core';
+import { statementsChecksum, type VersionedMigration } from '@streamstore/core/storage';
 
 /**
  * One versioned schema change (the core's {@link VersionedMigration}: its checksum is the SHA-256 of its statements,

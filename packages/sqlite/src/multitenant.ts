@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigurationError, type MultitenantStorage, StoreClosedError, ValidationError } from '@streamstore/core';
+import { ConfigurationError, StoreClosedError, ValidationError } from '@streamstore/core';
+import type { MultitenantStorage } from '@streamstore/core/storage';
 import { resolveOptions, type SqliteMultitenantOptions } from './options.js';
 import { SqliteStorage } from './sqlite-storage.js';
 

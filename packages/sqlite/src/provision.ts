@@ -1,13 +1,12 @@
+import { ConfigurationError, categoryOf } from '@streamstore/core';
 import {
   type AppliedMigration,
-  ConfigurationError,
-  categoryOf,
   checkAppliedMigrations,
   type MigrationStep,
   planMigrationSteps,
   runMigrationsSync,
   type SyncMigrationAdapter,
-} from '@streamstore/core';
+} from '@streamstore/core/storage';
 import type Database from 'better-sqlite3';
 import {
   CATEGORY_FUNCTION,

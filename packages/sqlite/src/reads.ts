@@ -1,4 +1,5 @@
-import { type EventLocation, prefixUpperBound, type StoredEvent, type StreamInfo, type StreamSummary } from '@streamstore/core';
+import type { StreamInfo, StreamSummary } from '@streamstore/core';
+import { type EventLocation, prefixUpperBound, type StoredEvent } from '@streamstore/core/storage';
 import { toEventLocation, toStoredEvent, toStreamInfo, toStreamSummary } from './rows.js';
 import type { Statements } from './statements.js';
 

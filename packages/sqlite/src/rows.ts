@@ -1,4 +1,5 @@
-import type { EventLocation, StoredEvent, StreamInfo, StreamSummary } from '@streamstore/core';
+import type { StreamInfo, StreamSummary } from '@streamstore/core';
+import type { EventLocation, StoredEvent } from '@streamstore/core/storage';
 
 /** Columns of an event row, in the order of {@link EVENT_COLUMNS}; read in raw (array) mode to skip an object per row. */
 export type EventRow = [

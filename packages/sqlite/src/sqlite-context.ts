@@ -1,4 +1,5 @@
-import { type CallOptions, StoreClosedError, throwIfAborted, type WriteGate } from '@streamstore/core';
+import { StoreClosedError } from '@streamstore/core';
+import { type CallOptions, throwIfAborted, type WriteGate } from '@streamstore/core/storage';
 import type Database from 'better-sqlite3';
 import { type AppendTransactions, appendTransactions } from './append.js';
 import { fileKey } from './append-notifier.js';

@@ -1,4 +1,4 @@
-import type { MultitenantStorage } from '@streamstore/core';
+import type { MultitenantStorage } from '@streamstore/core/storage';
 import { sqliteMultitenant } from './multitenant.js';
 import { resolveOptions, type SqliteMultitenantOptions, type SqliteStorageOptions } from './options.js';
 import { SqliteStorage } from './sqlite-storage.js';

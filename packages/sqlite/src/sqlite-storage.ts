@@ -1,22 +1,20 @@
 import { existsSync } from 'node:fs';
+import type { ExpectedRevision, StreamInfo, StreamSummary } from '@streamstore/core';
 import {
   type AppendManyOutcome,
   type AppendOutcome,
   type CallOptions,
   type EncodedEvent,
   type EventLocation,
-  type ExpectedRevision,
   type MigrationStep,
   type StorageCapabilities,
   type StorageTransaction,
   type StoredEvent,
   type StreamAppend,
-  type StreamInfo,
   type StreamStorage,
-  type StreamSummary,
   type TransactionOptions,
   throwIfAborted,
-} from '@streamstore/core';
+} from '@streamstore/core/storage';
 import type Database from 'better-sqlite3';
 import type { AppendRequest } from './append.js';
 import { watchFile } from './append-notifier.js';

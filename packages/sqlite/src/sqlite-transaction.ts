@@ -1,16 +1,13 @@
-import {
-  type AppendManyOutcome,
-  type AppendOutcome,
-  type EncodedEvent,
-  type EventLocation,
-  type ExpectedRevision,
-  OperationAbortedError,
-  type StorageTransaction,
-  type StoredEvent,
-  type StreamAppend,
-  type StreamInfo,
-  TransactionEndedError,
-} from '@streamstore/core';
+import { type ExpectedRevision, OperationAbortedError, type StreamInfo, TransactionEndedError } from '@streamstore/core';
+import type {
+  AppendManyOutcome,
+  AppendOutcome,
+  EncodedEvent,
+  EventLocation,
+  StorageTransaction,
+  StoredEvent,
+  StreamAppend,
+} from '@streamstore/core/storage';
 import type Database from 'better-sqlite3';
 import { type AppendTransactions, appendTransactions, DuplicateEventId } from './append.js';
 import { findEventsWith, getStreamWith, readStreamWith } from './reads.js';

@@ -1,10 +1,10 @@
+import { ConfigurationError } from '@streamstore/core';
 import {
   awaitTransactionWork,
-  ConfigurationError,
   type StorageTransaction,
   type TransactionOptions,
   throwIfAborted,
-} from '@streamstore/core';
+} from '@streamstore/core/storage';
 import type Database from 'better-sqlite3';
 import { fileKey, notifyFile } from './append-notifier.js';
 import type { SqliteContext } from './sqlite-context.js';

@@ -1,4 +1,4 @@
-import type { StreamStorage } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 import { sqliteStorage } from '@streamstore/sqlite';
 import { describeConformance } from '@streamstore/testing/vitest';
 import { tempDirectory } from './temp-files.js';

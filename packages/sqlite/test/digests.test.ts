@@ -1,4 +1,5 @@
-import { createStreamStore, DuplicateEventError, eventDigest, type StreamStorage } from '@streamstore/core';
+import { createStreamStore, DuplicateEventError } from '@streamstore/core';
+import { eventDigest, type StreamStorage } from '@streamstore/core/storage';
 import { sqliteStorage } from '@streamstore/sqlite';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,10 +1,5 @@
-import {
-  createStreamStore,
-  createStreamStoreFactory,
-  type StorageCapabilities,
-  type StreamStorage,
-  type StreamStore,
-} from '@streamstore/core';
+import { createStreamStore, createStreamStoreFactory, type StreamStore } from '@streamstore/core';
+import type { StorageCapabilities, StreamStorage } from '@streamstore/core/storage';
 import type { StorageFixture } from './fixture.js';
 import type { ScenarioContext, ScenarioFactoryOptions, ScenarioStoreOptions } from './scenario.js';
 import { scenarioAssert } from './support/assertions.js';

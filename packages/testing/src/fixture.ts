@@ -1,4 +1,4 @@
-import type { MultitenantStorage, StreamStorage } from '@streamstore/core';
+import type { MultitenantStorage, StreamStorage } from '@streamstore/core/storage';
 
 /**
  * How the conformance kit obtains storages of the backend under test. Every scenario gets a NEW, EMPTY

@@ -1,4 +1,4 @@
-import type { StorageCapabilities } from '@streamstore/core';
+import type { StorageCapabilities } from '@streamstore/core/storage';
 import { openScenarioSession } from './context.js';
 import type { StorageFixture } from './fixture.js';
 import type { Requirement, Scenario } from './scenario.js';

@@ -1,12 +1,5 @@
-import type {
-  MultitenantStorage,
-  StorageCapabilities,
-  StreamStorage,
-  StreamStore,
-  StreamStoreFactory,
-  StreamStoreFactoryOptions,
-  StreamStoreOptions,
-} from '@streamstore/core';
+import type { StreamStore, StreamStoreFactory, StreamStoreFactoryOptions, StreamStoreOptions } from '@streamstore/core';
+import type { MultitenantStorage, StorageCapabilities, StreamStorage } from '@streamstore/core/storage';
 import type { ScenarioAssert } from './assert-types.js';
 
 /**

@@ -1,11 +1,5 @@
-import {
-  type AppendOutcome,
-  type EncodedEvent,
-  type ExpectedRevision,
-  memoryStorage,
-  type StoredEvent,
-  type StreamStorage,
-} from '@streamstore/core';
+import { type ExpectedRevision, memoryStorage } from '@streamstore/core';
+import type { AppendOutcome, EncodedEvent, StoredEvent, StreamStorage } from '@streamstore/core/storage';
 import { runScenarios, type Scenario, type StorageFixture } from '@streamstore/testing';
 import { describe, expect, it } from 'vitest';
 import { isValidStreamId, ReferenceModel, type TenantModel } from '../src/model/index.js';

@@ -1,4 +1,5 @@
-import { type AppendOutcome, memoryStorage, type StreamStorage } from '@streamstore/core';
+import { memoryStorage } from '@streamstore/core';
+import type { AppendOutcome, StreamStorage } from '@streamstore/core/storage';
 import { conformanceScenarios, runScenarios, type StorageFixture, withCapabilities } from '@streamstore/testing';
 import { describe, expect, it } from 'vitest';
 

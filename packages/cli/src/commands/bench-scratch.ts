@@ -5,7 +5,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { memoryStorage, NotSupportedError, type StreamStorage } from '@streamstore/core';
+import { memoryStorage, NotSupportedError } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 import { backendEntry, redactUrl } from '../backends.js';
 import type { BackendName, Settings } from '../config.js';
 import { importOptional } from '../optional-package.js';

@@ -1,5 +1,5 @@
 /** `streamstore demo`: the example app: concurrent writers and readers on shared streams, then a verification. */
-import { TENANT_ID_PATTERN } from '@streamstore/core';
+import { TENANT_ID_PATTERN } from '@streamstore/core/storage';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type CliIO, settingsOf, wholeNumber } from '../cli-io.js';
 import { type DemoOptions, runDemo } from '../demo/run-demo.js';

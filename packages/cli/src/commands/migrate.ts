@@ -1,5 +1,5 @@
 /** `streamstore migrate`: provision the schema, or print the migrations provisioning would apply. */
-import type { MigrationStep } from '@streamstore/core';
+import type { MigrationStep } from '@streamstore/core/storage';
 import type { Command } from 'commander';
 import { type CliIO, println, settingsOf } from '../cli-io.js';
 import { withStore } from '../open-store.js';

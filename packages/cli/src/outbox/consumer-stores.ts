@@ -7,8 +7,8 @@ import {
   memoryCheckpointStore,
   memoryConsumerLock,
   memoryDeadLetterStore,
-  type StreamStorage,
 } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 import type { BackendName } from '../config.js';
 import { importOptional } from '../optional-package.js';
 

@@ -1,5 +1,5 @@
 /** The server's view of consumers for a SQL store: checkpoints with their lag, and dead letters by id. */
-import type { StreamStorage } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 import type { ConsumerAdmin } from '@streamstore/server';
 import type { BackendName } from '../config.js';
 import type { ConsumerState } from '../consumer-state.js';

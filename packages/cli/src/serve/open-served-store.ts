@@ -2,7 +2,8 @@
  * Opens what `streamstore serve` serves: the store of the settings (the tenant's with --tenant) and, on backends
  * that keep them, its consumers' checkpoints and dead letters over the same storage (one connection for both).
  */
-import { createStreamStore, type StreamStorage, type StreamStore, validateTenantId } from '@streamstore/core';
+import { createStreamStore, type StreamStore } from '@streamstore/core';
+import { type StreamStorage, validateTenantId } from '@streamstore/core/storage';
 import type { ConsumerAdmin } from '@streamstore/server';
 import { backendEntry } from '../backends.js';
 import type { Settings } from '../config.js';

@@ -1,5 +1,5 @@
 /** Dead letters by id in a SQLite store (tables `dead_letters` and `checkpoints` of the events' file). */
-import type { StreamStorage } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 import type { RetryOutcome } from '@streamstore/server';
 import {
   DEAD_LETTER_COLUMNS,

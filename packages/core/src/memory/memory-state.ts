@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../storage.js';
+import type { StoredEvent } from '../storage-spi.js';
 import { WriteGate } from '../write-gate.js';
 
 /** A stored event, flagged once its stream is deleted. */

@@ -16,7 +16,7 @@ import type {
   StreamAppend,
   StreamStorage,
   TransactionOptions,
-} from '../storage.js';
+} from '../storage-spi.js';
 import { awaitTransactionWork } from '../transaction-work.js';
 import { validateTenantId } from '../validation.js';
 import { type MemoryEvent, MemoryState, type MemoryStream } from './memory-state.js';

@@ -10,7 +10,7 @@ import type {
   StorageTransaction,
   StoredEvent,
   StreamAppend,
-} from '../storage.js';
+} from '../storage-spi.js';
 import type { MemoryEvent, MemoryState } from './memory-state.js';
 
 /** A stream's events staged by the transaction, on top of its committed ones. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MigrationStep } from '../storage.js';
+import type { MigrationStep } from '../storage-spi.js';
 
 /**
  * One versioned schema change as a backend ships it: the {@link MigrationStep} that `planMigrations` prints, plus the

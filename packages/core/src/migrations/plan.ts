@@ -1,4 +1,4 @@
-import type { MigrationStep } from '../storage.js';
+import type { MigrationStep } from '../storage-spi.js';
 import { type AppliedMigration, checkAppliedMigrations, type MigrationSource } from './applied.js';
 import type { VersionedMigration } from './migration.js';
 

@@ -1,6 +1,6 @@
 import { LazyDigestEvent } from '../encoded-event.js';
 import { SerializationError } from '../errors.js';
-import type { EncodedEvent } from '../storage.js';
+import type { EncodedEvent } from '../storage-spi.js';
 import type { PayloadCodec, PayloadCompressor } from './codec.js';
 import { brotliCompressor, gzipCompressor } from './compression.js';
 import { jsonCodec } from './json-codec.js';

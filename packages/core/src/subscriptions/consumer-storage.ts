@@ -1,4 +1,4 @@
-import type { StreamStorage } from '../storage.js';
+import type { StreamStorage } from '../storage-spi.js';
 
 /**
  * The storage under a backend's checkpoint store, consumer lock or dead-letter store: borrowed from a store (its

@@ -1,5 +1,5 @@
 import type { RecordedEvent, StreamInfo } from '../model.js';
-import type { StoredEvent } from '../storage.js';
+import type { StoredEvent } from '../storage-spi.js';
 import type { ReadAllOptions, ReadOptions } from '../store-options.js';
 
 /**

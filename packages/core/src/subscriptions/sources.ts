@@ -1,6 +1,6 @@
 import { NotSupportedError, ValidationError } from '../errors.js';
 import type { RecordedEvent } from '../model.js';
-import type { StreamStorage } from '../storage.js';
+import type { StreamStorage } from '../storage-spi.js';
 import { categoryOf } from '../stream-id.js';
 import { validateStreamId } from '../validation.js';
 import type { LogReader } from './log-reader.js';

@@ -1,11 +1,5 @@
-import {
-  ConfigurationError,
-  type ConsumerLock,
-  ConsumerLockedError,
-  OperationAbortedError,
-  throwIfAborted,
-  watchConsumerLock,
-} from '@streamstore/core';
+import { ConfigurationError, type ConsumerLock, ConsumerLockedError, OperationAbortedError } from '@streamstore/core';
+import { throwIfAborted, watchConsumerLock } from '@streamstore/core/storage';
 import type { ReservedSql } from 'postgres';
 import { translateDriverError } from '../driver-errors.js';
 import { type ConsumerSchema, consumerSchema, type PostgresStorageOrOptions } from './storage-source.js';

@@ -1,4 +1,4 @@
-import { consumerStorage, type StreamStorage } from '@streamstore/core';
+import { consumerStorage, type StreamStorage } from '@streamstore/core/storage';
 import type { Sql } from 'postgres';
 import { translateDriverError } from '../driver-errors.js';
 import { quoteIdentifier } from '../identifiers.js';

@@ -2,7 +2,8 @@
  * Live tails as server-sent events: the global log, a category or a stream, from a checkpoint (`after`, or the
  * `Last-Event-ID` a reconnecting EventSource sends) or from now on. Each tail is a store subscription of its own.
  */
-import { NotSupportedError, type RecordedEvent, type SubscriptionTarget, validateStreamId } from '@streamstore/core';
+import { NotSupportedError, type RecordedEvent, type SubscriptionTarget } from '@streamstore/core';
+import { validateStreamId } from '@streamstore/core/storage';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { eventJson } from '../event-json.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError, type ConsumerLock, ConsumerLockedError, throwIfAborted, watchConsumerLock } from '@streamstore/core';
+import { ConfigurationError, type ConsumerLock, ConsumerLockedError } from '@streamstore/core';
+import { throwIfAborted, watchConsumerLock } from '@streamstore/core/storage';
 import { type ConsumerDatabase, consumerDatabase, type SqliteStorageOrOptions } from './storage-source.js';
 
 /** Settings of {@link sqliteConsumerLock}. */

@@ -1,4 +1,4 @@
-import { consumerStorage } from '@streamstore/core';
+import { consumerStorage } from '@streamstore/core/storage';
 import type Database from 'better-sqlite3';
 import type { SqliteStorageOptions } from '../options.js';
 import { toStorageError } from '../sqlite-errors.js';

@@ -1,6 +1,6 @@
 /** The workload engine: runs one workload against one subject and measures it. */
 import { performance } from 'node:perf_hooks';
-import type { StreamStorage } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 import { MAX_ATTEMPTS, prefill, runGlobalReader, runStreamReader, runWriter } from './actors.js';
 import { collectEnvironment } from './environment.js';
 import { BENCH_FORMAT, type BenchResult, type ReaderResult } from './result.js';

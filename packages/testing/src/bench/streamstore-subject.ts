@@ -1,6 +1,7 @@
 /** StreamStore itself as a benchmark subject: any storage, driven through the public API as an application would. */
 import { readFileSync } from 'node:fs';
-import { createStreamStore, StreamConcurrencyError, type StreamStorage } from '@streamstore/core';
+import { createStreamStore, StreamConcurrencyError } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 import type { BenchAppendOutcome, BenchSubject } from './subject.js';
 
 /** The version of `@streamstore/core` in use ('unknown' when its manifest cannot be found). */

@@ -1,4 +1,5 @@
-import { NotSupportedError, type StreamStorage } from '@streamstore/core';
+import { NotSupportedError } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 import { present } from '../support/assertions.js';
 import { collect, testEvents } from '../support/events.js';
 import { withCapabilities } from '../support/storage-wrappers.js';

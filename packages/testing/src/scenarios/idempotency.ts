@@ -1,4 +1,5 @@
-import { DuplicateEventError, eventDigest, StreamConcurrencyError, type StreamStorage, ValidationError } from '@streamstore/core';
+import { DuplicateEventError, StreamConcurrencyError, ValidationError } from '@streamstore/core';
+import { eventDigest, type StreamStorage } from '@streamstore/core/storage';
 import { collect, snapshot, testEvents } from '../support/events.js';
 import { callCounter } from '../support/storage-wrappers.js';
 import { scenarioGroup } from './define.js';

@@ -1,4 +1,5 @@
-import { type EncodedEvent, StoreClosedError, type StreamStorage } from '@streamstore/core';
+import { StoreClosedError } from '@streamstore/core';
+import type { EncodedEvent, StreamStorage } from '@streamstore/core/storage';
 import { present } from '../support/assertions.js';
 import { testEvents } from '../support/events.js';
 import { scenarioGroup } from './define.js';

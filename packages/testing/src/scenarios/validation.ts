@@ -1,13 +1,5 @@
-import {
-  type EventData,
-  type ExpectedRevision,
-  MAX_PAGE_SIZE,
-  MAX_TIMESTAMP,
-  MIN_TIMESTAMP,
-  SerializationError,
-  type StreamStore,
-  ValidationError,
-} from '@streamstore/core';
+import { type EventData, type ExpectedRevision, SerializationError, type StreamStore, ValidationError } from '@streamstore/core';
+import { MAX_PAGE_SIZE, MAX_TIMESTAMP, MIN_TIMESTAMP } from '@streamstore/core/storage';
 import type { ScenarioContext } from '../scenario.js';
 import { collect, snapshot, testEvents } from '../support/events.js';
 import { callCounter } from '../support/storage-wrappers.js';

@@ -1,4 +1,4 @@
-import type { StorageCapabilities, StreamStorage } from '@streamstore/core';
+import type { StorageCapabilities, StreamStorage } from '@streamstore/core/storage';
 
 /** Counts the calls a store makes to its storage, to prove that validation happens before any I/O. */
 export interface CallCounter {

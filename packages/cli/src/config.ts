@@ -158,21 +158,25 @@ export function mergeSettings(sources: {
       }
     }
   }
-  const named = picked.url === undefined ? undefined : backendOfScheme(picked.url, sources.backends)?.name;
+  const named = picked.url === undefined ? undefined : backendOfUrl(picked.url, sources.backends);
+  if (named === null && strength(origin.url) > strength(origin.backend)) {
+    throw unclaimedUrl(picked.url as string, origin.url, sources.backends);
+  }
   // The URL chooses the backend when it was given more directly than the backend (a --url flag over a default or
   // an environment backend); a backend given more directly than the URL wins (the URL then only matters to it).
-  if (named !== undefined && strength(origin.url) > strength(origin.backend)) {
+  if (typeof named === 'string' && strength(origin.url) > strength(origin.backend)) {
     picked.backend = named;
     origin.backend = origin.url;
   }
   const backend = picked.backend as string;
   if (!sources.backends.some((descriptor) => descriptor.name === backend)) {
     throw new ConfigurationError(
-      `Unknown backend '${backend}' (from ${describeSource(origin.backend, 'backend')}); choose one of ` +
-        `${sources.backends.map((descriptor) => descriptor.name).join(', ')}, or install @streamstore/${backend}`,
+      `Unknown backend '${backend}' (from ${describeSource(origin.backend, 'backend')}): the installed ones are ` +
+        `${installedNames(sources.backends)}; if '${backend}' is a StreamStore backend, run 'npm install @streamstore/${backend}' ` +
+        'where the streamstore command is installed',
     );
   }
-  if (named !== undefined && named !== backend && strength(origin.url) === strength(origin.backend)) {
+  if (typeof named === 'string' && named !== backend && strength(origin.url) === strength(origin.backend)) {
     throw new ConfigurationError(
       `--url names the ${named} backend (from ${describeSource(origin.url, 'url')}) but --backend is ${backend} ` +
         `(from ${describeSource(origin.backend, 'backend')}): drop one of them or make them agree`,
@@ -209,6 +213,46 @@ export function resolveSettings(options: {
   const config = loadConfigFile(explicit, cwd);
   const merged = { flags: options.flags, env: settingsFromEnv(env), config: config.settings, cwd, backends: options.backends };
   return mergeSettings(config.path === undefined ? merged : { ...merged, configFile: config.path });
+}
+
+/** The package of the backends of this repository, by the URL schemes they take: for messages only. */
+const PACKAGE_OF_SCHEME: Readonly<Record<string, string>> = Object.freeze({
+  postgres: '@streamstore/postgres',
+  postgresql: '@streamstore/postgres',
+  cassandra: '@streamstore/cassandra',
+  s3: '@streamstore/s3',
+});
+
+/** `scheme://...` */
+const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+
+/**
+ * The backend whose descriptor takes `url`'s scheme; `null` for a URL whose scheme no installed backend takes;
+ * undefined for a string without a scheme.
+ */
+function backendOfUrl(url: string, backends: readonly BackendDescriptor[]): string | null | undefined {
+  if (!URL_SCHEME.test(url)) return undefined;
+  return backendOfScheme(url, backends)?.name ?? null;
+}
+
+/**
+ * The error for a URL no installed backend takes, when it would have chosen the backend: refused rather than ignored,
+ * so a PostgreSQL URL never ends up unused while the SQLite demo file is read.
+ */
+function unclaimedUrl(url: string, source: SettingSource, backends: readonly BackendDescriptor[]): ConfigurationError {
+  const scheme = (URL_SCHEME.exec(url)?.[1] ?? '').toLowerCase();
+  const known = PACKAGE_OF_SCHEME[scheme];
+  return new ConfigurationError(
+    `--url (from ${describeSource(source, 'url')}) is a '${scheme}:' URL, which no installed backend takes ` +
+      `(installed: ${installedNames(backends)}): ` +
+      (known
+        ? `run 'npm install ${known}' where the streamstore command is installed`
+        : `install the backend package that takes '${scheme}:' URLs`),
+  );
+}
+
+function installedNames(backends: readonly BackendDescriptor[]): string {
+  return backends.map((descriptor) => descriptor.name).join(', ');
 }
 
 /** How directly a source gives a setting: flags over env over the config file over defaults. */

@@ -30,6 +30,7 @@ const EXIT_OF_CODE: Partial<Record<StreamStoreErrorCode, number>> = {
   LIMIT_EXCEEDED: EXIT.validation,
   SERIALIZATION: EXIT.validation,
   STREAM_NOT_FOUND: EXIT.notFound,
+  STREAM_DELETED: EXIT.notFound,
   STORAGE_UNAVAILABLE: EXIT.unavailable,
   STREAM_CONCURRENCY: EXIT.conflict,
   STREAM_LOCKED: EXIT.conflict,

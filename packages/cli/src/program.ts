@@ -1,6 +1,6 @@
 /** The `streamstore` program: global options, the commands, and usage errors mapped to exit code 2. */
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { discoverBackends } from './backend-descriptors.js';
 import type { CliIO } from './cli-io.js';
 import { registerBenchCommand } from './commands/bench.js';
@@ -39,9 +39,8 @@ export function createProgram(io: CliIO): Command {
   const program = new Command('streamstore')
     .description('StreamStore: asynchronous event-sourcing persistence. Run the demo, inspect and migrate event stores.')
     .version(packageVersion(), '-V, --version')
-    .addOption(
-      new Option('--backend <name>', 'storage backend (default: sqlite)').choices(io.backends.map((backend) => backend.name)),
-    )
+    // Not commander's choices: a backend that is not installed is a configuration error naming its package (exit 3).
+    .option('--backend <name>', `storage backend: ${io.backends.map((backend) => backend.name).join(', ')} (default: sqlite)`)
     .option('--file <path>', 'SQLite database file (default: ./.streamstore/demo.db)')
     .option('--dir <path>', 'SQLite directory with a database per tenant (default: ./.streamstore/tenants)')
     .option(

@@ -44,7 +44,7 @@ describe('backend registry', () => {
     expect(opened).toEqual(['acme://x/y']);
     expect(() => backendEntry('nosuch', backends)).toThrow(ConfigurationError);
     expect(() => mergeSettings({ flags: { backend: 'nosuch' }, env: {}, config: {}, cwd: '/', backends })).toThrow(
-      /Unknown backend 'nosuch' \(from the --backend flag\); choose one of memory, .*, or install @streamstore\/nosuch/,
+      /Unknown backend 'nosuch' \(from the --backend flag\): the installed ones are memory, .*npm install @streamstore\/nosuch/,
     );
   });
 

@@ -66,7 +66,6 @@ describe('usage errors exit 2 with a short usage message on stderr', () => {
       ['demo', '--writers', 'many'],
       ['demo', '--mode', 'cluster'],
       ['demo', '--mode', 'multitenant', '--tenants', 'Acme'],
-      ['--backend', 'oracle', 'info'],
       ['read', 'x', '--max', '0'],
       ['tail', '--interval'],
     ]) {
@@ -82,6 +81,14 @@ describe('failures exit with the code of their kind and one error line', () => {
     const run = await runCli(['streams', '--file', 'nothing-here.db'], { cwd });
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^error: No SQLite database at .*nothing-here\.db.* \(CONFIGURATION\)\n$/);
+  });
+
+  it('a backend that is not installed names the installed ones and the package to install', async () => {
+    const run = await runCli(['--backend', 'oracle', 'info'], { cwd });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /^error: Unknown backend 'oracle' \(from the --backend flag\): the installed ones are memory, cassandra, postgres, s3, sqlite; .*'npm install @streamstore\/oracle'.* \(CONFIGURATION\)\n$/,
+    );
   });
 
   it('a backend that needs a connection string', async () => {

@@ -3,36 +3,17 @@
  * acknowledged commit is lost; a commit whose reply is lost is retried with the same event ids without duplicating.
  */
 import { createStreamStore, type EventData, StorageUnavailableError, type StreamStore } from '@streamstore/core';
+import { commitUntilAcknowledged, FaultProxy } from '@streamstore/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStorage } from '../src/index.js';
 import type { PostgresStorage } from '../src/postgres-storage.js';
-import { CutProxy } from './cut-proxy.js';
 import { PrivateCluster } from './private-cluster.js';
 
 const STREAMS = 4;
 
 function batch(stream: number, commit: number): Array<EventData & { id: string }> {
   return [0, 1, 2].map((i) => ({ id: `s${stream}-c${commit}-e${i}`, type: 'tick', data: { stream, commit, i } }));
-}
-
-/** Commits `batch` with the same ids until it is acknowledged, counting StorageUnavailableErrors on the way. */
-async function commitUntilAcknowledged(
-  store: StreamStore,
-  streamId: string,
-  expected: number,
-  events: EventData[],
-  unavailable: StorageUnavailableError[],
-): Promise<number> {
-  for (;;) {
-    try {
-      return (await store.append(streamId, expected, events)).revision;
-    } catch (error) {
-      if (!(error instanceof StorageUnavailableError)) throw error;
-      unavailable.push(error);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
 
 describe('postgres faults (private cluster)', () => {
@@ -89,7 +70,7 @@ describe('postgres faults (private cluster)', () => {
   });
 
   it('a commit whose reply was lost is retried with the same ids and written exactly once', async () => {
-    const proxy = await CutProxy.start(cluster.port);
+    const proxy = await FaultProxy.start(cluster.port);
     const url = `postgres://postgres@127.0.0.1:${proxy.port}/postgres`;
     const storage = postgresStorage({ connectionString: url, schema: 'cut', pool: { max: 1, connectTimeout: 2 } });
     const store = await createStreamStore({ storage, provisionSchema: true });
@@ -99,13 +80,13 @@ describe('postgres faults (private cluster)', () => {
       // The wake-up NOTIFY sent after that commit shares the one connection: let it finish before arming (queries
       // run in order on a connection, so this one ends after it).
       await (storage as PostgresStorage).sql`SELECT 1`;
-      proxy.arm();
+      proxy.loseNextReply();
       const lost = await store.append('order-1', 3, batch(0, 1)).then(
         () => null,
         (error: unknown) => error,
       );
       expect(lost).toBeInstanceOf(StorageUnavailableError);
-      expect(proxy.cuts).toBe(1);
+      expect(proxy.lostReplies).toBe(1);
 
       // The server did commit it: look with a separate client.
       const direct = postgres(cluster.url, { max: 1, onnotice: () => {} });

@@ -4,9 +4,9 @@
  * and the storage serves again afterwards.
  */
 import { createStreamStore, StorageUnavailableError, type StreamStore } from '@streamstore/core';
+import { FaultProxy } from '@streamstore/testing';
 import { describe, expect, it } from 'vitest';
 import { postgresStorage } from '../src/index.js';
-import { CutProxy } from './cut-proxy.js';
 import { errorOf, HUNG, provisionedSchemaForFile, within } from './file-schema.js';
 import { CONNECTION_STRING } from './support.js';
 
@@ -69,7 +69,7 @@ describe('postgres: bounded calls on a pool of one', () => {
   }, 40_000);
 
   it('a connection that goes silent fails its call within the deadline, and the next call reconnects', async () => {
-    const proxy = await CutProxy.start(5432);
+    const proxy = await FaultProxy.start(5432);
     const store = await createStreamStore({
       storage: postgresStorage({
         connectionString: `postgres://postgres@127.0.0.1:${proxy.port}/test`,

@@ -9,12 +9,13 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, openSync, readFileSync } from 'node:fs';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createStreamStore, type EventData, StorageUnavailableError, type StreamStore } from '@streamstore/core';
 import { s3Storage } from '@streamstore/s3';
+import { commitUntilAcknowledged, FaultProxy } from '@streamstore/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../../../scripts/test-support/faults.js';
 
@@ -107,93 +108,6 @@ class PrivateGateway {
   }
 }
 
-/**
- * A TCP proxy in front of the gateway that can lose the answer of the next commit PUT: the request reaches the
- * gateway (the object is written), the response is dropped and the connection cut. With `blackout`, every later
- * connection is refused until `heal()`, so the SDK's own retries fail too and the caller sees the unknown outcome.
- */
-class AnswerCuttingProxy {
-  private armed: { marker: string; blackout: boolean } | undefined;
-  private refusing = false;
-  private readonly sockets = new Set<Socket>();
-  /** Answers swallowed so far. */
-  swallowed = 0;
-  /** Connections refused during a blackout. */
-  refused = 0;
-
-  private constructor(
-    private readonly server: Server,
-    readonly port: number,
-  ) {}
-
-  static async start(targetPort: number): Promise<AnswerCuttingProxy> {
-    const server = createServer();
-    const port = await new Promise<number>((resolve) =>
-      server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
-    );
-    const proxy = new AnswerCuttingProxy(server, port);
-    server.on('connection', (client) => proxy.pipe(client, targetPort));
-    return proxy;
-  }
-
-  get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  private pipe(client: Socket, targetPort: number): void {
-    if (this.refusing) {
-      this.refused++;
-      client.destroy();
-      return;
-    }
-    const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
-    this.sockets.add(client).add(upstream);
-    let swallowNextAnswer = false;
-    client.on('data', (chunk: Buffer) => {
-      const armed = this.armed;
-      if (armed && chunk.toString('latin1').includes(armed.marker)) {
-        this.armed = undefined;
-        swallowNextAnswer = true;
-        if (armed.blackout) this.refusing = true;
-      }
-      upstream.write(chunk);
-    });
-    upstream.on('data', (chunk: Buffer) => {
-      if (swallowNextAnswer) {
-        // The gateway has processed the PUT (it answers only after): the commit exists, the client never learns it.
-        this.swallowed++;
-        client.destroy();
-        upstream.destroy();
-        return;
-      }
-      client.write(chunk);
-    });
-    const close = () => {
-      client.destroy();
-      upstream.destroy();
-      this.sockets.delete(client);
-      this.sockets.delete(upstream);
-    };
-    client.on('close', close).on('error', close);
-    upstream.on('close', close).on('error', close);
-  }
-
-  /** The answer of the next request containing `marker` (e.g. `PUT /bucket/<root>s/`) is lost. */
-  loseNextAnswer(marker: string, options: { blackout: boolean }): void {
-    this.armed = { marker, blackout: options.blackout };
-  }
-
-  /** Ends a blackout. */
-  heal(): void {
-    this.refusing = false;
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 function client(endpoint: string): S3Client {
   return new S3Client({
     endpoint,
@@ -221,25 +135,6 @@ async function idsOf(store: StreamStore, streamId: string): Promise<string[]> {
     ids.push(event.id);
   }
   return ids;
-}
-
-/** Commits `events` with the same ids until acknowledged; only StorageUnavailableError may interrupt. */
-async function commitUntilAcknowledged(
-  store: StreamStore,
-  streamId: string,
-  expected: number,
-  events: EventData[],
-  unavailable: StorageUnavailableError[],
-): Promise<number> {
-  for (;;) {
-    try {
-      return (await store.append(streamId, expected, events)).revision;
-    } catch (error) {
-      if (!(error instanceof StorageUnavailableError)) throw error;
-      unavailable.push(error);
-      await sleep(100);
-    }
-  }
 }
 
 /** What the error (or the result) of `promise` was. */
@@ -323,9 +218,9 @@ describe('s3 gateway faults (private gateway)', () => {
   }, 120_000);
 
   describe('a commit whose answer is lost', () => {
-    let proxy: AnswerCuttingProxy;
+    let proxy: FaultProxy;
     beforeAll(async () => {
-      proxy = await AnswerCuttingProxy.start(gateway.port);
+      proxy = await FaultProxy.start(gateway.port);
     });
     afterAll(async () => {
       await proxy?.close();
@@ -333,7 +228,10 @@ describe('s3 gateway faults (private gateway)', () => {
 
     /** A store over the proxy, with the probe done, and a direct one (no proxy, no shared cache) to verify. */
     async function stores(prefix: string) {
-      const viaProxy = await createStreamStore({ storage: storageAt(proxy.endpoint, prefix), provisionSchema: true });
+      const viaProxy = await createStreamStore({
+        storage: storageAt(`http://127.0.0.1:${proxy.port}`, prefix),
+        provisionSchema: true,
+      });
       const direct = await createStreamStore({ storage: storageAt(gateway.endpoint, prefix) });
       return { viaProxy, direct, commitMarker: `PUT /${BUCKET}/${prefix}s/` };
     }
@@ -351,9 +249,9 @@ describe('s3 gateway faults (private gateway)', () => {
       const { viaProxy, direct, commitMarker } = await stores(prefix);
       await viaProxy.append('order', 'no-stream', batch(0, 0));
 
-      proxy.loseNextAnswer(commitMarker, { blackout: true });
+      proxy.loseNextReply({ afterRequestContaining: commitMarker, blackout: true });
       const lost = await outcomeOf(viaProxy.append('order', 3, batch(0, 1)));
-      expect(proxy.swallowed).toBe(1);
+      expect(proxy.lostReplies).toBe(1);
       expect(lost).toBeInstanceOf(StorageUnavailableError);
       // The outcome was unknown to the caller, but the commit did land.
       expect(await idsOf(direct, 'order')).toEqual([...batch(0, 0), ...batch(0, 1)].map((e) => e.id));
@@ -363,7 +261,7 @@ describe('s3 gateway faults (private gateway)', () => {
       // The same process retries: the original result, nothing written twice.
       expect(await viaProxy.append('order', 3, batch(0, 1))).toEqual({ revision: 6 });
       // A restarted process (no cache) retries too, with 'any': the ids are the stream's latest events.
-      const restartedProcess = await createStreamStore({ storage: storageAt(proxy.endpoint, prefix) });
+      const restartedProcess = await createStreamStore({ storage: storageAt(`http://127.0.0.1:${proxy.port}`, prefix) });
       expect(await restartedProcess.append('order', 'any', batch(0, 1))).toEqual({ revision: 6 });
       expect(await restartedProcess.append('order', 3, batch(0, 1))).toEqual({ revision: 6 });
 
@@ -377,10 +275,10 @@ describe('s3 gateway faults (private gateway)', () => {
     it('answered by the SDK retrying the PUT itself (412 on its own commit): acknowledged once, not duplicated', async () => {
       const prefix = `lost-answer-sdk-retry/${randomUUID()}/`;
       const { viaProxy, direct, commitMarker } = await stores(prefix);
-      const swallowedBefore = proxy.swallowed;
-      proxy.loseNextAnswer(commitMarker, { blackout: false });
+      const swallowedBefore = proxy.lostReplies;
+      proxy.loseNextReply({ afterRequestContaining: commitMarker });
       expect(await viaProxy.append('order', 'no-stream', batch(1, 0))).toEqual({ revision: 3 });
-      expect(proxy.swallowed).toBe(swallowedBefore + 1);
+      expect(proxy.lostReplies).toBe(swallowedBefore + 1);
       expect(await idsOf(direct, 'order')).toEqual(batch(1, 0).map((e) => e.id));
       expect(await commitObjects(prefix)).toHaveLength(1);
       await Promise.all([viaProxy.close(), direct.close()]);

@@ -6,6 +6,7 @@
 export * from './bench/index.js';
 export * from './consumer-state/index.js';
 export * from './crash/index.js';
+export * from './faults/index.js';
 export type { StorageFixture } from './fixture.js';
 export * from './model/index.js';
 export { exclusionReason, missingRequirement, probeCapabilities, runScenario } from './plan.js';

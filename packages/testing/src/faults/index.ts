@@ -1,0 +1,2 @@
+export { type AppendingStore, commitUntilAcknowledged } from './commit-until-acknowledged.js';
+export { FaultProxy, type LoseReplyOptions } from './fault-proxy.js';

@@ -40,6 +40,25 @@ export class StreamConcurrencyError extends StreamStoreError {
   }
 }
 
+/**
+ * A stream's metadata was not at the expected metadata revision (`setStreamMetadata`); nothing was written. `actual`
+ * is its real metadata revision (0: never set). A class of its own, not a `StreamConcurrencyError`: the revisions are
+ * of another sequence, and a retry loop around appends must not take a metadata conflict for a stream conflict. Its
+ * `code` is `STREAM_CONCURRENCY` all the same, so code-based handling (HTTP 409, the CLI's exit code) treats it alike.
+ */
+export class StreamMetadataConcurrencyError extends StreamStoreError {
+  constructor(
+    readonly streamId: string,
+    readonly expected: number | 'none' | 'any',
+    readonly actual: number,
+  ) {
+    super(
+      'STREAM_CONCURRENCY',
+      `The metadata of stream '${streamId}' was expected at ${expected === 'none' ? "'none' (never set)" : `metadata revision ${expected}`} but is at metadata revision ${actual}`,
+    );
+  }
+}
+
 /** One stream whose expectation failed in a multi-stream append. */
 export interface StreamConflict {
   streamId: string;

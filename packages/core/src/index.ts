@@ -36,6 +36,13 @@ export {
   type StreamStoreOptions,
 } from './store.js';
 export { categoryOf, parseStreamId, streamId } from './stream-id.js';
+export {
+  type ExpectedMetadataRevision,
+  MAX_STREAM_METADATA_BYTES,
+  type SetStreamMetadataOptions,
+  type StreamMetadata,
+  type StreamMetadataResult,
+} from './stream-metadata.js';
 export { CheckpointConflictError, type CheckpointStore, memoryCheckpointStore } from './subscriptions/checkpoints.js';
 export { type ConsumerLock, ConsumerLockedError, memoryConsumerLock } from './subscriptions/consumer-lock.js';
 export { describeDeadLetterError } from './subscriptions/dead-letter-error.js';

@@ -4,6 +4,7 @@
  * See docs/custom-storage.md for a worked example.
  */
 import type { ExpectedRevision, StreamInfo, StreamSummary } from './model.js';
+import type { MetadataExpectation, MetadataWriteOutcome, StoredStreamMetadata } from './stream-metadata-spi.js';
 
 /** The content of an encoded event: what a backend stores and returns. */
 export interface EncodedEventContent {
@@ -72,6 +73,11 @@ export interface StorageCapabilities {
    * in the global log). Absent means false: the store then refuses both with `NotSupportedError`.
    */
   transactions?: boolean;
+  /**
+   * `getStreamMetadata` and `setStreamMetadata` are implemented: each stream has a versioned metadata document. Absent
+   * means false: the store then refuses both with `NotSupportedError` naming `streamMetadata`.
+   */
+  streamMetadata?: boolean;
 }
 
 /** Outcome of an atomic conditional append. */
@@ -278,6 +284,24 @@ export interface StreamStorage<X extends object = object> {
    * backend with an index on the ids should turn the prefix into the range `[prefix, prefixUpperBound(prefix))`.
    */
   listStreams?(query: { after?: string; prefix?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]>;
+
+  /**
+   * Capability `streamMetadata`: the stream's metadata, or null when it was never set. Metadata lives apart from the
+   * events: a stream without events may have it, and a (soft) `deleteStream` keeps it.
+   */
+  getStreamMetadata?(streamId: string, options?: CallOptions): Promise<StoredStreamMetadata | null>;
+
+  /**
+   * Capability `streamMetadata`: atomically checks `expected` against the metadata revision (0 when never set) and
+   * stores `json` at revision+1, or writes nothing and reports the actual revision. Check and write are one atomic
+   * server step, as for `append`.
+   */
+  setStreamMetadata?(
+    streamId: string,
+    expected: MetadataExpectation,
+    json: string,
+    options?: CallOptions,
+  ): Promise<MetadataWriteOutcome>;
 
   /**
    * Optional wake-up hint for subscriptions: calls `listener` after appends (in-process, or LISTEN/NOTIFY).

@@ -32,6 +32,7 @@ export {
 } from './migrations/runner.js';
 export { prefixUpperBound } from './prefix-range.js';
 export type * from './storage-spi.js';
+export type * from './stream-metadata-spi.js';
 export { type ConsumerStorage, consumerStorage } from './subscriptions/consumer-storage.js';
 export { type LockWatchdog, type LockWatchdogOptions, watchConsumerLock } from './subscriptions/lock-watchdog.js';
 export { awaitTransactionWork } from './transaction-work.js';

@@ -9,6 +9,7 @@ import { listStreamPages } from './read-pages.js';
 import { EventSerializer } from './serialization/serializer.js';
 import type { StreamStorage, TransactionOptions } from './storage-spi.js';
 import type { StoreContext } from './store-context.js';
+import { getStreamMetadata, setStreamMetadata } from './store-metadata.js';
 import type {
   ListStreamsOptions,
   ReadAllOptions,
@@ -19,6 +20,7 @@ import type {
 } from './store-options.js';
 import { getStream, headPosition, logEvents, logReader, streamEvents } from './store-reads.js';
 import { appendMany, deleteStream } from './store-writes.js';
+import type { SetStreamMetadataOptions, StreamMetadata, StreamMetadataResult } from './stream-metadata.js';
 import { subscriptionSource } from './subscriptions/sources.js';
 import { type SubscribeOptions, type Subscription, startSubscription } from './subscriptions/subscription.js';
 import { describeSubscription } from './subscriptions/subscription-instrumentation.js';
@@ -224,6 +226,30 @@ export class StreamStore<X extends object = object> {
    */
   deleteStream(streamId: string, options: { expected?: ExpectedRevision; signal?: AbortSignal } = {}): Promise<boolean> {
     return deleteStream(this.ctx, streamId, options);
+  }
+
+  /**
+   * The stream's metadata (capability `streamMetadata`) and its metadata revision, or null when it was never set. The
+   * stream need not exist: metadata lives beside the events and outlives a (soft) delete.
+   * @example const meta = await store.getStreamMetadata('order-1'); if (meta) console.log(meta.revision, meta.metadata.maxCount);
+   * @throws NotSupportedError naming `streamMetadata` where the backend cannot store metadata.
+   */
+  getStreamMetadata(streamId: string, options: { signal?: AbortSignal } = {}): Promise<StreamMetadataResult | null> {
+    return getStreamMetadata(this.ctx, streamId, options);
+  }
+
+  /**
+   * Replaces the stream's metadata (capability `streamMetadata`) and resolves its new metadata revision (1 for the
+   * first write). With `expected` (a metadata revision, `'none'` for "never set", default `'any'`) the write is
+   * conditional, checked and written in one atomic step. The settings are only STORED for now: reads do not apply
+   * `maxCount`, `maxAgeSeconds` or `truncateBefore` yet. Input is validated before any I/O.
+   * @example await store.setStreamMetadata('order-1', { maxCount: 100, custom: { owner: 'billing' } }, { expected: 'none' });
+   * @throws StreamMetadataConcurrencyError (code `STREAM_CONCURRENCY`) with the actual metadata revision on a mismatch.
+   * @throws ValidationError for a bad setting, a `custom` that is no plain JSON object or has `$` keys, or a document over 64 KiB.
+   * @throws NotSupportedError naming `streamMetadata` where the backend cannot store metadata.
+   */
+  setStreamMetadata(streamId: string, metadata: StreamMetadata, options: SetStreamMetadataOptions = {}): Promise<number> {
+    return setStreamMetadata(this.ctx, streamId, metadata, options);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../storage-spi.js';
+import type { StoredStreamMetadata } from '../stream-metadata-spi.js';
 import { WriteGate } from '../write-gate.js';
 
 /** A stored event, flagged once its stream is deleted. */
@@ -21,6 +22,8 @@ export class MemoryState {
   log: MemoryEvent[] = [];
   deletedInLog = 0;
   nextPosition = 1;
+  /** Stream metadata by stream id, apart from `streams`: a stream without events may have it, a delete keeps it. */
+  readonly metadata = new Map<string, StoredStreamMetadata>();
   readonly listeners = new Set<() => void>();
   /** Writes wait here while a transaction is open: nobody writes under it, nobody sees it half done. */
   readonly gate = new WriteGate();

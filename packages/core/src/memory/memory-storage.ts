@@ -19,6 +19,7 @@ import type {
 } from '../storage-spi.js';
 import { awaitTransactionWork } from '../transaction-work.js';
 import { validateTenantId } from '../validation.js';
+import { readMetadata, writeMetadata } from './memory-metadata.js';
 import { type MemoryEvent, MemoryState, type MemoryStream } from './memory-state.js';
 import { MemoryTransaction } from './memory-transaction.js';
 
@@ -29,6 +30,7 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   optimisticConcurrency: true,
   locking: false,
   transactions: true,
+  streamMetadata: true,
 });
 
 /** First index in `log` whose position is greater than `after`. */
@@ -265,6 +267,18 @@ class MemoryStorage implements StreamStorage {
       streamId,
       ...summary(this.state.streams.get(streamId) as MemoryStream),
     }));
+  }
+
+  async getStreamMetadata(streamId: string, options?: CallOptions) {
+    this.ensureOpen();
+    throwIfAborted(options?.signal);
+    return readMetadata(this.state, streamId);
+  }
+
+  async setStreamMetadata(streamId: string, expected: number | 'any', json: string, options?: CallOptions) {
+    this.ensureOpen();
+    throwIfAborted(options?.signal);
+    return writeMetadata(this.state, streamId, expected, json);
   }
 
   watchAppends(listener: () => void): () => void {

@@ -20,6 +20,7 @@ import { readScenarios } from './read.js';
 import { serializationScenarios } from './serialization.js';
 import { storageErrorScenarios } from './storage-errors.js';
 import { streamIdScenarios } from './stream-ids.js';
+import { streamMetadataScenarios } from './stream-metadata.js';
 import { subscriptionScenarios } from './subscriptions.js';
 import { tenantScenarios } from './tenants.js';
 import { transactionScenarios } from './transactions.js';
@@ -40,6 +41,7 @@ export const conformanceScenarios: readonly Scenario[] = Object.freeze([
   ...readAllBackwardScenarios,
   ...categoryReadScenarios,
   ...listStreamScenarios,
+  ...streamMetadataScenarios,
   ...cancellationScenarios,
   ...limitScenarios,
   ...validationScenarios,

@@ -1,0 +1,26 @@
+/**
+ * The storage SPI's part for stream metadata (capability `streamMetadata`): what a backend stores per stream beside
+ * its events. Kept apart from storage-spi.ts so that file stays about events; re-exported with it from
+ * `@streamstore/core/storage`.
+ */
+
+/**
+ * A stream's metadata as a backend stores it: the metadata revision (1 after the first write, +1 per write) and the
+ * metadata as JSON text, encoded and validated by the core (the backend stores it verbatim and never parses it).
+ */
+export interface StoredStreamMetadata {
+  revision: number;
+  json: string;
+}
+
+/**
+ * What a metadata write is checked against, as the core hands it to a backend: `'any'`, or the metadata revision the
+ * stream's metadata must be at (0: never set).
+ */
+export type MetadataExpectation = number | 'any';
+
+/** Outcome of an atomic conditional metadata write. */
+export type MetadataWriteOutcome =
+  | { status: 'ok'; revision: number }
+  /** The metadata was not at the expected revision (`actual`, 0 when never set, read in the same atomic step). */
+  | { status: 'conflict'; actual: number };

@@ -115,9 +115,13 @@ export const streamMetadataScenarios = [
         });
       }
       ctx.assert.deepEqual(await metadataOf(store, 's'), before, 'nothing changed');
-      await ctx.assert.rejects(store.setStreamMetadata('never', { maxCount: 1 }, { expected: 1 }), StreamMetadataConcurrencyError, {
-        actual: 0,
-      });
+      await ctx.assert.rejects(
+        store.setStreamMetadata('never', { maxCount: 1 }, { expected: 1 }),
+        StreamMetadataConcurrencyError,
+        {
+          actual: 0,
+        },
+      );
       ctx.assert.equal(await metadataOf(store, 'never'), null, 'a refused first write creates nothing');
     },
     ['streamMetadata'],
@@ -180,11 +184,11 @@ export const streamMetadataScenarios = [
       const store = await ctx.createStore({ wrapStorage: counter.wrap });
       for (const [name, metadata, expected] of INVALID) {
         const options: Anything = expected === undefined ? {} : { expected };
-        await ctx.assert.rejects(() => store.setStreamMetadata('s', metadata as Anything, options), ValidationError, {}).catch(
-          (error: unknown) => {
+        await ctx.assert
+          .rejects(() => store.setStreamMetadata('s', metadata as Anything, options), ValidationError, {})
+          .catch((error: unknown) => {
             throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
-          },
-        );
+          });
       }
       const big = { custom: { text: 'x'.repeat(MAX_STREAM_METADATA_BYTES) } };
       await ctx.assert.rejects(() => store.setStreamMetadata('s', big), LimitExceededError, { max: MAX_STREAM_METADATA_BYTES });

@@ -13,6 +13,7 @@ import {
   type StreamStore,
 } from '@streamstore/core';
 import { type OutboxRelayOptions, startOutboxRelay } from '@streamstore/outbox';
+import { seededRandom } from '@streamstore/testing';
 import { describe, expect, it } from 'vitest';
 import { type Decision, FakeBroker } from './fake-broker.js';
 
@@ -148,7 +149,7 @@ describe('outbox relay: per-stream order under failures (fake broker)', () => {
 
   for (const seed of [1, 2, 3, 4]) {
     it(`random losses, lost acknowledgements and refusals (seed ${seed}): order per stream, exactly once with de-duplication, checkpoint only over stored events`, async () => {
-      const random = mulberry32(seed);
+      const random = seededRandom(seed);
       const store = await createStreamStore({ storage: memoryStorage() });
       const streams = Array.from({ length: 8 }, (_, i) => `s-${i}`);
       const commits = Array.from({ length: 80 }, (): [string, number] => [
@@ -193,15 +194,3 @@ describe('outbox relay: per-stream order under failures (fake broker)', () => {
     });
   }
 });
-
-/** A small seeded PRNG, so that a failing seed fails again. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

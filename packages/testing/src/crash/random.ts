@@ -1,14 +1,4 @@
-/** A small seeded PRNG (mulberry32): crash runs are repeatable from the seed they report. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../bench/random.js';
 
 /** A uniform integer in [min, max]. */
 export function randomInt(random: () => number, min: number, max: number): number {

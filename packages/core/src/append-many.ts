@@ -7,6 +7,7 @@ import {
   StorageCorruptedError,
   StreamConcurrencyError,
   type StreamConflict,
+  StreamDeletedError,
   ValidationError,
 } from './errors.js';
 import { resolveRejectedAppend } from './idempotency.js';
@@ -125,6 +126,8 @@ export async function appendManyResolved(
         retry.push(i);
         continue;
       }
+      // A tombstone is final (no retry or expectation changes it): it outranks the other parts' conflicts.
+      if (partOutcome.status === 'deleted') throw new StreamDeletedError((parts[i] as StreamAppend).streamId);
       try {
         const resolved = await resolvePart(target, parts[i] as StreamAppend, partOutcome, signal);
         if (resolved === 'retry') retry.push(i);
@@ -150,7 +153,7 @@ export async function appendManyResolved(
 async function resolvePart(
   target: AppendManyTarget,
   part: StreamAppend,
-  outcome: Exclude<AppendOutcome, { status: 'ok' }>,
+  outcome: Exclude<AppendOutcome, { status: 'ok' | 'deleted' }>,
   signal: AbortSignal | undefined,
 ): Promise<CommitResult | 'retry'> {
   const { streamId, expected, events } = part;

@@ -1,6 +1,6 @@
 import { throwIfAborted } from './abort.js';
 import { encodeBatch } from './encode-batch.js';
-import { StreamConcurrencyError } from './errors.js';
+import { StreamConcurrencyError, StreamDeletedError } from './errors.js';
 import { matchesExpected } from './expected.js';
 import { resolveRejectedAppend } from './idempotency.js';
 import { batchBytes, type CommitProbe } from './instrumented-operations.js';
@@ -41,6 +41,7 @@ export async function commitEvents(
   if (encoded.length === 0) return checkWithoutWriting(target.storage, streamId, expected, signal);
   let outcome = await target.storage.append(streamId, expected, encoded, { signal });
   if (outcome.status === 'ok') return okResult(outcome);
+  if (outcome.status === 'deleted') throw new StreamDeletedError(streamId);
   if (probe !== undefined) probe.rejected = true;
   for (let attempt = 0; ; attempt++) {
     const locations = await target.storage.findEvents(
@@ -52,6 +53,7 @@ export async function commitEvents(
     if (outcome.status === 'duplicate' && locations.length === 0 && attempt === 0) {
       outcome = await target.storage.append(streamId, expected, encoded, { signal });
       if (outcome.status === 'ok') return okResult(outcome);
+      if (outcome.status === 'deleted') throw new StreamDeletedError(streamId);
       continue;
     }
     const current =
@@ -69,7 +71,10 @@ async function checkWithoutWriting(
   expected: ExpectedRevision,
   signal?: AbortSignal,
 ): Promise<CommitResult> {
-  const revision = (await storage.getStream(streamId, { signal }))?.revision ?? 0;
+  const head = await storage.getStream(streamId, { signal });
+  // A commit of nothing still says what a commit of something would: a tombstoned stream takes no writes.
+  if (head?.tombstoned) throw new StreamDeletedError(streamId);
+  const revision = head?.revision ?? 0;
   if (!matchesExpected(expected, revision)) throw new StreamConcurrencyError(streamId, expected, revision);
   return { revision };
 }

@@ -9,6 +9,7 @@ export type StreamStoreErrorCode =
   | 'LIMIT_EXCEEDED'
   | 'SERIALIZATION'
   | 'STREAM_NOT_FOUND'
+  | 'STREAM_DELETED'
   | 'STORAGE_UNAVAILABLE'
   | 'STORAGE_CORRUPTED'
   | 'NOT_SUPPORTED'
@@ -146,6 +147,16 @@ export class SerializationError extends StreamStoreError {
 export class StreamNotFoundError extends StreamStoreError {
   constructor(readonly streamId: string) {
     super('STREAM_NOT_FOUND', `Stream '${streamId}' does not exist`);
+  }
+}
+
+/**
+ * The stream was hard-deleted (`deleteStream(id, { hard: true })`): a tombstone forbids every later write to it,
+ * whatever the expectation, and reads of it report this instead of an empty stream (as KurrentDB's StreamDeleted).
+ */
+export class StreamDeletedError extends StreamStoreError {
+  constructor(readonly streamId: string) {
+    super('STREAM_DELETED', `Stream '${streamId}' was deleted for good (tombstoned): it can never be written again`);
   }
 }
 

@@ -15,7 +15,7 @@ export async function resolveRejectedAppend(
   streamId: string,
   expected: ExpectedRevision,
   events: readonly EncodedEvent[],
-  outcome: Exclude<AppendOutcome, { status: 'ok' }>,
+  outcome: Exclude<AppendOutcome, { status: 'ok' | 'deleted' }>,
   locations: readonly EventLocation[],
   currentRevision: number,
   readStored: StoredRangeReader,
@@ -54,7 +54,7 @@ function writtenWhereExpected(expected: ExpectedRevision, firstRevision: number,
 function rejectWithoutDuplicates(
   streamId: string,
   expected: ExpectedRevision,
-  outcome: Exclude<AppendOutcome, { status: 'ok' }>,
+  outcome: Exclude<AppendOutcome, { status: 'ok' | 'deleted' }>,
   currentRevision: number,
 ): never {
   const actual = outcome.status === 'conflict' ? outcome.actual : currentRevision;

@@ -35,6 +35,7 @@ export {
   StreamStore,
   type StreamStoreOptions,
 } from './store.js';
+export type { DeleteStreamOptions } from './store-writes.js';
 export { categoryOf, parseStreamId, streamId } from './stream-id.js';
 export {
   type ExpectedMetadataRevision,
@@ -53,6 +54,7 @@ export type {
   Subscription,
   SubscriptionTarget,
 } from './subscriptions/subscription.js';
+export { STREAM_DELETED_EVENT_TYPE, type StreamDeletedData } from './system-events.js';
 export { TRACE_CONTEXT_KEYS, traceContextOf } from './trace-context.js';
 export type { StoreTransaction, TransactionApi } from './transaction.js';
 export type { EventDataOf, EventTypes, EventUnion, RecordedEventOf } from './typed-events.js';

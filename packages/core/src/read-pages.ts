@@ -1,5 +1,5 @@
 import { raceAbort, throwIfAborted } from './abort.js';
-import { NotSupportedError, StorageCorruptedError, ValidationError } from './errors.js';
+import { NotSupportedError, StorageCorruptedError, StreamDeletedError, ValidationError } from './errors.js';
 import type { StreamSummary } from './model.js';
 import type { StoredEvent, StreamStorage } from './storage-spi.js';
 import type { ListStreamsOptions, ReadOptions, StoreCapabilities } from './store-options.js';
@@ -38,6 +38,12 @@ export function streamPages(
     for (const stored of page) {
       checkOrder(streamId, previous, stored.revision, forward);
       previous = stored.revision;
+    }
+    // An empty first page may be a tombstone, which the read reports (KurrentDB's StreamDeleted) rather than
+    // passing for a missing stream: one head lookup, paid only by reads that find nothing.
+    if (previous === undefined && page.length === 0 && source.capabilities.tombstones) {
+      const head = await raceAbort(source.storage.getStream(streamId, { signal: options.signal }), options.signal);
+      if (head?.tombstoned) throw new StreamDeletedError(streamId);
     }
     state.remaining = page.length < limit || previous === undefined ? 0 : state.remaining - page.length;
     if (previous !== undefined) state.from = forward ? previous + 1 : previous - 1;

@@ -46,7 +46,8 @@ export function toRecordedEvent(
   }
   const event: RecordedEvent = {
     streamId: stored.streamId,
-    revision: stored.revision,
+    // A system event (a delete's) occupies no revision: backends store it below 1, uniquely; readers see 0.
+    revision: Math.max(stored.revision, 0),
     id: stored.id,
     type: stored.type,
     data: decoded.data,

@@ -74,6 +74,21 @@ export interface StorageCapabilities {
    */
   transactions?: boolean;
   /**
+   * Hard deletes: `deleteStream` with `{ hard: true }` leaves a tombstone, the stream can never be written again
+   * (`append` reports `deleted`), and `getStream` reports it (`tombstoned`). Absent means false: the store then
+   * refuses hard deletes with `NotSupportedError` naming `tombstones`.
+   */
+  tombstones?: boolean;
+  /**
+   * With `globalOrder`: every effective delete (soft or hard) appends a `$streamDeleted` system event
+   * (`STREAM_DELETED_EVENT_TYPE`, see `streamDeletedEvent`) to the global log atomically with the delete, under the
+   * deleted stream's id (so in its category), at any revision below 1 that is unique for that stream over all its
+   * lives (the core reports it as 0), with an event id unique in the stream. `readStream`, `findEvents`, `getStream`
+   * and `listStreams` never see it; `readAll`, `readCategory` and their backward forms return it like any event; a
+   * later delete of the stream keeps it. Absent means false.
+   */
+  streamDeletedEvents?: boolean;
+  /**
    * `getStreamMetadata` and `setStreamMetadata` are implemented: each stream has a versioned metadata document. Absent
    * means false: the store then refuses both with `NotSupportedError` naming `streamMetadata`.
    */
@@ -86,7 +101,28 @@ export type AppendOutcome =
   /** The stream was not as expected; `actual` is its real revision, read in the same atomic step. */
   | { status: 'conflict'; actual: number }
   /** Some event id of the batch is already in the stream; nothing was written. */
-  | { status: 'duplicate'; actual?: number };
+  | { status: 'duplicate'; actual?: number }
+  /**
+   * Capability `tombstones`: the stream was hard-deleted; nothing was written. Reported whatever the expectation
+   * (also `'any'` and `'no-stream'`), before the expectation and the ids are checked.
+   */
+  | { status: 'deleted' };
+
+/** A stream's head as a backend reports it: `tombstoned` (capability `tombstones`) when it was hard-deleted. */
+export interface StreamHead extends StreamInfo {
+  /** The stream was hard-deleted: `revision` and the dates are those it had then (informational). */
+  tombstoned?: boolean;
+}
+
+/** Options of {@link StreamStorage.deleteStream}. */
+export interface StorageDeleteOptions extends CallOptions {
+  /**
+   * Capability `tombstones`: leave a tombstone (the core never passes it to a backend without the capability). A
+   * hard delete of a stream that is already tombstoned reports `{ status: 'ok', deleted: false }`, whatever
+   * `expected`; of a stream that never existed it places the tombstone (`deleted: true`).
+   */
+  hard?: boolean;
+}
 
 /** One stream's part of a multi-stream append: what `append` takes, as a record. */
 export interface StreamAppend {
@@ -230,16 +266,19 @@ export interface StreamStorage<X extends object = object> {
    * The stream's head, or null when it does not exist: its revision, `createdAt` (server time of its first commit)
    * and `updatedAt`, the `timestamp` of its last event (the original library's `LastModified`).
    */
-  getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null>;
+  getStream(streamId: string, options?: CallOptions): Promise<StreamHead | null>;
 
   /**
    * Delete every event of the stream and its head, atomically checking `expected` when given.
-   * Deleting a missing stream is not an error.
+   * Deleting a missing stream is not an error. With `options.hard` (capability `tombstones`), also leave a tombstone
+   * (see {@link StorageDeleteOptions}); a soft delete of a tombstoned stream reports `deleted: false`. With capability
+   * `streamDeletedEvents`, an effective delete (`deleted: true`) appends the `$streamDeleted` event in the same atomic
+   * step.
    */
   deleteStream(
     streamId: string,
     expected: ExpectedRevision | undefined,
-    options?: CallOptions,
+    options?: StorageDeleteOptions,
   ): Promise<{ status: 'ok'; deleted: boolean } | { status: 'conflict'; actual: number }>;
 
   /** Capability `globalOrder`: up to `limit` events with a position strictly after `after`, in position order. */

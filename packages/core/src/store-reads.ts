@@ -1,5 +1,5 @@
 import { raceAbort, throwIfAborted } from './abort.js';
-import { NotSupportedError } from './errors.js';
+import { NotSupportedError, StreamDeletedError } from './errors.js';
 import { instrumentRead } from './instrumented-operations.js';
 import { logPages } from './log-pages.js';
 import type { StreamInfo } from './model.js';
@@ -81,7 +81,10 @@ export async function getStream(
   ctx.ensureOpen();
   validateStreamId(streamId);
   throwIfAborted(options.signal);
-  return raceAbort(ctx.storage.getStream(streamId, options), options.signal);
+  const head = await raceAbort(ctx.storage.getStream(streamId, options), options.signal);
+  // Like a read, the head of a tombstoned stream says it was deleted rather than passing for a stream never made.
+  if (head?.tombstoned) throw new StreamDeletedError(streamId);
+  return head;
 }
 
 /** The store's reads as subscriptions use them (narrow: they need no more of the store). */

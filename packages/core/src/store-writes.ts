@@ -23,28 +23,38 @@ export async function appendMany(
   return parts.length === 0 ? [] : appendManyResolved(target, parts, options.signal);
 }
 
-/** `store.deleteStream`, in a delete span when instrumented; resolves whether a stream was deleted. */
-export function deleteStream(
-  ctx: StoreContext,
-  streamId: string,
-  options: { expected?: ExpectedRevision; signal?: AbortSignal },
-): Promise<boolean> {
+/** Options of `store.deleteStream`. */
+export interface DeleteStreamOptions {
+  /** Delete only if the stream is there (checked atomically with the delete, like a commit's expectation). */
+  expected?: ExpectedRevision;
+  /**
+   * Leave a tombstone (capability `tombstones`): the stream can never be written again, and reads of it throw
+   * `StreamDeletedError`. Default false: a soft delete, after which the stream can be re-created.
+   */
+  hard?: boolean;
+  signal?: AbortSignal;
+}
+
+/** `store.deleteStream`, in a delete span when instrumented; resolves whether anything was deleted. */
+export function deleteStream(ctx: StoreContext, streamId: string, options: DeleteStreamOptions): Promise<boolean> {
   if (ctx.instrumentation === undefined) return deleteEvents(ctx, streamId, options);
   return instrumentDelete(ctx.instrumentation, ctx.identity, streamId, options?.expected, () =>
     deleteEvents(ctx, streamId, options),
   );
 }
 
-async function deleteEvents(
-  ctx: StoreContext,
-  streamId: string,
-  options: { expected?: ExpectedRevision; signal?: AbortSignal },
-): Promise<boolean> {
+async function deleteEvents(ctx: StoreContext, streamId: string, options: DeleteStreamOptions): Promise<boolean> {
   ctx.ensureOpen();
   validateStreamId(streamId);
   const expected = options.expected === undefined ? undefined : validateExpected(options.expected);
+  const hard = options.hard === true;
+  // A backend that cannot keep a tombstone would silently make the stream re-creatable: refuse instead.
+  if (hard && !ctx.capabilities.tombstones) {
+    throw new NotSupportedError('tombstones', `The ${ctx.storage.name} backend cannot hard-delete (tombstone) a stream`);
+  }
   throwIfAborted(options.signal);
-  const outcome = await ctx.storage.deleteStream(streamId, expected, { signal: options.signal });
+  const call = hard ? { signal: options.signal, hard } : { signal: options.signal };
+  const outcome = await ctx.storage.deleteStream(streamId, expected, call);
   if (outcome.status === 'conflict') throw new StreamConcurrencyError(streamId, expected ?? 'any', outcome.actual);
   return outcome.deleted;
 }

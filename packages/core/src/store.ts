@@ -19,7 +19,7 @@ import type {
   StreamStoreOptions,
 } from './store-options.js';
 import { getStream, headPosition, logEvents, logReader, streamEvents } from './store-reads.js';
-import { appendMany, deleteStream } from './store-writes.js';
+import { appendMany, type DeleteStreamOptions, deleteStream } from './store-writes.js';
 import type { SetStreamMetadataOptions, StreamMetadata, StreamMetadataResult } from './stream-metadata.js';
 import { subscriptionSource } from './subscriptions/sources.js';
 import { type SubscribeOptions, type Subscription, startSubscription } from './subscriptions/subscription.js';
@@ -222,9 +222,16 @@ export class StreamStore<X extends object = object> {
   /**
    * Deletes a stream: its events disappear from every read, the global log included. Idempotent. With
    * `expected`, the deletion is conditional like a commit. A later append with `'no-stream'` starts at revision 1.
-   * @returns whether a stream was deleted.
+   * With `hard: true` (capability `tombstones`) a tombstone stays: every later write to the stream throws
+   * `StreamDeletedError`, whatever its expectation, and so do `read` and `getStream`. Where the backend has
+   * `streamDeletedEvents`, the delete appends a `$streamDeleted` event (`STREAM_DELETED_EVENT_TYPE`) to the global
+   * log, in the stream's category, atomically with it (see docs/streams.md).
+   * @returns whether anything was deleted (false for a missing stream, or one already tombstoned).
+   * @throws StreamConcurrencyError when `expected` does not match (a tombstone takes precedence: false).
+   * @throws NotSupportedError naming `tombstones` for `hard: true` on a backend without tombstones.
+   * @example await store.deleteStream('order-1', { expected: 3, hard: true });
    */
-  deleteStream(streamId: string, options: { expected?: ExpectedRevision; signal?: AbortSignal } = {}): Promise<boolean> {
+  deleteStream(streamId: string, options: DeleteStreamOptions = {}): Promise<boolean> {
     return deleteStream(this.ctx, streamId, options);
   }
 

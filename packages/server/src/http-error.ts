@@ -25,6 +25,8 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   LIMIT_EXCEEDED: 413,
   SERIALIZATION: 400,
   STREAM_NOT_FOUND: 404,
+  // A tombstoned stream is gone for good: 410 Gone, as for any resource removed permanently.
+  STREAM_DELETED: 410,
   STREAM_CONCURRENCY: 409,
   STREAM_LOCKED: 409,
   DUPLICATE_EVENT: 409,

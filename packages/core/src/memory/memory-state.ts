@@ -24,6 +24,8 @@ export class MemoryState {
   nextPosition = 1;
   /** Stream metadata by stream id, apart from `streams`: a stream without events may have it, a delete keeps it. */
   readonly metadata = new Map<string, StoredStreamMetadata>();
+  /** Hard-deleted streams: the head each had when it was tombstoned (dates in ms). */
+  readonly tombstones = new Map<string, { revision: number; createdAt: number; updatedAt: number }>();
   readonly listeners = new Set<() => void>();
   /** Writes wait here while a transaction is open: nobody writes under it, nobody sees it half done. */
   readonly gate = new WriteGate();

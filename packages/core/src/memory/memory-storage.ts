@@ -11,14 +11,17 @@ import type {
   EventLocation,
   MultitenantStorage,
   StorageCapabilities,
+  StorageDeleteOptions,
   StorageTransaction,
   StoredEvent,
   StreamAppend,
+  StreamHead,
   StreamStorage,
   TransactionOptions,
 } from '../storage-spi.js';
 import { awaitTransactionWork } from '../transaction-work.js';
 import { validateTenantId } from '../validation.js';
+import { deleteMemoryStream } from './memory-delete.js';
 import { readMetadata, writeMetadata } from './memory-metadata.js';
 import { type MemoryEvent, MemoryState, type MemoryStream } from './memory-state.js';
 import { MemoryTransaction } from './memory-transaction.js';
@@ -31,6 +34,8 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   locking: false,
   transactions: true,
   streamMetadata: true,
+  tombstones: true,
+  streamDeletedEvents: true,
 });
 
 /** First index in `log` whose position is greater than `after`. */
@@ -81,6 +86,7 @@ class MemoryStorage implements StreamStorage {
     options?: CallOptions,
   ): AppendOutcome {
     throwIfAborted(options?.signal);
+    if (this.state.tombstones.has(streamId)) return { status: 'deleted' };
     const stream = this.state.streams.get(streamId);
     const head = stream ? stream.events.length : 0;
     if (!matchesExpected(expected, head)) return { status: 'conflict', actual: head };
@@ -190,35 +196,28 @@ class MemoryStorage implements StreamStorage {
     return events.slice(Math.max(0, end - query.limit), end).reverse();
   }
 
-  async getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
+  async getStream(streamId: string, options?: CallOptions): Promise<StreamHead | null> {
     this.ensureOpen();
     throwIfAborted(options?.signal);
     const stream = this.state.streams.get(streamId);
-    return stream ? summary(stream) : null;
+    if (stream) return summary(stream);
+    const tombstone = this.state.tombstones.get(streamId);
+    if (!tombstone) return null;
+    const { revision, createdAt, updatedAt } = tombstone;
+    return { revision, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt), tombstoned: true };
   }
 
-  async deleteStream(streamId: string, expected: ExpectedRevision | undefined, options?: CallOptions) {
+  async deleteStream(streamId: string, expected: ExpectedRevision | undefined, options?: StorageDeleteOptions) {
     this.ensureOpen();
     throwIfAborted(options?.signal);
-    if (this.state.gate.busy) return this.state.gate.exclusive(() => this.deleteNow(streamId, expected, options));
-    return this.deleteNow(streamId, expected, options);
-  }
-
-  private deleteNow(streamId: string, expected: ExpectedRevision | undefined, options?: CallOptions) {
-    throwIfAborted(options?.signal);
-    const state = this.state;
-    const stream = state.streams.get(streamId);
-    const head = stream ? stream.events.length : 0;
-    if (expected !== undefined && !matchesExpected(expected, head)) return { status: 'conflict' as const, actual: head };
-    if (!stream) return { status: 'ok' as const, deleted: false };
-    state.streams.delete(streamId);
-    for (const event of stream.events) event.deleted = true;
-    state.deletedInLog += stream.events.length;
-    if (state.deletedInLog > 1024 && state.deletedInLog * 2 > state.log.length) {
-      state.log = state.log.filter((event) => !event.deleted);
-      state.deletedInLog = 0;
-    }
-    return { status: 'ok' as const, deleted: true };
+    const now = () => {
+      throwIfAborted(options?.signal);
+      const outcome = deleteMemoryStream(this.state, streamId, expected, options?.hard === true);
+      // The system event is a new event of the log: subscribers tailing it are woken as for an append.
+      if (outcome.status === 'ok' && outcome.deleted) this.notify();
+      return outcome;
+    };
+    return this.state.gate.busy ? this.state.gate.exclusive(now) : now();
   }
 
   async headPosition(options?: CallOptions): Promise<string | undefined> {

@@ -136,6 +136,7 @@ export class MemoryTransaction implements StorageTransaction {
   }
 
   private stage(streamId: string, expected: ExpectedRevision, events: readonly EncodedEvent[]): AppendOutcome {
+    if (this.state.tombstones.has(streamId)) return { status: 'deleted' };
     const head = this.eventsOf(streamId).length;
     if (!matchesExpected(expected, head)) return { status: 'conflict', actual: head };
     for (const event of events) {

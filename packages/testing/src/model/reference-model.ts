@@ -28,6 +28,9 @@ export type ModelAppendOutcome =
   | { kind: 'duplicate'; streamId: string; eventIds: string[] }
   | { kind: 'validation'; field: string };
 
+/** Type (and, in the model, id) of the system event of a delete; the store's id for it is its own. */
+export const SYSTEM_DELETE = '$streamDeleted';
+
 /** What the contract says a delete must do. */
 export type ModelDeleteOutcome =
   | { kind: 'ok'; deleted: boolean }
@@ -56,7 +59,14 @@ export class TenantModel {
   /** Every event ever written, in commit order; deleted ones are dropped from it. */
   private log: ModelEvent[] = [];
 
-  constructor(private readonly nextSeq: () => number) {}
+  /**
+   * @param deleteEvents the store appends a `$streamDeleted` system event to its log on every effective delete
+   * (capability `streamDeletedEvents`): the model's log then holds one too (revision 0, id `$streamDeleted`).
+   */
+  constructor(
+    private readonly nextSeq: () => number,
+    private readonly deleteEvents = false,
+  ) {}
 
   /** The stream's revision (0 when absent). */
   revision(streamId: string): number {
@@ -149,7 +159,12 @@ export class TenantModel {
     if (expected !== undefined && !satisfies(expected, head)) return { kind: 'concurrency', streamId, expected, actual: head };
     if (head === 0) return { kind: 'ok', deleted: false };
     this.streams.delete(streamId);
-    this.log = this.log.filter((event) => event.streamId !== streamId);
+    // The stream's events go; the system events of its earlier deletes stay.
+    this.log = this.log.filter((event) => event.streamId !== streamId || event.revision === 0);
+    if (this.deleteEvents) {
+      const data = { streamId, revision: head, hard: false };
+      this.log.push({ streamId, revision: 0, id: SYSTEM_DELETE, type: SYSTEM_DELETE, data, metadata: {}, seq: this.nextSeq() });
+    }
     return { kind: 'ok', deleted: true };
   }
 
@@ -195,11 +210,14 @@ export class ReferenceModel {
   private readonly tenants = new Map<string, TenantModel>();
   private seq = 0;
 
+  /** `deleteEvents`: see {@link TenantModel}'s constructor. */
+  constructor(private readonly options: { deleteEvents?: boolean } = {}) {}
+
   /** The model of one tenant's store. */
   tenant(tenantId: string): TenantModel {
     let tenant = this.tenants.get(tenantId);
     if (!tenant) {
-      tenant = new TenantModel(() => ++this.seq);
+      tenant = new TenantModel(() => ++this.seq, this.options.deleteEvents === true);
       this.tenants.set(tenantId, tenant);
     }
     return tenant;

@@ -12,7 +12,7 @@ import {
   observeError,
   show,
 } from './observe.js';
-import { type ModelEvent, type ModelEventInput, ReferenceModel, type TenantModel } from './reference-model.js';
+import { type ModelEvent, type ModelEventInput, ReferenceModel, SYSTEM_DELETE, type TenantModel } from './reference-model.js';
 
 /** A model-based run found the backend disagreeing with the model. The message holds the whole command trace. */
 export class ModelDivergenceError extends Error {
@@ -113,7 +113,7 @@ async function collectOrError<T>(iterable: AsyncIterable<T>): Promise<T[]> {
  * `eventIds`, `field`), read results, listed streams, the global log and (with `globalOrder`) positions.
  */
 export async function runModelCommands(target: ModelRunTarget, commands: readonly ModelCommand[]): Promise<void> {
-  const reference = new ReferenceModel();
+  const reference = new ReferenceModel({ deleteEvents: target.stores[0]?.capabilities.streamDeletedEvents === true });
   const runOf = (store: StreamStore, index: number): TenantRun => ({
     store,
     model: reference.tenant(`t${index}`),
@@ -290,7 +290,9 @@ async function readAll(
   describe: (text: string) => void,
 ): Promise<string> {
   const log = run.model.readAll();
-  const comparable = (events: readonly RecordedEvent[]) => events.map((e) => `${e.streamId}@${e.revision}:${e.id}`);
+  // A delete's system event has an id of the backend's choosing: it is compared by its type.
+  const comparable = (events: readonly RecordedEvent[]) =>
+    events.map((e) => `${e.streamId}@${e.revision}:${e.type === SYSTEM_DELETE ? e.type : e.id}`);
   const modelled = (events: readonly ModelEvent[]) => events.map((e) => `${e.streamId}@${e.revision}:${e.id}`);
   // A global log may show the newest commits a moment late (PostgreSQL hands out an event once every older
   // transaction has ended, also other sessions' ones): wait for it, but never accept a hole or a reordering.

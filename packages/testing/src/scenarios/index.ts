@@ -6,6 +6,7 @@ import { cancellationScenarios } from './cancellation.js';
 import { capabilityScenarios } from './capabilities.js';
 import { dataScenarios } from './data.js';
 import { deleteScenarios } from './delete.js';
+import { deleteEventScenarios } from './delete-events.js';
 import { globalOrderScenarios } from './global-order.js';
 import { groupCommitScenarios } from './group-commit.js';
 import { hostileInputScenarios } from './hostile-input.js';
@@ -23,6 +24,7 @@ import { streamIdScenarios } from './stream-ids.js';
 import { streamMetadataScenarios } from './stream-metadata.js';
 import { subscriptionScenarios } from './subscriptions.js';
 import { tenantScenarios } from './tenants.js';
+import { tombstoneCapabilityScenarios, tombstoneScenarios } from './tombstones.js';
 import { transactionScenarios } from './transactions.js';
 import { validationScenarios } from './validation.js';
 
@@ -35,6 +37,9 @@ export const conformanceScenarios: readonly Scenario[] = Object.freeze([
   ...idempotencyScenarios,
   ...readScenarios,
   ...deleteScenarios,
+  ...tombstoneScenarios,
+  ...tombstoneCapabilityScenarios,
+  ...deleteEventScenarios,
   ...dataScenarios,
   ...streamIdScenarios,
   ...globalOrderScenarios,

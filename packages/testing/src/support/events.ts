@@ -1,4 +1,4 @@
-import type { EventData, RecordedEvent, StreamStore } from '@streamstore/core';
+import { type EventData, type RecordedEvent, STREAM_DELETED_EVENT_TYPE, type StreamStore } from '@streamstore/core';
 
 /** Payload of the events the kit writes: enough to recognise each event when read back. */
 export interface TestPayload {
@@ -49,4 +49,12 @@ export async function snapshot(store: StreamStore, streamId: string) {
 /** Waits a macrotask, so concurrent async loops interleave on every backend (even a synchronous one). */
 export function nextTick(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * A read of the global log without the system events of deletes (`$streamDeleted`, on backends with capability
+ * `streamDeletedEvents`): for scenarios about the application's events only.
+ */
+export function applicationEvents<T extends { type: string }>(events: readonly T[]): T[] {
+  return events.filter((event) => event.type !== STREAM_DELETED_EVENT_TYPE);
 }

@@ -90,6 +90,17 @@ const V3_STATEMENTS = [
 // reading the events back. Rows written before it keep NULL: the core then compares their content itself.
 const V4_STATEMENTS = ['ALTER TABLE events ADD COLUMN digest TEXT'];
 
+// Stream metadata (issue 20): one versioned JSON document per stream, apart from the streams table so that a stream
+// without events may have it and a delete keeps it. Version 5 is another change's.
+const V6_STATEMENTS = [
+  `CREATE TABLE IF NOT EXISTS stream_metadata (
+  stream_id TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL,
+  metadata TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID`,
+];
+
 function migration(version: number, description: string, statements: string[]): SqliteMigration {
   const checksum = statementsChecksum(statements);
   return Object.freeze({ version, description, statements: Object.freeze([...statements]) as string[], checksum });
@@ -101,6 +112,7 @@ export const MIGRATIONS: readonly SqliteMigration[] = Object.freeze([
   migration(2, 'events.category (backfilled) and its (category, position) index for category reads', V2_STATEMENTS),
   migration(3, 'checkpoints, consumer_locks and dead_letters for subscriptions', V3_STATEMENTS),
   migration(4, 'events.digest: content digest for idempotent retries (NULL for older rows)', V4_STATEMENTS),
+  migration(6, 'stream_metadata: a versioned metadata document per stream', V6_STATEMENTS),
 ]);
 
 /** The newest schema version this package knows. */

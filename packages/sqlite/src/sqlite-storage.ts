@@ -6,10 +6,13 @@ import {
   type CallOptions,
   type EncodedEvent,
   type EventLocation,
+  type MetadataExpectation,
+  type MetadataWriteOutcome,
   type MigrationStep,
   type StorageCapabilities,
   type StorageTransaction,
   type StoredEvent,
+  type StoredStreamMetadata,
   type StreamAppend,
   type StreamStorage,
   type TransactionOptions,
@@ -26,6 +29,7 @@ import { allMigrations, planMigrations, provisionSchema } from './provision.js';
 import { findEventsWith, getStreamWith, listStreamsWith, readStreamWith } from './reads.js';
 import { SqliteContext } from './sqlite-context.js';
 import type { SqliteTransactionHandles } from './sqlite-transaction.js';
+import { readStreamMetadata, writeStreamMetadata } from './stream-metadata.js';
 import { transaction } from './transactions.js';
 
 const CAPABILITIES: StorageCapabilities = Object.freeze({
@@ -35,6 +39,7 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   optimisticConcurrency: true,
   locking: false,
   transactions: true,
+  streamMetadata: true,
 });
 
 /**
@@ -126,6 +131,26 @@ export class SqliteStorage implements StreamStorage<SqliteTransactionHandles> {
     throwIfAborted(options?.signal);
     const { ctx } = this;
     return ctx.gated(() => ctx.run(`delete stream '${streamId}'`, () => ctx.deletes()(streamId, expected)));
+  }
+
+  getStreamMetadata(streamId: string, options?: CallOptions): Promise<StoredStreamMetadata | null> {
+    const { ctx } = this;
+    return ctx.read(options, `read the metadata of stream '${streamId}'`, () => readStreamMetadata(ctx.connection(), streamId));
+  }
+
+  async setStreamMetadata(
+    streamId: string,
+    expected: MetadataExpectation,
+    json: string,
+    options?: CallOptions,
+  ): Promise<MetadataWriteOutcome> {
+    throwIfAborted(options?.signal);
+    const { ctx } = this;
+    return ctx.gated(() =>
+      ctx.run(`write the metadata of stream '${streamId}'`, () =>
+        writeStreamMetadata(ctx.connection(), streamId, expected, json),
+      ),
+    );
   }
 
   headPosition(options?: CallOptions): Promise<string | undefined> {

@@ -8,7 +8,7 @@ import {
   StreamConcurrencyError,
   type StreamStore,
 } from '@streamstore/core';
-import { LATEST_SCHEMA_VERSION, sqliteStorage } from '@streamstore/sqlite';
+import { MIGRATIONS, sqliteStorage } from '@streamstore/sqlite';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDirectory } from './temp-files.js';
@@ -164,7 +164,7 @@ describe('provisioning', () => {
     const filename = files.next();
     const storage = sqliteStorage({ filename });
     const planned = await storage.planMigrations();
-    expect(planned.map((m) => m.version)).toEqual([1, 2, 3, 4]);
+    expect(planned.map((m) => m.version)).toEqual([1, 2, 3, 4, 6]);
     expect(planned[0]?.statements.join('\n')).toMatch(/CREATE TABLE IF NOT EXISTS events/);
     await storage.provision();
     await storage.provision();
@@ -174,7 +174,8 @@ describe('provisioning', () => {
     const versions = db.prepare('SELECT version, description, checksum, applied_at FROM schema_version').all();
     const journal = db.pragma('journal_mode', { simple: true });
     db.close();
-    expect(versions).toHaveLength(LATEST_SCHEMA_VERSION);
+    // One row per shipped migration (their numbers may have gaps: a version reserved by a change not merged yet).
+    expect(versions).toHaveLength(MIGRATIONS.length);
     expect(versions[0]).toMatchObject({ version: 1, checksum: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(journal).toBe('wal');
   });
@@ -182,7 +183,7 @@ describe('provisioning', () => {
   it('plans every migration for a missing file without creating it', async () => {
     const filename = files.next();
     const storage = sqliteStorage({ filename });
-    expect((await storage.planMigrations()).map((m) => m.version)).toEqual([1, 2, 3, 4]);
+    expect((await storage.planMigrations()).map((m) => m.version)).toEqual([1, 2, 3, 4, 6]);
     expect(existsSync(filename)).toBe(false);
     await storage.close();
   });

@@ -106,6 +106,8 @@ function isConnectionFailure(error: unknown): boolean {
 function appendInTransaction(s: Statements) {
   return (streamId: string, expected: ExpectedRevision, events: readonly EncodedEvent[]): AppendOutcome => {
     const head = s.selectHead.get(streamId);
+    // A tombstoned stream has no head row: only appends that find none look for a tombstone.
+    if (head === undefined && s.selectTombstone.get(streamId) !== undefined) return { status: 'deleted' };
     const current = head ?? 0;
     if (!matchesExpected(expected, current)) return { status: 'conflict', actual: current };
     const recordedAt = Date.now();

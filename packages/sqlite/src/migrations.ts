@@ -90,6 +90,19 @@ const V3_STATEMENTS = [
 // reading the events back. Rows written before it keep NULL: the core then compares their content itself.
 const V4_STATEMENTS = ['ALTER TABLE events ADD COLUMN digest TEXT'];
 
+// Tombstones and delete events (issue 20). A hard-deleted stream keeps a row here (the streams row goes, so listings
+// and heads of live streams stay as they were); an append looks here only when the stream has no head row, so appends
+// to existing streams pay nothing. A delete's $streamDeleted system event is an events row below revision 1 (unique
+// per stream over its lives, see delete.ts): no index or constraint changes.
+const V5_STATEMENTS = [
+  `CREATE TABLE IF NOT EXISTS tombstones (
+  stream_id TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID`,
+];
+
 // Stream metadata (issue 20): one versioned JSON document per stream, apart from the streams table so that a stream
 // without events may have it and a delete keeps it. Version 5 is another change's.
 const V6_STATEMENTS = [
@@ -112,6 +125,7 @@ export const MIGRATIONS: readonly SqliteMigration[] = Object.freeze([
   migration(2, 'events.category (backfilled) and its (category, position) index for category reads', V2_STATEMENTS),
   migration(3, 'checkpoints, consumer_locks and dead_letters for subscriptions', V3_STATEMENTS),
   migration(4, 'events.digest: content digest for idempotent retries (NULL for older rows)', V4_STATEMENTS),
+  migration(5, 'tombstones: hard-deleted streams', V5_STATEMENTS),
   migration(6, 'stream_metadata: a versioned metadata document per stream', V6_STATEMENTS),
 ]);
 

@@ -1,5 +1,5 @@
-import type { StreamInfo, StreamSummary } from '@streamstore/core';
-import { type EventLocation, prefixUpperBound, type StoredEvent } from '@streamstore/core/storage';
+import type { StreamSummary } from '@streamstore/core';
+import { type EventLocation, prefixUpperBound, type StoredEvent, type StreamHead } from '@streamstore/core/storage';
 import { toEventLocation, toStoredEvent, toStreamInfo, toStreamSummary } from './rows.js';
 import type { Statements } from './statements.js';
 
@@ -20,10 +20,12 @@ export function readStreamWith(
   return statement.all(streamId, query.from, query.limit).map(toStoredEvent);
 }
 
-/** The stream's head, or null. */
-export function getStreamWith(statements: Statements, streamId: string): StreamInfo | null {
+/** The stream's head, or its tombstone (`tombstoned`), or null. */
+export function getStreamWith(statements: Statements, streamId: string): StreamHead | null {
   const row = statements.getStream.get(streamId);
-  return row ? toStreamInfo(row) : null;
+  if (row) return toStreamInfo(row);
+  const tombstone = statements.getTombstone.get(streamId);
+  return tombstone ? { ...toStreamInfo(tombstone), tombstoned: true } : null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { ExpectedRevision, StreamInfo, StreamSummary } from '@streamstore/core';
+import type { ExpectedRevision, StreamSummary } from '@streamstore/core';
 import {
   type AppendManyOutcome,
   type AppendOutcome,
@@ -10,17 +10,19 @@ import {
   type MetadataWriteOutcome,
   type MigrationStep,
   type StorageCapabilities,
+  type StorageDeleteOptions,
   type StorageTransaction,
   type StoredEvent,
   type StoredStreamMetadata,
   type StreamAppend,
+  type StreamHead,
   type StreamStorage,
   type TransactionOptions,
   throwIfAborted,
 } from '@streamstore/core/storage';
 import type Database from 'better-sqlite3';
 import type { AppendRequest } from './append.js';
-import { watchFile } from './append-notifier.js';
+import { notifyFile, watchFile } from './append-notifier.js';
 import { appendCommitter, appendMany } from './commit-appends.js';
 import type { DeleteOutcome } from './delete.js';
 import { readAllBackwardPage, readAllPage, readCategoryBackwardPage, readCategoryPage, readLogHead } from './log-reads.js';
@@ -40,6 +42,8 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   locking: false,
   transactions: true,
   streamMetadata: true,
+  tombstones: true,
+  streamDeletedEvents: true,
 });
 
 /**
@@ -122,15 +126,23 @@ export class SqliteStorage implements StreamStorage<SqliteTransactionHandles> {
     return ctx.read(options, `read stream '${streamId}'`, () => readStreamWith(ctx.statements(), streamId, query));
   }
 
-  getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
+  getStream(streamId: string, options?: CallOptions): Promise<StreamHead | null> {
     const { ctx } = this;
     return ctx.read(options, `read the head of stream '${streamId}'`, () => getStreamWith(ctx.statements(), streamId));
   }
 
-  async deleteStream(streamId: string, expected: ExpectedRevision | undefined, options?: CallOptions): Promise<DeleteOutcome> {
+  async deleteStream(
+    streamId: string,
+    expected: ExpectedRevision | undefined,
+    options?: StorageDeleteOptions,
+  ): Promise<DeleteOutcome> {
     throwIfAborted(options?.signal);
     const { ctx } = this;
-    return ctx.gated(() => ctx.run(`delete stream '${streamId}'`, () => ctx.deletes()(streamId, expected)));
+    const hard = options?.hard === true;
+    const outcome = await ctx.gated(() => ctx.run(`delete stream '${streamId}'`, () => ctx.deletes()(streamId, expected, hard)));
+    // The delete's system event is new in the log: wake the file's subscribers as an append does.
+    if (outcome.status === 'ok' && outcome.deleted) notifyFile(ctx.fileKey());
+    return outcome;
   }
 
   getStreamMetadata(streamId: string, options?: CallOptions): Promise<StoredStreamMetadata | null> {

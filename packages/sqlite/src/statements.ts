@@ -32,6 +32,15 @@ export class Statements {
   readonly updateHead: Database.Statement<[number, number, string]>;
   readonly deleteEvents: Database.Statement<[string]>;
   readonly deleteHead: Database.Statement<[string]>;
+  /** Whether the stream is tombstoned (1 or undefined). */
+  readonly selectTombstone: Database.Statement<[string], number>;
+  readonly getTombstone: Database.Statement<[string], StreamRow>;
+  readonly insertTombstone: Database.Statement<[string, number, number, number]>;
+  /**
+   * A delete's system event: stream_id, event_id, type, data_text, timestamp, recorded_at, category, then the
+   * stream_id again; its revision is one below the stream's lowest, so unique over the stream's lives.
+   */
+  readonly insertDeleteEvent: Database.Statement<[string, string, string, string, number, number, string, string]>;
   readonly findEvents: Database.Statement<[string, string], LocationRow>;
   readonly readForward: Database.Statement<[string, number, number], EventRow>;
   readonly readBackward: Database.Statement<[string, number, number], EventRow>;
@@ -55,12 +64,23 @@ export class Statements {
     this.selectHead = db.prepare<[string], number>('SELECT revision FROM streams WHERE stream_id = ?').pluck();
     this.insertHead = db.prepare('INSERT INTO streams (stream_id, revision, created_at, updated_at) VALUES (?, ?, ?, ?)');
     this.updateHead = db.prepare('UPDATE streams SET revision = ?, updated_at = ? WHERE stream_id = ?');
-    this.deleteEvents = db.prepare('DELETE FROM events WHERE stream_id = ?');
+    // Revisions below 1 are the system events of earlier deletes: they stay in the log.
+    this.deleteEvents = db.prepare('DELETE FROM events WHERE stream_id = ? AND revision > 0');
     this.deleteHead = db.prepare('DELETE FROM streams WHERE stream_id = ?');
+    this.selectTombstone = db.prepare<[string], number>('SELECT 1 FROM tombstones WHERE stream_id = ?').pluck();
+    this.getTombstone = raw(
+      db.prepare<[string], StreamRow>('SELECT stream_id, revision, created_at, updated_at FROM tombstones WHERE stream_id = ?'),
+    );
+    this.insertTombstone = db.prepare('INSERT INTO tombstones (stream_id, revision, created_at, updated_at) VALUES (?, ?, ?, ?)');
+    // An aggregate without rows still yields one row: the first delete's event gets -1.
+    this.insertDeleteEvent = db.prepare(`INSERT INTO events (stream_id, revision, event_id, type, schema_version, format,
+  compression, data_text, data_blob, metadata, timestamp, recorded_at, category, digest)
+  SELECT ?, coalesce(min(revision), 0) - 1, ?, ?, 1, 'json', NULL, ?, NULL, NULL, ?, ?, ?, NULL
+  FROM events WHERE stream_id = ? AND revision < 1`);
     // The ids travel as one JSON array: one statement for any number of ids, each probed in UNIQUE(stream_id, event_id).
     this.findEvents = raw(
       db.prepare<[string, string], LocationRow>(
-        'SELECT event_id, revision, position, digest FROM events WHERE stream_id = ? AND event_id IN (SELECT value FROM json_each(?))',
+        'SELECT event_id, revision, position, digest FROM events WHERE stream_id = ? AND event_id IN (SELECT value FROM json_each(?)) AND revision > 0',
       ),
     );
     this.readForward = raw(
@@ -70,7 +90,7 @@ export class Statements {
     );
     this.readBackward = raw(
       db.prepare<[string, number, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? AND revision > 0 ORDER BY revision DESC LIMIT ?`,
       ),
     );
     this.getStream = raw(db.prepare<[string], StreamRow>(`SELECT ${STREAM_COLUMNS} FROM streams s WHERE s.stream_id = ?`));

@@ -52,7 +52,7 @@ describe('sqlite category column', () => {
     db.close();
 
     const storage = sqliteStorage({ filename });
-    expect((await storage.planMigrations()).map((step) => step.version)).toEqual([2, 3, 4]);
+    expect((await storage.planMigrations()).map((step) => step.version)).toEqual([2, 3, 4, 5, 6]);
     await storage.provision();
     const check = new Database(filename, { readonly: true });
     const rows = check.prepare('SELECT stream_id, category FROM events ORDER BY position').all() as Array<{

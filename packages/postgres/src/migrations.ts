@@ -166,6 +166,15 @@ export const MIGRATIONS: readonly Migration[] = [
       sqlFile('0009_3_append_many.sql', s),
     ],
   },
+  // Version 11: stream metadata (issue 20; version 10 is another change's). One row per stream in a table of its own,
+  // so a stream without events may have metadata and a delete keeps it; `json` keeps the document as the core wrote
+  // it, and queryable. set_stream_metadata locks the row (or inserts the first one), checks the expected metadata
+  // revision on it and writes, in one statement; a first write that loses the insert race looks again at the row.
+  {
+    version: 11,
+    description: 'stream_metadata table and set_stream_metadata: a versioned metadata document per stream',
+    statements: (s) => [sqlFile('0011_1_stream_metadata_table.sql', s), sqlFile('0011_2_set_stream_metadata.sql', s)],
+  },
 ];
 
 const CHECKSUM_PLACEHOLDER = '"<schema>"';

@@ -6,10 +6,13 @@ import type {
   CallOptions,
   EncodedEvent,
   EventLocation,
+  MetadataExpectation,
+  MetadataWriteOutcome,
   MigrationStep,
   StorageCapabilities,
   StorageTransaction,
   StoredEvent,
+  StoredStreamMetadata,
   StreamAppend,
   StreamStorage,
   TransactionOptions,
@@ -29,6 +32,7 @@ import { logHeadQuery, readLogHead } from './log-head.js';
 import { planMigrations, provisionSchema } from './provision.js';
 import { buildQueries, type StoreQueries } from './queries.js';
 import { StoreReads } from './reads.js';
+import { type MetadataContext, metadataQueries, readStreamMetadata, writeStreamMetadata } from './stream-metadata.js';
 import { appendManyAlone, type PostgresTransactionHandles, runTransaction, type TransactionContext } from './transactions.js';
 
 export type { GroupCommitStats } from './commit-appends.js';
@@ -42,6 +46,7 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   // Far below the 1,000,000 events a transaction can number; keeps one commit's parameters reasonable.
   maxEventsPerCommit: 100_000,
   transactions: true,
+  streamMetadata: true,
 });
 
 /** A store in one PostgreSQL schema. `release` ends the pool when the storage owns it. */
@@ -60,6 +65,8 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
   private closed = false;
   /** Commits sent together when they arrive while an earlier one is in flight (see `appendCommitter`). */
   private readonly commit: (request: AppendRequest) => Promise<AppendOutcome>;
+  /** Where stream metadata calls run (see stream-metadata.ts). */
+  private readonly metadata: MetadataContext;
 
   constructor(
     readonly sql: Sql,
@@ -83,6 +90,7 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
       poke: () => this.appendNotifier.poke(),
     };
     this.commit = appendCommitter(this.appendContext);
+    this.metadata = { sql, queries: metadataQueries(quoteIdentifier(schema)), deadline };
   }
 
   async provision(options?: CallOptions): Promise<void> {
@@ -184,6 +192,19 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
 
   getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
     return this.guarded(() => this.reads.getStream(streamId, options));
+  }
+
+  getStreamMetadata(streamId: string, options?: CallOptions): Promise<StoredStreamMetadata | null> {
+    return this.guarded(() => readStreamMetadata(this.metadata, streamId, options?.signal));
+  }
+
+  setStreamMetadata(
+    streamId: string,
+    expected: MetadataExpectation,
+    json: string,
+    options?: CallOptions,
+  ): Promise<MetadataWriteOutcome> {
+    return this.guarded(() => writeStreamMetadata(this.metadata, streamId, expected, json, options?.signal));
   }
 
   readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {

@@ -73,7 +73,9 @@ export function groupOutcomes(rows: readonly GroupRow[], count: number): GroupOu
     if (row === undefined) return { ok: false, error: new StorageCorruptedError('append_events_group left a commit out') };
     const revision = Number(row.o_revision);
     if (row.o_status === 0) return { ok: true, value: { status: 'ok', revision, position: row.o_position as string } };
-    if (row.o_status === 1) return { ok: true, value: { status: 'conflict', actual: revision } };
+    // A head below 0 is a tombstone (0010_5_append_events_group.sql).
+    if (row.o_status === 1)
+      return { ok: true, value: revision < 0 ? { status: 'deleted' } : { status: 'conflict', actual: revision } };
     if (row.o_status === 2) return { ok: true, value: { status: 'duplicate', actual: revision } };
     return { ok: false, error: new StorageCorruptedError(`append_events_group returned the unknown status ${row.o_status}`) };
   });

@@ -137,6 +137,8 @@ export async function appendAlone(ctx: AppendContext, request: AppendRequest): P
   const row = rows[0];
   if (row === undefined) throw new StorageCorruptedError('append_events returned no row');
   if (row.o_status === 0) return { status: 'ok', revision: Number(row.o_revision), position: row.o_position as string };
-  if (row.o_status === 1) return { status: 'conflict', actual: Number(row.o_revision) };
+  // A conflict at a head below 0 is a tombstone (0010_1_keep_tombstone_function.sql).
+  if (row.o_status === 1)
+    return Number(row.o_revision) < 0 ? { status: 'deleted' } : { status: 'conflict', actual: Number(row.o_revision) };
   throw new StorageCorruptedError(`append_events returned the unknown status ${row.o_status}`);
 }

@@ -166,6 +166,25 @@ export const MIGRATIONS: readonly Migration[] = [
       sqlFile('0009_3_append_many.sql', s),
     ],
   },
+  // Version 10: tombstones and delete events (issue 20). A hard-deleted stream keeps its head row at revision -1; a
+  // BEFORE UPDATE trigger whose WHEN clause reads only that row skips updates of it, so the head statements of
+  // append_events and append_events_tx move nothing and report a conflict at -1 (the client's 'deleted'): appends keep
+  // their one round trip and pay one WHEN test on the row they already lock. append_events_group decides in SQL and
+  // refuses a head below 0 itself. delete_stream (now with p_hard) takes an append's locks in an append's order and
+  // writes the $streamDeleted system event as an events row below revision 1 (see the files); the old three-argument
+  // function is dropped, so an older client cannot delete a tombstone away.
+  {
+    version: 10,
+    description:
+      'tombstones (head row at -1 kept by a trigger), delete_stream(..., p_hard) appending a $streamDeleted system event, append_events_group refusing tombstones',
+    statements: (s) => [
+      sqlFile('0010_1_keep_tombstone_function.sql', s),
+      sqlFile('0010_2_keep_tombstone_trigger.sql', s),
+      sqlFile('0010_3_drop_delete_stream_v1.sql', s),
+      sqlFile('0010_4_delete_stream.sql', s),
+      sqlFile('0010_5_append_events_group.sql', s),
+    ],
+  },
   // Version 11: stream metadata (issue 20; version 10 is another change's). One row per stream in a table of its own,
   // so a stream without events may have metadata and a delete keeps it; `json` keeps the document as the core wrote
   // it, and queryable. set_stream_metadata locks the row (or inserts the first one), checks the expected metadata

@@ -10,6 +10,7 @@ import type {
   MetadataWriteOutcome,
   MigrationStep,
   StorageCapabilities,
+  StorageDeleteOptions,
   StorageTransaction,
   StoredEvent,
   StoredStreamMetadata,
@@ -47,6 +48,8 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   maxEventsPerCommit: 100_000,
   transactions: true,
   streamMetadata: true,
+  tombstones: true,
+  streamDeletedEvents: true,
 });
 
 /** A store in one PostgreSQL schema. `release` ends the pool when the storage owns it. */
@@ -173,9 +176,16 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
     return { sql: this.sql, queries: this.queries, deadline: this.deadline, poke: () => this.appendNotifier.poke() };
   }
 
-  async deleteStream(streamId: string, expected: ExpectedRevision | undefined, options?: CallOptions): Promise<DeleteOutcome> {
+  async deleteStream(
+    streamId: string,
+    expected: ExpectedRevision | undefined,
+    options?: StorageDeleteOptions,
+  ): Promise<DeleteOutcome> {
     this.ensureOpen();
-    return deleteStream(this.appendContext, streamId, expected, options?.signal);
+    const outcome = await deleteStream(this.appendContext, streamId, expected, options?.hard === true, options?.signal);
+    // The delete's system event is new in the log: wake subscribers as after an append.
+    if (outcome.status === 'ok' && outcome.deleted) this.appendNotifier.poke();
+    return outcome;
   }
 
   findEvents(streamId: string, eventIds: readonly string[], options?: CallOptions): Promise<EventLocation[]> {

@@ -78,10 +78,11 @@ export function buildQueries(s: string): StoreQueries {
     appendMany: `SELECT o_index, o_status, o_revision, o_position FROM ${s}.append_many($1::text[], $2::int4[], $3::int8[],
   $4::int4[], $5::text[], $6::text[], $7::int4[], $8::text[], $9::text[], $10::text[], $11::bytea[], $12::text[], $13::text[],
   $14::timestamptz[], $15::bool)`,
-    deleteStream: `SELECT o_status, o_revision FROM ${s}.delete_stream($1::text, $2::int4, $3::int8)`,
-    findEvents: `SELECT event_id, revision, position FROM ${s}.events WHERE stream_id = $1 AND event_id = ANY($2::text[])`,
+    deleteStream: `SELECT o_status, o_revision FROM ${s}.delete_stream($1::text, $2::int4, $3::int8, $4::bool)`,
+    // Rows below revision 1 are the system events of deletes (0010_4_delete_stream.sql): never part of a stream read.
+    findEvents: `SELECT event_id, revision, position FROM ${s}.events WHERE stream_id = $1 AND event_id = ANY($2::text[]) AND revision > 0`,
     readForward: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
-    readBackward: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`,
+    readBackward: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND revision <= $2 AND revision > 0 ORDER BY revision DESC LIMIT $3`,
     getStream: `SELECT ${streamColumns(s)} FROM ${s}.streams s WHERE s.stream_id = $1`,
     // Gap-free tail: functions of migration 4 compute the store's log horizon (the lowest transaction that can
     // still commit events into this store), wait a moment for this store's appends in flight when they hold back
@@ -91,10 +92,11 @@ export function buildQueries(s: string): StoreQueries {
     readCategory: `SELECT ${EVENT_COLUMNS} FROM ${s}.read_category($1::text, $2::int8, $3::int4, $4::int4)`,
     readAllBackward: backwardPage(s, false),
     readCategoryBackward: backwardPage(s, true),
-    listStreams: `SELECT ${streamColumns(s)} FROM ${s}.streams s WHERE s.stream_id > $1 ORDER BY s.stream_id LIMIT $2`,
+    // A head at -1 is a tombstone (migration 10): not a stream to list.
+    listStreams: `SELECT ${streamColumns(s)} FROM ${s}.streams s WHERE s.stream_id > $1 AND s.revision >= 0 ORDER BY s.stream_id LIMIT $2`,
     // One range of the primary key (COLLATE "C": byte order), every bound a parameter: no LIKE, so no pattern to
     // escape and no generic plan that cannot bound the index by a pattern's fixed prefix.
     listStreamsPrefix: `SELECT ${streamColumns(s)} FROM ${s}.streams s
-WHERE s.stream_id > $1 AND s.stream_id >= $2 AND s.stream_id < $3 ORDER BY s.stream_id LIMIT $4`,
+WHERE s.stream_id > $1 AND s.stream_id >= $2 AND s.stream_id < $3 AND s.revision >= 0 ORDER BY s.stream_id LIMIT $4`,
   };
 }

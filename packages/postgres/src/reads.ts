@@ -3,7 +3,7 @@ import { type CallOptions, type EventLocation, prefixUpperBound, type StoredEven
 import type { Sql } from 'postgres';
 import { type CallDeadline, execute } from './execute.js';
 import type { StoreQueries } from './queries.js';
-import { type EventRow, toStoredEvent } from './rows.js';
+import { type EventRow, headOf, toStoredEvent } from './rows.js';
 
 /** Positions are bigints: nothing lies after a checkpoint beyond this one. */
 const MAX_BIGINT = '9223372036854775807';
@@ -76,7 +76,7 @@ export class StoreReads {
       this.deadline,
     );
     const row = rows[0];
-    return row ? { revision: Number(row.revision), createdAt: row.created_at, updatedAt: row.updated_at } : null;
+    return row ? headOf(Number(row.revision), row.created_at, row.updated_at) : null;
   }
 
   async readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {

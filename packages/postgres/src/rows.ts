@@ -1,4 +1,4 @@
-import type { StoredEvent } from '@streamstore/core/storage';
+import type { StoredEvent, StreamHead } from '@streamstore/core/storage';
 
 /** A row of the events table as selected by the queries of `queries.ts` (int8 columns arrive as strings). */
 export interface EventRow {
@@ -39,4 +39,9 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     timestamp: Number(row.timestamp_ms),
     recordedAt: Number(row.recorded_ms),
   };
+}
+
+/** A stream's head from its row: a revision below 0 is a tombstone (migration 10), reported as such. */
+export function headOf(revision: number, createdAt: Date, updatedAt: Date): StreamHead {
+  return revision < 0 ? { revision: 0, createdAt, updatedAt, tombstoned: true } : { revision, createdAt, updatedAt };
 }

@@ -24,7 +24,7 @@ import { appendArrays, expectedParams } from './append-params.js';
 import { translateDriverError } from './driver-errors.js';
 import { type CallDeadline, execute } from './execute.js';
 import type { StoreQueries } from './queries.js';
-import { type EventRow, toStoredEvent } from './rows.js';
+import { type EventRow, headOf, toStoredEvent } from './rows.js';
 
 /** What `store.transaction` adds to its transaction object on PostgreSQL. */
 export interface PostgresTransactionHandles {
@@ -48,7 +48,8 @@ function outcomeOf(row: AppendRow | undefined, what: string): AppendOutcome {
   if (row === undefined) throw new StorageCorruptedError(`${what} returned no row`);
   const revision = Number(row.o_revision);
   if (row.o_status === 0) return { status: 'ok', revision, position: row.o_position as string };
-  if (row.o_status === 1) return { status: 'conflict', actual: revision };
+  // A conflict at a head below 0 is a tombstone (0010_1_keep_tombstone_function.sql).
+  if (row.o_status === 1) return revision < 0 ? { status: 'deleted' } : { status: 'conflict', actual: revision };
   if (row.o_status === 2) return { status: 'duplicate', actual: revision };
   throw new StorageCorruptedError(`${what} returned the unknown status ${row.o_status}`);
 }
@@ -209,7 +210,7 @@ class PostgresTransaction implements StorageTransaction<PostgresTransactionHandl
       options,
     );
     const row = rows[0];
-    return row ? { revision: Number(row.revision), createdAt: row.created_at, updatedAt: row.updated_at } : null;
+    return row ? headOf(Number(row.revision), row.created_at, row.updated_at) : null;
   }
 
   /** Refuses further calls: the transaction is committing or rolling back. */

@@ -107,7 +107,7 @@ describe('postgres group commit', () => {
     // after it: see the next test.)
     let deleter = 0;
     const deletion = await openTransaction(CONNECTION_STRING, async (tx) => {
-      await tx.unsafe(`SELECT * FROM "${storage.schema}".delete_stream($1, 0, 0)`, ['d']);
+      await tx.unsafe(`SELECT * FROM "${storage.schema}".delete_stream($1, 0, 0, false)`, ['d']);
       deleter = (await tx<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]?.pid as number;
     });
     const groups = storage.groupCommitStats().groups;

@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS {{schema}}.delete_stream(text, integer, bigint)

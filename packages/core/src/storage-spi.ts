@@ -205,6 +205,9 @@ export interface MigrationStep {
  * | stored data breaks an invariant (undecodable, gaps, a foreign object)         | `StorageCorruptedError`     |
  * | the caller's signal fired                                                     | `OperationAbortedError`     |
  *
+ * A refused append is an outcome, not an error: `conflict`, `duplicate`, and (capability `tombstones`) `deleted` for a
+ * tombstoned stream, which the core turns into `StreamDeletedError` (code `STREAM_DELETED`).
+ *
  * Why these: `StorageUnavailableError` means "nothing is known to be wrong with the data; retrying the same call
  * (with the same event ids, which makes a repeated append idempotent) may succeed", which holds for an outage, a lost
  * answer and lost races alike. A checksum mismatch says the schema was made by other code (an edited migration, a

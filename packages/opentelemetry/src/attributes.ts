@@ -59,24 +59,28 @@ export function storeAttributes(store: InstrumentedStore): Attributes {
  * "category" would be the id itself, far too many values for a span name.
  */
 export function categoryOfStream(streamId: unknown): string | undefined {
-  if (typeof streamId !== 'string') return undefined;
+  // Every commit asks: a plain id (no separator) is answered without parsing it.
+  if (typeof streamId !== 'string' || !streamId.includes('-')) return undefined;
   const parts = parseStreamId(streamId);
   return parts.length > 1 ? parts[0] : undefined;
 }
 
 /** The attributes of an operation on one stream. */
-export function streamAttributes(store: InstrumentedStore, operation: string, streamId: string): Attributes {
+export function streamAttributes(
+  store: InstrumentedStore,
+  operation: string,
+  streamId: string,
+  category: string | undefined = categoryOfStream(streamId),
+): Attributes {
   const attributes = storeAttributes(store);
   attributes[ATTR.dbOperation] = operation;
   if (typeof streamId === 'string') attributes[ATTR.streamId] = streamId;
-  const category = categoryOfStream(streamId);
   if (category !== undefined) attributes[ATTR.dbCollection] = category;
   return attributes;
 }
 
 /** A low-cardinality span name: the operation and, when there is one, the stream's category. */
-export function spanName(operation: string, streamId: unknown): string {
-  const category = categoryOfStream(streamId);
+export function spanName(operation: string, streamId: unknown, category = categoryOfStream(streamId)): string {
   return category === undefined ? operation : `${operation} ${category}`;
 }
 

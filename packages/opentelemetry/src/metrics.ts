@@ -1,5 +1,6 @@
 /** The instruments this package records to. */
 import type { Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
+import { AppendedTotals } from './appended-totals.js';
 
 /** Bucket boundaries (seconds) from sub-millisecond in-memory commits to multi-second outliers. */
 const DURATION_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -7,8 +8,8 @@ const DURATION_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.0
 /** The instruments, created once per instrumentation. */
 export interface StoreMetrics {
   commitDuration: Histogram;
-  eventsAppended: Counter;
-  bytesAppended: Counter;
+  /** `streamstore.events.appended` and `streamstore.bytes.appended`, observed at collection. */
+  appended: AppendedTotals;
   conflicts: Counter;
   processDuration: Histogram;
   lagSeconds: ObservableGauge;
@@ -24,14 +25,7 @@ export function createMetrics(meter: Meter): StoreMetrics {
       unit: 's',
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     }),
-    eventsAppended: meter.createCounter('streamstore.events.appended', {
-      description: 'Events written by successful commits (idempotent retries write none).',
-      unit: '{event}',
-    }),
-    bytesAppended: meter.createCounter('streamstore.bytes.appended', {
-      description: 'Encoded bytes (payloads, metadata, names) written by successful commits.',
-      unit: 'By',
-    }),
+    appended: new AppendedTotals(meter),
     conflicts: meter.createCounter('streamstore.commit.conflicts', {
       description: 'Commits refused because the stream was not at the expected revision, or an event id was taken.',
       unit: '{commit}',

@@ -7,12 +7,13 @@ import type {
   DeleteEnd,
   DeleteStart,
   InstrumentationScope,
+  InstrumentedStore,
   ReadAllStart,
   ReadEnd,
   ReadStart,
   TraceContext,
 } from '@streamstore/core';
-import { ATTR, errorType, spanName, storeAttributes, streamAttributes } from './attributes.js';
+import { ATTR, type Attributes, categoryOfStream, errorType, spanName, storeAttributes, streamAttributes } from './attributes.js';
 import type { StoreMetrics } from './metrics.js';
 import { formatTraceparent } from './traceparent.js';
 
@@ -46,15 +47,33 @@ function runner(span: Span) {
   return <T>(work: () => T): T => context.with(active, work);
 }
 
+/** The attributes of a store's commits with one outcome, made once per store and outcome (metrics only read them). */
+const outcomeAttributesCache = new WeakMap<InstrumentedStore, Map<string, Attributes>>();
+
+function outcomeAttributes(store: InstrumentedStore, outcome: string): Attributes {
+  let byOutcome = outcomeAttributesCache.get(store);
+  if (!byOutcome) {
+    byOutcome = new Map();
+    outcomeAttributesCache.set(store, byOutcome);
+  }
+  let attributes = byOutcome.get(outcome);
+  if (!attributes) {
+    attributes = Object.freeze({ ...storeAttributes(store), [ATTR.outcome]: outcome });
+    byOutcome.set(outcome, attributes);
+  }
+  return attributes;
+}
+
 /** The commit hook. */
 export function commitHook(settings: OperationSettings): (start: CommitStart) => CommitScope {
   const { tracer, metrics } = settings;
   return (start) => {
-    const attributes = streamAttributes(start.store, 'commit', start.streamId);
+    const category = categoryOfStream(start.streamId);
+    const attributes = streamAttributes(start.store, 'commit', start.streamId, category);
     attributes[ATTR.expectedRevision] = String(start.expected);
     attributes[ATTR.eventCount] = start.events;
     if (start.events > 1) attributes[ATTR.dbBatchSize] = start.events;
-    const span = tracer.startSpan(spanName('commit', start.streamId), { kind: SpanKind.CLIENT, attributes });
+    const span = tracer.startSpan(spanName('commit', start.streamId, category), { kind: SpanKind.CLIENT, attributes });
     const began = performance.now();
     const traceContext = settings.propagateTraceContext ? traceContextOfSpan(span) : undefined;
     return {
@@ -67,18 +86,15 @@ export function commitHook(settings: OperationSettings): (start: CommitStart) =>
         if (end.position !== undefined) span.setAttribute(ATTR.position, end.position);
         if (end.actualRevision !== undefined) span.setAttribute(ATTR.actualRevision, end.actualRevision);
         if (end.bytes !== undefined) span.setAttribute(ATTR.bytes, end.bytes);
-        const labels = storeAttributes(start.store);
-        labels[ATTR.outcome] = end.outcome;
+        let labels = outcomeAttributes(start.store, end.outcome);
         if (end.error !== undefined) {
           fail(span, end.error, end.outcome === 'error');
-          labels[ATTR.errorType] = errorType(end.error);
+          labels = { ...labels, [ATTR.errorType]: errorType(end.error) };
         }
         span.end();
         metrics.commitDuration.record(seconds, labels);
         if (end.outcome === 'ok') {
-          const written = storeAttributes(start.store);
-          metrics.eventsAppended.add(start.events, written);
-          if (end.bytes !== undefined) metrics.bytesAppended.add(end.bytes, written);
+          metrics.appended.add(start.store, () => storeAttributes(start.store), start.events, end.bytes);
         } else if (end.outcome === 'conflict' || end.outcome === 'duplicate') {
           const conflict = storeAttributes(start.store);
           conflict[ATTR.conflictKind] = end.outcome === 'conflict' ? 'revision' : 'duplicate';

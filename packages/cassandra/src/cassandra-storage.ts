@@ -4,9 +4,12 @@ import {
   type CallOptions,
   type EncodedEvent,
   type EventLocation,
+  type MetadataExpectation,
+  type MetadataWriteOutcome,
   type MigrationStep,
   type StorageCapabilities,
   type StoredEvent,
+  type StoredStreamMetadata,
   type StreamStorage,
   throwIfAborted,
 } from '@streamstore/core/storage';
@@ -19,6 +22,7 @@ import { planMigrations, provision } from './provision.js';
 import { getStream, lookUpEvents, readStream } from './read.js';
 import type { Session } from './session.js';
 import { DELETED_HEAD, Statements } from './statements.js';
+import { readStreamMetadata, writeStreamMetadata } from './stream-metadata.js';
 
 /**
  * The Cassandra (and Cosmos DB) storage of one keyspace and table. Create it with `cassandraStorage()`. Each
@@ -46,6 +50,7 @@ export class CassandraStorage implements StreamStorage {
       optimisticConcurrency: true,
       locking: false,
       maxEventsPerCommit: config.maxEventsPerCommit,
+      streamMetadata: true,
     });
   }
 
@@ -113,6 +118,21 @@ export class CassandraStorage implements StreamStorage {
   async deleteStream(streamId: string, expected: ExpectedRevision | undefined, options?: CallOptions): Promise<DeleteOutcome> {
     this.ensureOpen(options);
     return deleteStream(this.ctx, streamId, expected);
+  }
+
+  async getStreamMetadata(streamId: string, options?: CallOptions): Promise<StoredStreamMetadata | null> {
+    this.ensureOpen(options);
+    return readStreamMetadata(this.ctx, streamId);
+  }
+
+  async setStreamMetadata(
+    streamId: string,
+    expected: MetadataExpectation,
+    json: string,
+    options?: CallOptions,
+  ): Promise<MetadataWriteOutcome> {
+    this.ensureOpen(options);
+    return writeStreamMetadata(this.ctx, streamId, expected, json);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { statementsChecksum, type VersionedMigration } from '@streamstore/core/storage';
 import { quoteIdentifier } from './identifiers.js';
+import { createMetadataTableStatement } from './metadata-schema.js';
 import type { ResolvedConfig } from './options.js';
 
 /** Clustering `kind` of an event row: `seq` = revision, `event_id` = the event's id. */
@@ -91,6 +92,12 @@ const MIGRATIONS: readonly CassandraMigration[] = [
     version: 1,
     description: (config) => `events table ${config.keyspace}.${config.table}: (stream_id, bucket) partitions with a static head`,
     statements: (config) => [createEventsTableStatement(config)],
+  },
+  // Stream metadata (issue 20): a table of its own per events table; version 2 is another change's.
+  {
+    version: 3,
+    description: (config) => `stream metadata table ${config.keyspace}.${config.table}_metadata`,
+    statements: (config) => [createMetadataTableStatement(config)],
   },
 ];
 

@@ -1,8 +1,10 @@
-// Cassandra backend benchmark on the local node: append throughput and latency (1/10/100 events per commit, 1 and 8
-// concurrent writers, each on its own stream with a known expected revision), stream read throughput, and a
-// baseline: the same rows written by the raw driver as a plain (unconditional) single-partition batch, which shows
-// what the lightweight transaction (Paxos: prepare/promise, read, propose/accept, commit) costs.
+// Cassandra backend benchmark: append throughput and latency (1/10/100 events per commit, 1 and 8 concurrent writers,
+// each on its own stream with a known expected revision), stream read throughput, and a baseline: the same rows
+// written by the raw driver as a plain (unconditional) single-partition batch at QUORUM, with as many writers, which
+// shows what the lightweight transaction (Paxos: prepare/promise, read, propose/accept, commit) costs.
 // Usage: npm run bench:cassandra [-- --json] [-- --seconds 3]
+//        npm run bench:cassandra-cluster   (--cluster: the 3-node cluster of scripts/services/cassandra-cluster at
+//        replication factor 3, QUORUM/SERIAL, 8 and 32 writers, 1 and 10 events per commit)
 import { randomBytes } from 'node:crypto';
 import { cassandraStorage } from '@streamstore/cassandra';
 import { createStreamStore } from '@streamstore/core';
@@ -12,7 +14,18 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const secondsArg = args.indexOf('--seconds');
 const SECONDS = secondsArg >= 0 ? Number(args[secondsArg + 1]) : 3;
-const CONNECTION = { contactPoints: ['127.0.0.1:9042'], localDataCenter: 'datacenter1' };
+const CLUSTER = args.includes('--cluster');
+// The cluster's nodes share one CQL port: the driver reaches every node it discovers on protocolOptions.port.
+const CONNECTION = CLUSTER
+  ? {
+      contactPoints: ['127.0.0.1:19042', '127.0.0.2:19042', '127.0.0.3:19042'],
+      localDataCenter: 'datacenter1',
+      protocolOptions: { port: 19042 },
+    }
+  : { contactPoints: ['127.0.0.1:9042'], localDataCenter: 'datacenter1' };
+const REPLICATION = { class: 'SimpleStrategy', replication_factor: CLUSTER ? 3 : 1 };
+const WRITERS = CLUSTER ? [8, 32] : [1, 8];
+const BATCHES = CLUSTER ? [1, 10] : [1, 10, 100];
 const keyspace = `bench_${randomBytes(4).toString('hex')}`;
 let tables = 0;
 
@@ -25,7 +38,14 @@ const makeEvent = (writer, n) => ({
 });
 
 async function openStore() {
-  const storage = cassandraStorage({ ...CONNECTION, keyspace, table: `t${++tables}` });
+  const { protocolOptions, ...connection } = CONNECTION;
+  const storage = cassandraStorage({
+    ...connection,
+    keyspace,
+    table: `t${++tables}`,
+    replication: REPLICATION,
+    ...(protocolOptions ? { clientOptions: { protocolOptions } } : {}),
+  });
   return createStreamStore({ storage, provisionSchema: true });
 }
 
@@ -96,7 +116,18 @@ async function readBench() {
 }
 
 // The same rows (event rows + id rows + head) as a plain single-partition batch: no Paxos, no conditions.
-async function rawBatchBench(client, batchSize) {
+async function rawBatchBench(client, batchSize, writers) {
+  const runs = await Promise.all(Array.from({ length: writers }, () => rawBatchLoop(client, batchSize)));
+  return summarize(
+    `baseline: raw driver, plain batch (no LWT), ${writers} writer${writers > 1 ? 's' : ''}`,
+    batchSize,
+    writers,
+    runs,
+    SECONDS,
+  );
+}
+
+async function rawBatchLoop(client, batchSize) {
   const table = `"${keyspace}"."t1"`;
   const insertEvent = `INSERT INTO ${table} (stream_id, bucket, kind, seq, event_id, type, schema_version, format, data_text, event_time, recorded_at) VALUES (?, 0, 0, ?, ?, 'BenchEvent', 1, 'json', ?, ?, toTimestamp(now()))`;
   const insertId = `INSERT INTO ${table} (stream_id, bucket, kind, seq, event_id, revision) VALUES (?, 0, 1, 0, ?, ?)`;
@@ -119,27 +150,31 @@ async function rawBatchBench(client, batchSize) {
     revision += batchSize;
     events += batchSize;
   }
-  return summarize('baseline: raw driver, plain batch (no LWT), 1 writer', batchSize, 1, [{ latencies, events }], SECONDS);
+  return { latencies, events };
 }
 
 const results = [];
 const client = new cassandra.Client(CONNECTION);
 try {
-  for (const batchSize of [1, 10, 100]) {
-    for (const writers of [1, 8]) results.push(await appendBench(batchSize, writers));
+  // Each row's baseline right after it, so drift on the nodes falls on both alike.
+  for (const batchSize of BATCHES) {
+    for (const writers of WRITERS) {
+      results.push(await appendBench(batchSize, writers));
+      results.push(await rawBatchBench(client, batchSize, writers));
+    }
   }
   results.push(await readBench());
-  for (const batchSize of [1, 10, 100]) results.push(await rawBatchBench(client, batchSize));
 } finally {
   await client.execute(`DROP KEYSPACE IF EXISTS "${keyspace}"`, [], { readTimeout: 120_000 }).catch(() => {});
   await client.shutdown();
 }
 
 if (json) {
-  console.log(JSON.stringify({ backend: 'cassandra', seconds: SECONDS, results }, null, 2));
+  console.log(JSON.stringify({ backend: CLUSTER ? 'cassandra-cluster' : 'cassandra', seconds: SECONDS, results }, null, 2));
 } else {
   const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-  console.log(`Cassandra (local single node, ${SECONDS}s per row)\n`);
+  const where = CLUSTER ? '3-node local cluster, RF 3, QUORUM/SERIAL' : 'local single node';
+  console.log(`Cassandra (${where}, ${SECONDS}s per row)\n`);
   console.log(
     `${'workload'.padEnd(56)} ${'batch'.padStart(5)} ${'commits/s'.padStart(10)} ${'events/s'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`,
   );

@@ -4,96 +4,12 @@
  * See docs/custom-storage.md for a worked example.
  */
 import type { ExpectedRevision, StreamInfo, StreamSummary } from './model.js';
+import type { StorageCapabilities } from './storage-capabilities.js';
+import type { EncodedEvent, StoredEvent } from './storage-events.js';
 import type { MetadataExpectation, MetadataWriteOutcome, StoredStreamMetadata } from './stream-metadata-spi.js';
 
-/** The content of an encoded event: what a backend stores and returns. */
-export interface EncodedEventContent {
-  id: string;
-  type: string;
-  /** Schema version of the payload's type. */
-  schemaVersion: number;
-  /** Payload format: `json`, `msgpack`, `protobuf`, ... */
-  format: string;
-  /** Compression applied to the payload (`gzip`, `br`), or null. */
-  compression: string | null;
-  /** The payload: a string exactly when `format` is `json` and it is not compressed, bytes otherwise. */
-  data: string | Uint8Array;
-  /** Metadata as JSON text, or null when there is none. */
-  metadata: string | null;
-  /** Caller's timestamp, ms since the epoch. */
-  timestamp: number;
-}
-
-/** An event after serialization, as handed to a backend for storage. */
-export interface EncodedEvent extends EncodedEventContent {
-  /**
-   * Digest of the event's content (type, schema version, format, compression, data, metadata; not the id, not the
-   * timestamp, which defaults to now and differs on every retry): see `eventDigest`. Storing it and returning it from
-   * `findEvents` lets the core tell an idempotent retry from an id reused with other content without reading the
-   * stored event back. Computed on first read: a backend that does not store it pays nothing for it. Events the core
-   * hands over always have it; it is optional so that hand-built events (tests, tools) need not.
-   */
-  readonly digest?: string;
-}
-
-/** An encoded event as stored. */
-export interface StoredEvent extends EncodedEventContent {
-  /** The stored {@link EncodedEvent.digest}, where the backend keeps it (informational: the core does not need it). */
-  digest?: string;
-  streamId: string;
-  revision: number;
-  /** Global position (decimal string) where the backend has one. */
-  position?: string;
-  /** Server time at commit, ms since the epoch. */
-  recordedAt: number;
-}
-
-/** What a backend supports. The core and the kit consult it; a missing capability throws `NotSupportedError`. */
-export interface StorageCapabilities {
-  /** Every event gets a global position and `readAll` works. */
-  globalOrder: boolean;
-  /** Streams can be read backwards. */
-  backwardRead: boolean;
-  /** Streams can be enumerated. */
-  listStreams: boolean;
-  /** The expected-revision check and the write are one atomic server step. */
-  optimisticConcurrency: boolean;
-  /** Concurrency is enforced with locks (a held lock raises `StreamLockedError`). */
-  locking: boolean;
-  /** Largest batch the backend can take in one atomic commit, if it has a hard limit. */
-  maxEventsPerCommit?: number;
-  /**
-   * Largest commit, in the core's measure of encoded bytes (`commitBytesOf`: payloads, metadata, names and a fixed
-   * per-event record), the backend can store and read back, if it has a hard limit. The store's `maxCommitBytes`
-   * never exceeds it.
-   */
-  maxCommitBytes?: number;
-  /**
-   * `transaction` and `appendMany` are atomic across streams (all or nothing, nothing visible before the end, not even
-   * in the global log). Absent means false: the store then refuses both with `NotSupportedError`.
-   */
-  transactions?: boolean;
-  /**
-   * Hard deletes: `deleteStream` with `{ hard: true }` leaves a tombstone, the stream can never be written again
-   * (`append` reports `deleted`), and `getStream` reports it (`tombstoned`). Absent means false: the store then
-   * refuses hard deletes with `NotSupportedError` naming `tombstones`.
-   */
-  tombstones?: boolean;
-  /**
-   * With `globalOrder`: every effective delete (soft or hard) appends a `$streamDeleted` system event
-   * (`STREAM_DELETED_EVENT_TYPE`, see `streamDeletedEvent`) to the global log atomically with the delete, under the
-   * deleted stream's id (so in its category), at any revision below 1 that is unique for that stream over all its
-   * lives (the core reports it as 0), with an event id unique in the stream. `readStream`, `findEvents`, `getStream`
-   * and `listStreams` never see it; `readAll`, `readCategory` and their backward forms return it like any event; a
-   * later delete of the stream keeps it. Absent means false.
-   */
-  streamDeletedEvents?: boolean;
-  /**
-   * `getStreamMetadata` and `setStreamMetadata` are implemented: each stream has a versioned metadata document. Absent
-   * means false: the store then refuses both with `NotSupportedError` naming `streamMetadata`.
-   */
-  streamMetadata?: boolean;
-}
+export type { StorageCapabilities } from './storage-capabilities.js';
+export type { EncodedEvent, EncodedEventContent, StoredEvent } from './storage-events.js';
 
 /** Outcome of an atomic conditional append. */
 export type AppendOutcome =

@@ -6,7 +6,13 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigurationError, memoryStorage } from '@streamstore/core';
-import type { BackendDescriptor, MultitenantStorage, StorageCapabilities, StreamStorage } from '@streamstore/core/storage';
+import {
+  type BackendDescriptor,
+  type MultitenantStorage,
+  redactUrlPassword,
+  type StorageCapabilities,
+  type StreamStorage,
+} from '@streamstore/core/storage';
 import type { BackendName, Settings } from './config.js';
 import {
   type ConsumerState,
@@ -89,15 +95,7 @@ function requireUrl(settings: Settings): string {
 }
 
 /** A connection string with its password replaced by `***`, safe to print. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
-  }
-}
+export const redactUrl: (url: string) => string = redactUrlPassword;
 
 const memoryEntry: BackendEntry = {
   name: 'memory',

@@ -31,6 +31,7 @@ export {
   type SyncMigrationAdapter,
 } from './migrations/runner.js';
 export { prefixUpperBound } from './prefix-range.js';
+export { redactUrlPassword } from './redact-url.js';
 export type * from './storage-spi.js';
 export type * from './stream-metadata-spi.js';
 export { type ConsumerStorage, consumerStorage } from './subscriptions/consumer-storage.js';

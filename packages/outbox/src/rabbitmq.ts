@@ -2,6 +2,7 @@
  * The RabbitMQ publisher of the outbox (`@streamstore/outbox/rabbitmq`), on a confirm channel. Needs `amqplib`
  * (major 2, typed), an optional peer dependency of this package.
  */
+import { redactUrlPassword } from '@streamstore/core/storage';
 import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
 import type { OutboxMessage, OutboxPublisher, PublishReceipt } from './publisher.js';
 import { PublishRefusedError } from './publisher.js';
@@ -39,13 +40,7 @@ interface Link {
 
 /** The URL without its password, for messages. */
 function describe(url: string, exchange: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return `${parsed.toString()} (exchange ${exchange})`;
-  } catch {
-    return `amqp (exchange ${exchange})`;
-  }
+  return `${redactUrlPassword(url)} (exchange ${exchange})`;
 }
 
 /**

@@ -2,22 +2,11 @@
  * `@streamstore/postgres/descriptor`: what the command, soak and benchmark tools need to know about this backend.
  * Loads the driver only when a storage is opened.
  */
-import type { BackendDescriptor } from '@streamstore/core/storage';
+import { type BackendDescriptor, redactUrlPassword } from '@streamstore/core/storage';
 
 /** The local test server (scripts/services): `STREAMSTORE_POSTGRES_URL` (or the older `STREAMSTORE_PG_URL`) moves it. */
 const TEST_URL =
   process.env.STREAMSTORE_POSTGRES_URL ?? process.env.STREAMSTORE_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** A connection string with its password replaced by `***`, safe to print. */
-function withoutPassword(connectionString: string): string {
-  try {
-    const parsed = new URL(connectionString);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return connectionString.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
-  }
-}
 
 /** The PostgreSQL backend's descriptor. */
 export const descriptor: BackendDescriptor = {
@@ -31,7 +20,7 @@ export const descriptor: BackendDescriptor = {
     return postgresStorage(schema === undefined ? { connectionString } : { connectionString, schema });
   },
   describeTarget(connectionString, schema, tenant) {
-    const url = withoutPassword(connectionString);
+    const url = redactUrlPassword(connectionString);
     if (tenant !== undefined) return `${url}, schema ${schema ? `${schema}_` : 'tenant_'}${tenant}`;
     return `${url}, schema ${schema ?? 'streamstore'}`;
   },

@@ -40,7 +40,8 @@ interface Link {
 
 /** The URL without its password, for messages. */
 function describe(url: string, exchange: string): string {
-  return `${redactUrlPassword(url)} (exchange ${exchange})`;
+  // A string that is not a URL may hold a password in a form nothing can mask: name the protocol only.
+  return `${URL.canParse(url) ? redactUrlPassword(url) : 'amqp'} (exchange ${exchange})`;
 }
 
 /**

@@ -3,6 +3,7 @@
  * dead letter and, in the same transaction, moves the consumer's checkpoint back to just before the event when it
  * is past it, so the consumer's next fetch delivers the event again (and, at least once, the events after it).
  */
+import { DEAD_LETTER_ROW_COLUMNS, deadLetterFromRow, type DeadLetterRow as StoredDeadLetterRow } from '@streamstore/core/storage';
 import type { DeadLetterEntry, RetryOutcome } from '@streamstore/server';
 
 /** The dead-letter operations of one store's database. */
@@ -12,37 +13,17 @@ export interface DeadLetterAdmin {
   discard(id: string): Promise<boolean>;
 }
 
-/** A dead letter's row as both SQL backends return it. */
-export interface DeadLetterRow {
+/** A dead letter's row as both SQL backends return it, with its id. */
+export interface DeadLetterRow extends StoredDeadLetterRow {
   id: string | number | bigint;
-  consumer: string;
-  stream_id: string;
-  revision: string | number;
-  position: string | null;
-  event_id: string;
-  type: string;
-  error: string;
-  attempts: number;
-  failed_at: number | Date;
 }
 
 /** The columns selected into a {@link DeadLetterRow}. */
-export const DEAD_LETTER_COLUMNS = 'id, consumer, stream_id, revision, position, event_id, type, error, attempts, failed_at';
+export const DEAD_LETTER_COLUMNS = `id, ${DEAD_LETTER_ROW_COLUMNS}`;
 
 /** A row as the server's entry. */
 export function toEntry(row: DeadLetterRow): DeadLetterEntry {
-  return {
-    id: String(row.id),
-    consumer: row.consumer,
-    streamId: row.stream_id,
-    revision: Number(row.revision),
-    ...(row.position === null ? {} : { position: row.position }),
-    eventId: row.event_id,
-    type: row.type,
-    error: row.error,
-    attempts: row.attempts,
-    failedAt: row.failed_at instanceof Date ? row.failed_at : new Date(row.failed_at),
-  };
+  return { id: String(row.id), ...deadLetterFromRow(row) };
 }
 
 const DECIMAL = /^(0|[1-9][0-9]{0,19})$/;

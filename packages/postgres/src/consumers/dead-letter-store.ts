@@ -1,4 +1,5 @@
 import { type DeadLetter, type DeadLetterStore, describeDeadLetterError, type RecordedEvent } from '@streamstore/core';
+import { DEAD_LETTER_ROW_COLUMNS, type DeadLetterRow, deadLetterFromRow } from '@streamstore/core/storage';
 import { type ConsumerSchema, consumerSchema, type PostgresStorageOrOptions } from './storage-source.js';
 
 /** A dead-letter store in the store's schema (table `dead_letters`). */
@@ -6,34 +7,6 @@ export interface PostgresDeadLetterStore extends DeadLetterStore {
   readonly storage: ConsumerSchema['storage'];
   /** Ends the pool when the store was created from options. */
   close(): Promise<void>;
-}
-
-interface DeadLetterRow {
-  consumer: string;
-  stream_id: string;
-  revision: string;
-  position: string | null;
-  event_id: string;
-  type: string;
-  error: string;
-  attempts: number;
-  failed_at: Date;
-}
-
-const COLUMNS = 'consumer, stream_id, revision, position, event_id, type, error, attempts, failed_at';
-
-function toDeadLetter(row: DeadLetterRow): DeadLetter {
-  return {
-    consumer: row.consumer,
-    streamId: row.stream_id,
-    revision: Number(row.revision),
-    ...(row.position === null ? {} : { position: row.position }),
-    eventId: row.event_id,
-    type: row.type,
-    error: row.error,
-    attempts: row.attempts,
-    failedAt: row.failed_at,
-  };
 }
 
 /**
@@ -60,11 +33,12 @@ export function postgresDeadLetterStore(source: PostgresStorageOrOptions): Postg
       return target.run('list dead letters', async (sql) => {
         const rows =
           consumer === undefined
-            ? await sql.unsafe<DeadLetterRow[]>(`SELECT ${COLUMNS} FROM ${s}.dead_letters ORDER BY id`)
-            : await sql.unsafe<DeadLetterRow[]>(`SELECT ${COLUMNS} FROM ${s}.dead_letters WHERE consumer = $1 ORDER BY id`, [
-                consumer,
-              ]);
-        return rows.map(toDeadLetter);
+            ? await sql.unsafe<DeadLetterRow[]>(`SELECT ${DEAD_LETTER_ROW_COLUMNS} FROM ${s}.dead_letters ORDER BY id`)
+            : await sql.unsafe<DeadLetterRow[]>(
+                `SELECT ${DEAD_LETTER_ROW_COLUMNS} FROM ${s}.dead_letters WHERE consumer = $1 ORDER BY id`,
+                [consumer],
+              );
+        return rows.map(deadLetterFromRow);
       });
     },
     close: () => target.close(),

@@ -48,6 +48,27 @@ export function withTraceContext(events: readonly EventData[], context: TraceCon
  */
 export function metadataWithoutTraceContext(metadata: string | null): string | null {
   if (metadata === null || !metadata.includes('"trace')) return metadata;
+  return withoutAppendedTraceContext(metadata) ?? withoutTraceContextParsed(metadata);
+}
+
+/** The trace-context members `withTraceContext` appends, as the encoder writes them: last in the object. */
+const APPENDED_TRACE_CONTEXT = /(^\{|,)"traceparent":"[^"\\]*"(?:,"tracestate":"[^"\\]*")?\}$/;
+
+/**
+ * The fast path of {@link metadataWithoutTraceContext}, taken on every digest of an instrumented commit: the trace
+ * context `withTraceContext` added is the object's last members, and the text before them mentions no other trace
+ * key, so cutting it off gives what parsing and writing back would (the encoder's JSON text is already in that
+ * form). Undefined when the text has another shape, for the parsing path to decide.
+ */
+function withoutAppendedTraceContext(metadata: string): string | null | undefined {
+  const match = APPENDED_TRACE_CONTEXT.exec(metadata);
+  if (!match) return undefined;
+  if (match[1] === '{') return null;
+  const rest = `${metadata.slice(0, match.index)}}`;
+  return rest.includes('"trace') ? undefined : rest;
+}
+
+function withoutTraceContextParsed(metadata: string): string | null {
   let value: unknown;
   try {
     value = JSON.parse(metadata);

@@ -5,6 +5,8 @@
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SINGLE="$(cd "$HERE/../cassandra" && pwd)"   # the single-node server: its pom.xml, lib/ and logback.xml are reused
 LIB="$SINGLE/lib"
+# shellcheck source=../cassandra/jvm-module-options.sh
+source "$SINGLE/jvm-module-options.sh"
 CLUSTER_DIR="${STREAMSTORE_CLUSTER_DIR:-/tmp/streamstore-cassandra-cluster}"
 HEAP="${STREAMSTORE_CLUSTER_HEAP:-768m}"
 TIMEOUT="${STREAMSTORE_CLUSTER_START_TIMEOUT:-240}"
@@ -110,33 +112,7 @@ launch_node() {
     -XX:+UseTLAB -XX:+ResizeTLAB -XX:+PerfDisableSharedMem
     -XX:+HeapDumpOnOutOfMemoryError "-XX:HeapDumpPath=$dir" -XX:+ExitOnOutOfMemoryError
     -Djava.net.preferIPv4Stack=true
-    -Djdk.attach.allowAttachSelf=true
-    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
-    --add-exports java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED
-    --add-exports java.rmi/sun.rmi.registry=ALL-UNNAMED
-    --add-exports java.rmi/sun.rmi.server=ALL-UNNAMED
-    --add-exports java.sql/java.sql=ALL-UNNAMED
-    --add-exports java.base/java.lang.ref=ALL-UNNAMED
-    --add-exports jdk.unsupported/sun.misc=ALL-UNNAMED
-    --add-exports jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
-    --add-exports jdk.attach/sun.tools.attach=ALL-UNNAMED
-    --add-opens java.base/java.lang.module=ALL-UNNAMED
-    --add-opens java.base/jdk.internal.loader=ALL-UNNAMED
-    --add-opens java.base/jdk.internal.ref=ALL-UNNAMED
-    --add-opens java.base/jdk.internal.reflect=ALL-UNNAMED
-    --add-opens java.base/jdk.internal.math=ALL-UNNAMED
-    --add-opens java.base/jdk.internal.module=ALL-UNNAMED
-    --add-opens java.base/jdk.internal.util.jar=ALL-UNNAMED
-    --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED
-    --add-opens java.base/sun.nio.ch=ALL-UNNAMED
-    --add-opens java.base/java.io=ALL-UNNAMED
-    --add-opens java.base/java.lang.reflect=ALL-UNNAMED
-    --add-opens jdk.compiler/com.sun.tools.javac=ALL-UNNAMED
-    --add-opens java.base/java.lang=ALL-UNNAMED
-    --add-opens java.base/java.util=ALL-UNNAMED
-    -Dio.netty.tryReflectionSetAccessible=true
-    -Dio.netty.allocator.useCacheForAllThreads=true
-    -Dio.netty.allocator.maxOrder=11
+    "${CASSANDRA_MODULE_OPTIONS[@]}"
     "-javaagent:$JAMM"
     -Dcassandra-foreground=yes
     "-Dcassandra.config=file://$dir/cassandra.yaml"

@@ -25,6 +25,8 @@ LOGDIR="$DIR/logs"
 PIDFILE="$DIR/cassandra.pid"
 
 log() { echo "[cassandra] $*"; }
+# shellcheck source=jvm-module-options.sh
+source "$HERE/jvm-module-options.sh"
 
 # --- readiness: a real CQL handshake (OPTIONS -> SUPPORTED) --------------------------------
 cql_ready() {
@@ -128,34 +130,8 @@ else
     -XX:+UseTLAB -XX:+ResizeTLAB -XX:+PerfDisableSharedMem
     -XX:+HeapDumpOnOutOfMemoryError "-XX:HeapDumpPath=$DIR" -XX:+ExitOnOutOfMemoryError
     -Djava.net.preferIPv4Stack=true
-    # JPMS (from conf/jvm17-server.options)
-    -Djdk.attach.allowAttachSelf=true
-    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
-    --add-exports java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED
-    --add-exports java.rmi/sun.rmi.registry=ALL-UNNAMED
-    --add-exports java.rmi/sun.rmi.server=ALL-UNNAMED
-    --add-exports java.sql/java.sql=ALL-UNNAMED
-    --add-exports java.base/java.lang.ref=ALL-UNNAMED
-    --add-exports jdk.unsupported/sun.misc=ALL-UNNAMED
-    --add-exports jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
-    --add-exports jdk.attach/sun.tools.attach=ALL-UNNAMED
-    --add-opens java.base/java.lang.module=ALL-UNNAMED
-    --add-opens java.base/jdk.internal.loader=ALL-UNNAMED
-    --add-opens java.base/jdk.internal.ref=ALL-UNNAMED
-    --add-opens java.base/jdk.internal.reflect=ALL-UNNAMED
-    --add-opens java.base/jdk.internal.math=ALL-UNNAMED
-    --add-opens java.base/jdk.internal.module=ALL-UNNAMED
-    --add-opens java.base/jdk.internal.util.jar=ALL-UNNAMED
-    --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED
-    --add-opens java.base/sun.nio.ch=ALL-UNNAMED
-    --add-opens java.base/java.io=ALL-UNNAMED
-    --add-opens java.base/java.lang.reflect=ALL-UNNAMED
-    --add-opens jdk.compiler/com.sun.tools.javac=ALL-UNNAMED
-    --add-opens java.base/java.lang=ALL-UNNAMED
-    --add-opens java.base/java.util=ALL-UNNAMED
-    -Dio.netty.tryReflectionSetAccessible=true
-    -Dio.netty.allocator.useCacheForAllThreads=true
-    -Dio.netty.allocator.maxOrder=11
+    # JPMS and Netty (jvm-module-options.sh)
+    "${CASSANDRA_MODULE_OPTIONS[@]}"
     # what cassandra-env.sh would add
     "-javaagent:$JAMM"
     -Dcassandra-foreground=yes

@@ -5,7 +5,7 @@ import cassandra from 'cassandra-driver';
 import { bucketOf, isFull, type StreamChain } from './chain.js';
 import { commitBatch, parseRejection, type Rejection, type WritePlan } from './commit-batch.js';
 import { type CassandraContext, locate, runLwtBatch } from './context.js';
-import { dropChain, dropStale } from './delete.js';
+import { completeDelete, dropStale } from './delete.js';
 import { isOutcomeUnknown, translateDriverError } from './driver-errors.js';
 import { findIdsInBuckets, lookUpEvents } from './read.js';
 
@@ -69,8 +69,10 @@ async function planFromChain(
   expected: ExpectedRevision,
   chain: StreamChain,
 ): Promise<AppendOutcome | { plan: WritePlan; retry?: false } | { retry: true }> {
+  // Before the expectation and the ids, as the SPI asks: a tombstoned stream takes no write at all.
+  if (chain.state === 'tombstoned') return { status: 'deleted' };
   if (chain.state === 'deleting') {
-    await dropChain(ctx, streamId, chain.gen, chain.last);
+    await completeDelete(ctx, streamId, chain);
     return { retry: true };
   }
   if (chain.state === 'live' && chain.stale) {

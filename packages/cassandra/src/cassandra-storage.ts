@@ -1,4 +1,4 @@
-import { type ExpectedRevision, StoreClosedError, type StreamInfo } from '@streamstore/core';
+import { type ExpectedRevision, StoreClosedError } from '@streamstore/core';
 import {
   type AppendOutcome,
   type CallOptions,
@@ -8,8 +8,10 @@ import {
   type MetadataWriteOutcome,
   type MigrationStep,
   type StorageCapabilities,
+  type StorageDeleteOptions,
   type StoredEvent,
   type StoredStreamMetadata,
+  type StreamHead,
   type StreamStorage,
   throwIfAborted,
 } from '@streamstore/core/storage';
@@ -51,6 +53,7 @@ export class CassandraStorage implements StreamStorage {
       locking: false,
       maxEventsPerCommit: config.maxEventsPerCommit,
       streamMetadata: true,
+      tombstones: true,
     });
   }
 
@@ -110,14 +113,18 @@ export class CassandraStorage implements StreamStorage {
     return readStream(this.ctx, streamId, query, options?.signal);
   }
 
-  async getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
+  async getStream(streamId: string, options?: CallOptions): Promise<StreamHead | null> {
     this.ensureOpen(options);
     return getStream(this.ctx, streamId);
   }
 
-  async deleteStream(streamId: string, expected: ExpectedRevision | undefined, options?: CallOptions): Promise<DeleteOutcome> {
+  async deleteStream(
+    streamId: string,
+    expected: ExpectedRevision | undefined,
+    options?: StorageDeleteOptions,
+  ): Promise<DeleteOutcome> {
     this.ensureOpen(options);
-    return deleteStream(this.ctx, streamId, expected);
+    return deleteStream(this.ctx, streamId, expected, options?.hard === true);
   }
 
   async getStreamMetadata(streamId: string, options?: CallOptions): Promise<StoredStreamMetadata | null> {

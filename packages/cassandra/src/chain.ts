@@ -1,7 +1,7 @@
 import type { types } from 'cassandra-driver';
 import type { Session } from './session.js';
 import { long, toNumber } from './session.js';
-import { DELETED_HEAD, type Statements } from './statements.js';
+import { DELETED_HEAD, isTombstoneHead, type Statements, tombstonedRevision } from './statements.js';
 
 /** The static columns of one bucket partition. */
 export interface BucketHead {
@@ -15,12 +15,15 @@ export interface BucketHead {
 /**
  * What a stream looks like, walked from bucket 0:
  * - `absent`: no bucket 0;
- * - `deleting`: a delete marked the chain (`last` = its last bucket) and its partitions are being removed;
+ * - `deleting`: a delete marked the chain (`last` = its last bucket) and its partitions are being removed; `tombstone`
+ *   (the revision the stream had) when that delete is a hard one, which ends with bucket 0 tombstoned;
+ * - `tombstoned`: bucket 0 holds a tombstone head (a hard delete): never writable again;
  * - `live`: buckets 0..current of one generation; `stale` is a leftover bucket of an older generation right after.
  */
 export type StreamChain =
   | { state: 'absent' }
-  | { state: 'deleting'; gen: string; last: number }
+  | { state: 'tombstoned'; revision: number; createdAt: Date; updatedAt: Date }
+  | { state: 'deleting'; gen: string; last: number; tombstone?: number }
   | { state: 'live'; buckets: BucketHead[]; current: BucketHead; stale?: { bucket: number; gen: string } };
 
 /** The buckets a commit starting after revision `head` goes to (commits never move to another bucket). */
@@ -80,6 +83,10 @@ export async function locateStream(
     const heads = await Promise.all(Array.from({ length: window }, (_, i) => read(next + i)));
     for (const head of heads) {
       const previous = chain[chain.length - 1];
+      if (head !== null && head.bucket === 0 && isTombstoneHead(head.head)) {
+        const { createdAt, updatedAt } = head;
+        return { state: 'tombstoned', revision: tombstonedRevision(head.head), createdAt, updatedAt };
+      }
       if (head === null || head.gen === null) {
         return previous ? { state: 'live', buckets: chain, current: previous } : { state: 'absent' };
       }
@@ -87,6 +94,9 @@ export async function locateStream(
         return { state: 'live', buckets: chain, current: previous, stale: { bucket: head.bucket, gen: head.gen } };
       }
       if (head.head === DELETED_HEAD) return { state: 'deleting', gen: head.gen, last: head.bucket };
+      if (isTombstoneHead(head.head)) {
+        return { state: 'deleting', gen: head.gen, last: head.bucket, tombstone: tombstonedRevision(head.head) };
+      }
       const bucket = head as BucketHead;
       chain.push(bucket);
       if (!isFull(bucket, bucketSize)) return { state: 'live', buckets: chain, current: bucket };

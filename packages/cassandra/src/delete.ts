@@ -4,7 +4,10 @@ import cassandra from 'cassandra-driver';
 import { isFull } from './chain.js';
 import { type CassandraContext, executeLwt, locate, runLwtBatch } from './context.js';
 import { translateDriverError } from './driver-errors.js';
+import { dropChain, dropStale } from './drop.js';
 import { long } from './session.js';
+import { DELETED_HEAD, tombstoneHead } from './statements.js';
+import { finishTombstone, placeTombstone } from './tombstone.js';
 
 /** What a delete met: done (`deleted` false for a stream that did not exist), or the stream's actual revision. */
 export type DeleteOutcome = { status: 'ok'; deleted: boolean } | { status: 'conflict'; actual: number };
@@ -15,20 +18,30 @@ const MAX_ATTEMPTS = 16;
 /**
  * Deletes the stream (the SPI's `deleteStream`). Each branch is one LWT that makes the whole stream invisible,
  * conditioned on the head just read (so the expected check and the delete are one atomic step); removing the
- * partitions afterwards is cleanup, which a later reader completes if this process dies first.
+ * partitions afterwards is cleanup, which a later reader completes if this process dies first. With `hard`, the same
+ * LWT writes a tombstone head instead of the soft delete's mark (see `tombstoneHead`), and bucket 0 keeps it for good.
  */
 export async function deleteStream(
   ctx: CassandraContext,
   streamId: string,
   expected: ExpectedRevision | undefined,
+  hard = false,
 ): Promise<DeleteOutcome> {
   const { statements, config } = ctx;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const chain = await locate(ctx, streamId);
-    if (chain.state === 'deleting') await dropChain(ctx, streamId, chain.gen, chain.last);
-    if (chain.state !== 'live') {
+    // A tombstone is final: whatever the expectation, there is nothing (more) to delete.
+    if (chain.state === 'tombstoned') return { status: 'ok', deleted: false };
+    if (chain.state === 'deleting') {
+      await completeDelete(ctx, streamId, chain);
+      continue;
+    }
+    if (chain.state === 'absent') {
       if (expected !== undefined && !matchesExpected(expected, 0)) return { status: 'conflict', actual: 0 };
-      return { status: 'ok', deleted: false };
+      if (!hard) return { status: 'ok', deleted: false };
+      // A stream that never existed gets its tombstone all the same: bucket 0 created with a tombstone head.
+      if (await placeTombstone(ctx, streamId)) return { status: 'ok', deleted: true };
+      continue;
     }
     if (chain.stale) {
       await dropStale(ctx, streamId, chain.stale.bucket, chain.stale.gen);
@@ -36,66 +49,64 @@ export async function deleteStream(
     }
     const { current } = chain;
     if (expected !== undefined && !matchesExpected(expected, current.head)) return { status: 'conflict', actual: current.head };
+    const mark = long(hard ? tombstoneHead(current.head) : DELETED_HEAD);
+    const gen = cassandra.types.Uuid.fromString(current.gen);
     if (isFull(current, config.bucketSize)) {
       // No commit can land in a full bucket: claiming the next one blocks the only place the stream could grow.
-      const claimed = await executeLwt(
-        ctx,
-        statements.claimNextBucketDeleted,
-        [cassandra.types.Uuid.fromString(current.gen), streamId, long(current.bucket + 1)],
-        'delete stream',
-      );
+      const next = long(current.bucket + 1);
+      const claimed = hard
+        ? await executeLwt(ctx, statements.claimNextBucketTombstoned, [mark, gen, streamId, next], 'delete stream')
+        : await executeLwt(ctx, statements.claimNextBucketDeleted, [gen, streamId, next], 'delete stream');
       if (!claimed.wasApplied()) continue;
-      await dropChain(ctx, streamId, current.gen, current.bucket + 1);
+      await completeDelete(ctx, streamId, {
+        gen: current.gen,
+        last: current.bucket + 1,
+        tombstone: hard ? current.head : undefined,
+      });
       return { status: 'ok', deleted: true };
     }
     if (current.bucket === 0) {
-      const result = await runLwtBatch(ctx, [
-        { query: statements.clearHeadIfHead, params: [streamId, long(0), long(current.head)] },
-        { query: statements.deletePartition, params: [streamId, long(0)] },
-      ]).catch((error: unknown) => {
+      const key = [streamId, long(0)];
+      const result = await runLwtBatch(
+        ctx,
+        hard
+          ? [
+              { query: statements.tombstoneIfHead, params: [mark, ...key, long(current.head)] },
+              { query: statements.deleteRows, params: key },
+            ]
+          : [
+              { query: statements.clearHeadIfHead, params: [...key, long(current.head)] },
+              { query: statements.deletePartition, params: key },
+            ],
+      ).catch((error: unknown) => {
         throw translateDriverError(error, 'delete stream');
       });
       if (result.wasApplied()) return { status: 'ok', deleted: true };
       continue;
     }
-    const marked = await executeLwt(
-      ctx,
-      statements.markDeleted,
-      [streamId, long(current.bucket), long(current.head)],
-      'delete stream',
-    );
+    const marked = hard
+      ? await executeLwt(
+          ctx,
+          statements.tombstoneIfHead,
+          [mark, streamId, long(current.bucket), long(current.head)],
+          'delete stream',
+        )
+      : await executeLwt(ctx, statements.markDeleted, [streamId, long(current.bucket), long(current.head)], 'delete stream');
     if (!marked.wasApplied()) continue;
-    await dropChain(ctx, streamId, current.gen, current.bucket);
+    await completeDelete(ctx, streamId, { gen: current.gen, last: current.bucket, tombstone: hard ? current.head : undefined });
     return { status: 'ok', deleted: true };
   }
   throw new StorageUnavailableError(`Stream '${streamId}': delete gave up after ${MAX_ATTEMPTS} contended attempts`);
 }
 
-/**
- * Removes buckets 0..`last` of generation `gen`, the marked bucket last so the stream reads as deleted throughout.
- * Each removal is conditioned on the generation: a slow helper can never remove a re-created stream's data.
- */
-export async function dropChain(ctx: CassandraContext, streamId: string, gen: string, last: number): Promise<void> {
-  for (let bucket = 0; bucket < last; bucket++) await dropBucket(ctx, streamId, bucket, gen);
-  await dropBucket(ctx, streamId, last, gen);
+/** Completes a delete whose mark is on bucket `last`: a soft one drops the chain, a hard one tombstones bucket 0. */
+export async function completeDelete(
+  ctx: CassandraContext,
+  streamId: string,
+  marked: { gen: string; last: number; tombstone?: number | undefined },
+): Promise<void> {
+  if (marked.tombstone === undefined) await dropChain(ctx, streamId, marked.gen, marked.last);
+  else await finishTombstone(ctx, streamId, marked.gen, marked.last, marked.tombstone);
 }
 
-/** Removes a leftover generation's buckets found after the live chain, starting at `bucket`. */
-export async function dropStale(ctx: CassandraContext, streamId: string, bucket: number, gen: string): Promise<void> {
-  for (let next = bucket; ; next++) {
-    if (!(await dropBucket(ctx, streamId, next, gen))) return;
-  }
-}
-
-async function dropBucket(ctx: CassandraContext, streamId: string, bucket: number, gen: string): Promise<boolean> {
-  const { statements } = ctx;
-  try {
-    const result = await runLwtBatch(ctx, [
-      { query: statements.clearHeadIfGen, params: [streamId, long(bucket), cassandra.types.Uuid.fromString(gen)] },
-      { query: statements.deletePartition, params: [streamId, long(bucket)] },
-    ]);
-    return result.wasApplied();
-  } catch (error) {
-    throw translateDriverError(error, 'delete stream');
-  }
-}
+export { dropChain, dropStale };

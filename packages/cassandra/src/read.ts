@@ -1,5 +1,10 @@
-import type { StreamInfo } from '@streamstore/core';
-import { type EventLocation, type StoredEvent, type StreamStorage, throwIfAborted } from '@streamstore/core/storage';
+import {
+  type EventLocation,
+  type StoredEvent,
+  type StreamHead,
+  type StreamStorage,
+  throwIfAborted,
+} from '@streamstore/core/storage';
 import { bucketOf, locateStream } from './chain.js';
 import { type CassandraContext, locate } from './context.js';
 import { toStoredEvent } from './rows.js';
@@ -90,10 +95,14 @@ export async function readStream(ctx: CassandraContext, streamId: string, query:
  * The stream's head (the SPI's `getStream`), or null: revision and creation time from its live chain, `updatedAt` the
  * timestamp of its last event, one more single-partition read of the current bucket (where the commit holding the
  * head was written: commits never move to another bucket). The bucket's time of its last commit stands in for a
- * missing event row.
+ * missing event row. A tombstoned stream reports `tombstoned` with the revision it had and bucket 0's times.
  */
-export async function getStream(ctx: CassandraContext, streamId: string): Promise<StreamInfo | null> {
+export async function getStream(ctx: CassandraContext, streamId: string): Promise<StreamHead | null> {
   const chain = await locate(ctx, streamId);
+  if (chain.state === 'tombstoned') {
+    const { revision, createdAt, updatedAt } = chain;
+    return { revision, createdAt, updatedAt, tombstoned: true };
+  }
   if (chain.state !== 'live') return null;
   const first = chain.buckets[0] ?? chain.current;
   const { head, bucket } = chain.current;

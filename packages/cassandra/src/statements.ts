@@ -4,6 +4,26 @@ import { EVENT_KIND, eventsTable, ID_KIND, versionTable } from './schema.js';
 /** Marker in a bucket's `head`: the stream is being deleted (no commit can match it). */
 export const DELETED_HEAD = -1;
 
+/**
+ * A bucket `head` of -2 or less is a tombstone (a hard delete): `-2 - head` is the revision the stream had. Every
+ * append's LWT conditions on a head >= 0 or on `head = null`, so no append can ever match it (no extra condition, no
+ * extra column read on the hot path). In bucket 0 it is the permanent tombstone; in a later bucket, the mark of a hard
+ * delete being completed (as {@link DELETED_HEAD} is for a soft one).
+ */
+export function tombstoneHead(revision: number): number {
+  return -2 - revision;
+}
+
+/** Whether a bucket head is a {@link tombstoneHead}. */
+export function isTombstoneHead(head: number): boolean {
+  return head <= -2;
+}
+
+/** The revision a stream had when it was tombstoned, from its {@link tombstoneHead}. */
+export function tombstonedRevision(head: number): number {
+  return -2 - head;
+}
+
 const EVENT_COLUMNS =
   'seq, event_id, type, schema_version, format, compression, data_text, data_blob, metadata, event_time, recorded_at';
 
@@ -25,6 +45,14 @@ export class Statements {
   readonly selectLastEventTime: string;
   readonly markDeleted: string;
   readonly claimNextBucketDeleted: string;
+  /** Sets a bucket's head to a tombstone head (a hard delete's LWT), conditioned on the head just read. */
+  readonly tombstoneIfHead: string;
+  /** Claims the bucket after a full one with a tombstone head, for a hard delete. */
+  readonly claimNextBucketTombstoned: string;
+  /** Tombstones bucket 0 of a generation whose last bucket a hard delete marked. */
+  readonly tombstoneIfGen: string;
+  /** Deletes a bucket's event and event-id rows, keeping its static columns (the tombstone head). */
+  readonly deleteRows: string;
   readonly clearHeadIfGen: string;
   readonly clearHeadIfHead: string;
   readonly deletePartition: string;
@@ -54,6 +82,12 @@ export class Statements {
     this.selectLastEventTime = `SELECT event_time FROM ${t} ${key} AND kind = ${EVENT_KIND} AND seq <= ? ORDER BY kind DESC, seq DESC, event_id DESC LIMIT 1`;
     this.markDeleted = `UPDATE ${t} SET head = ${DELETED_HEAD}, updated_at = toTimestamp(now()) ${key} IF head = ?`;
     this.claimNextBucketDeleted = `UPDATE ${t} SET head = ${DELETED_HEAD}, gen = ? ${key} IF head = null`;
+    this.tombstoneIfHead = `UPDATE ${t} SET head = ?, updated_at = toTimestamp(now()) ${key} IF head = ?`;
+    this.claimNextBucketTombstoned = `UPDATE ${t} SET head = ?, gen = ? ${key} IF head = null`;
+    this.tombstoneIfGen = `UPDATE ${t} SET head = ?, updated_at = toTimestamp(now()) ${key} IF gen = ?`;
+    // A range deletion of the clustering rows, unlike a partition deletion, leaves the static columns the same batch
+    // writes (a partition deletion would shadow them: same timestamp, the deletion wins; verified against 5.0).
+    this.deleteRows = `DELETE FROM ${t} ${key} AND kind >= 0`;
     // Cassandra refuses a conditional DELETE of a whole partition; a conditional batch of a static update and an
     // unconditional partition delete does the same atomically (verified against 5.0).
     this.clearHeadIfGen = `UPDATE ${t} SET head = null ${key} IF gen = ?`;

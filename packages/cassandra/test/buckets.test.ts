@@ -1,6 +1,13 @@
-import { createStreamStore, DuplicateEventError, StreamConcurrencyError, type StreamStore } from '@streamstore/core';
+import {
+  createStreamStore,
+  DuplicateEventError,
+  StreamConcurrencyError,
+  StreamDeletedError,
+  type StreamStore,
+} from '@streamstore/core';
+import cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropKeyspaces, localStorage, uniqueKeyspace } from './helpers.js';
+import { CONNECTION, dropKeyspaces, localStorage, uniqueKeyspace } from './helpers.js';
 import { useSharedNode } from './node-lock.js';
 
 useSharedNode();
@@ -110,6 +117,49 @@ describe('bucketed streams (bucketSize 5)', () => {
     expect(await store.getStream('f')).toBeNull();
     expect((await store.append('f', 'no-stream', [event('again')])).revision).toBe(1);
     expect(await revisions(store, 'f')).toEqual([1]);
+  });
+
+  it('hard-deletes a stream of several buckets: bucket 0 keeps the tombstone, every later append is refused', async () => {
+    const storage = localStorage(keyspace, { bucketSize: 5 });
+    const store = await createStreamStore({ storage, provisionSchema: true });
+    stores.push(store);
+    await store.append('h', 'no-stream', range('h', 1, 5));
+    await store.append('h', 5, range('h', 6, 5)); // buckets 0 and 1 full
+    await store.append('h', 10, range('h', 11, 2)); // bucket 2, head 12
+    await store.append('full', 'no-stream', range('f', 1, 5)); // bucket 0 full: the delete claims bucket 1
+    expect(await store.deleteStream('h', { hard: true, expected: 12 })).toBe(true);
+    expect(await store.deleteStream('full', { hard: true })).toBe(true);
+    // Expectations planned straight into buckets 0, 1 and 2 (no read first), and the ones that read the chain.
+    for (const expected of ['any', 'no-stream', 'stream-exists', 0, 3, 5, 10, 12] as const) {
+      await expect(store.append('h', expected, [event(`late-${expected}`)])).rejects.toBeInstanceOf(StreamDeletedError);
+      await expect(store.append('full', expected, [event(`late-${expected}`)])).rejects.toBeInstanceOf(StreamDeletedError);
+    }
+    expect(await storage.getStream('h')).toMatchObject({ revision: 12, tombstoned: true });
+    expect(await storage.getStream('full')).toMatchObject({ revision: 5, tombstoned: true });
+    expect(await store.deleteStream('h', { hard: true })).toBe(false);
+    const client = new cassandra.Client(CONNECTION);
+    try {
+      const table = `"${keyspace}"."${storage.table}"`;
+      const rows = async (stream: string, bucket: number) =>
+        (
+          await client.execute(`SELECT kind, head FROM ${table} WHERE stream_id = ? AND bucket = ?`, [stream, bucket], {
+            prepare: true,
+          })
+        ).rows;
+      // Bucket 0: only its static columns (the tombstone head -2 - 12); bucket 1 dropped; bucket 2 keeps its mark.
+      expect((await rows('h', 0)).map((row) => [row.kind, Number(row.head)])).toEqual([[null, -14]]);
+      expect(await rows('h', 1)).toEqual([]);
+      expect((await rows('h', 2)).map((row) => Number(row.head))).toEqual([-14]);
+      // A commit planned before the delete into the claimed next bucket finds it taken.
+      const late = await client.execute(
+        `UPDATE ${table} SET head = 6 WHERE stream_id = 'full' AND bucket = 1 IF head = null`,
+        [],
+        { prepare: true },
+      );
+      expect(late.wasApplied()).toBe(false);
+    } finally {
+      await client.shutdown();
+    }
   });
 
   it('refuses a commit larger than one bucket before any I/O', async () => {

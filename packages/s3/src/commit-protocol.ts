@@ -1,5 +1,5 @@
 import type { ExpectedRevision } from '@streamstore/core';
-import type { AppendOutcome, EncodedEvent } from '@streamstore/core/storage';
+import type { AppendOutcome, EncodedEvent, MetadataExpectation, MetadataWriteOutcome } from '@streamstore/core/storage';
 import type { DeleteOutcome } from './delete.js';
 import type { LockProvider } from './lock-provider.js';
 import type { ChainEntry, StreamView } from './stream-view.js';
@@ -35,6 +35,14 @@ export interface CommitProtocol {
     expected: ExpectedRevision | undefined,
     signal?: AbortSignal,
   ): Promise<DeleteOutcome>;
+  /** The SPI's `setStreamMetadata`: the check and the write made exclusive by this protocol's means. */
+  setStreamMetadata(
+    views: StreamViews,
+    streamId: string,
+    expected: MetadataExpectation,
+    json: string,
+    signal?: AbortSignal,
+  ): Promise<MetadataWriteOutcome>;
   /** How a listing's commit keys extend a view's chain (which commit of a slot counts). */
   extendChain(streamId: string, view: StreamView, fresh: ChainEntry[], signal?: AbortSignal): Promise<void>;
 }

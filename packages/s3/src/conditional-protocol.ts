@@ -1,10 +1,11 @@
 import { type ExpectedRevision, StorageCorruptedError, StorageUnavailableError } from '@streamstore/core';
-import type { AppendOutcome, EncodedEvent } from '@streamstore/core/storage';
+import type { AppendOutcome, EncodedEvent, MetadataExpectation, MetadataWriteOutcome } from '@streamstore/core/storage';
 import { appendRefusal, newCommit, refusedAppend } from './append.js';
 import type { CommitProtocol } from './commit-protocol.js';
 import { type DeleteOutcome, finishDelete, settledDelete, tombstone } from './delete.js';
-import { conditionalCommitName } from './keys.js';
+import { conditionalCommitName, metadataKey } from './keys.js';
 import type { ObjectClient } from './object-client.js';
+import { writeMetadataConditional } from './stream-metadata.js';
 import type { ChainEntry, StreamView } from './stream-view.js';
 import { MAX_ATTEMPTS, type StreamViews } from './views.js';
 import { type CommitBody, commitText, infoOf, parseCommit, VOID_COMMIT } from './wire.js';
@@ -93,6 +94,17 @@ export class ConditionalCommits implements CommitProtocol {
       }
     }
     throw new StorageUnavailableError(`S3: gave up deleting '${streamId}' after ${MAX_ATTEMPTS} lost races; retry`);
+  }
+
+  async setStreamMetadata(
+    views: StreamViews,
+    streamId: string,
+    expected: MetadataExpectation,
+    json: string,
+    signal?: AbortSignal,
+  ): Promise<MetadataWriteOutcome> {
+    await this.probe();
+    return writeMetadataConditional(this.objects, metadataKey(views.root, streamId), expected, json, signal);
   }
 
   /** Every commit key is a chain boundary; the keys must continue the chain without a gap. */

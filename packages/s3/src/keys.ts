@@ -5,6 +5,7 @@
  * - `R s/<hex(streamId)>/g<gen:8>/<first:16>` a commit (conditional mode), `first` = its first revision
  * - `R s/<hex(streamId)>/g<gen:8>/<first:16>-<last:16>-<token:16>`  a commit (lock mode, fencing token)
  * - `R s/<hex(streamId)>/g<gen:8>/deleted`    the marker that generation `gen` was deleted
+ * - `R m/<hex(streamId)>`                     the stream's metadata (apart from `s/`: listings and deletes skip it)
  *
  * Stream ids are hex-encoded UTF-8 so that no id can contain `/` or `..` and key order is UTF-8 byte order.
  */
@@ -38,6 +39,11 @@ export function normalizePrefix(prefix: string | undefined): string {
 /** Where all streams of a store live. */
 export function streamsPrefix(root: string): string {
   return `${root}s/`;
+}
+
+/** The key of a stream's metadata object: outside the stream's folder, so deletes of the stream keep it. */
+export function metadataKey(root: string, streamId: string): string {
+  return `${root}m/${encodeStreamId(streamId)}`;
 }
 
 /** The folder of one stream. */

@@ -1,11 +1,12 @@
 import { type ExpectedRevision, StreamLockedError } from '@streamstore/core';
-import type { AppendOutcome, EncodedEvent } from '@streamstore/core/storage';
+import type { AppendOutcome, EncodedEvent, MetadataExpectation, MetadataWriteOutcome } from '@streamstore/core/storage';
 import { appendRefusal, newCommit, refusedAppend } from './append.js';
 import type { CommitProtocol } from './commit-protocol.js';
 import { type DeleteOutcome, finishDelete, settledDelete, tombstone } from './delete.js';
-import { lockedCommitName, streamFolder } from './keys.js';
+import { lockedCommitName, metadataKey, streamFolder } from './keys.js';
 import type { Lease, LockProvider } from './lock-provider.js';
 import type { ObjectClient } from './object-client.js';
+import { writeMetadataLocked } from './stream-metadata.js';
 import type { ChainEntry, StreamView } from './stream-view.js';
 import type { StreamViews } from './views.js';
 import { commitText, infoOf } from './wire.js';
@@ -79,6 +80,21 @@ export class LockedCommits implements CommitProtocol {
       // Every writer lists the stream under its lease first, so the deleted generation's objects can simply go.
       await finishDelete(views, streamId, view, key, (garbage) => this.objects.delete(garbage, signal), signal);
       return { status: 'ok', deleted: true };
+    });
+  }
+
+  /** Under the stream's lease, as its commits: read, check, write, then confirm the lease was live throughout. */
+  setStreamMetadata(
+    views: StreamViews,
+    streamId: string,
+    expected: MetadataExpectation,
+    json: string,
+    signal?: AbortSignal,
+  ): Promise<MetadataWriteOutcome> {
+    return this.withLease(streamId, signal, async (lease) => {
+      const outcome = await writeMetadataLocked(this.objects, metadataKey(this.root, streamId), expected, json, signal);
+      if (outcome.status === 'ok') await this.confirm(views, lease, streamId);
+      return outcome;
     });
   }
 

@@ -34,6 +34,44 @@ export class ObjectClient {
     }
   }
 
+  /** The object's text and ETag (quotes stripped: RGW compares `If-Match` unquoted), or null when it does not exist. */
+  async getVersioned(key: string, signal?: AbortSignal): Promise<{ text: string; etag: string } | null> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
+      return { text: (await out.Body?.transformToString('utf8')) ?? '', etag: (out.ETag ?? '').replace(/"/g, '') };
+    } catch (error) {
+      if (statusOf(error) === 404 && !isNoSuchBucket(error)) return null;
+      throw storageError(error, this.bucket, `GET ${key}`, signal);
+    }
+  }
+
+  /**
+   * PUT only if the object still has ETag `etag` (`If-Match`); `exists` when it changed (412). A missing object is
+   * also 'exists' (changed since it was read: someone deleted it). 409 and 5xx as for {@link create}.
+   */
+  async replace(key: string, body: string, etag: string, signal?: AbortSignal): Promise<CreateOutcome> {
+    if (!this.conditionalWrites) throw new Error('conditional PUT used with conditional writes switched off');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.send(
+          new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json', IfMatch: etag }),
+          { abortSignal: signal },
+        );
+        return 'created';
+      } catch (error) {
+        if (isAbort(error, signal)) throw new OperationAbortedError(signal?.reason);
+        const status = statusOf(error);
+        if (status === 412 || status === 404) return 'exists';
+        if (status === 409 && attempt < CONFLICT_RETRIES) {
+          await sleep(10 * 2 ** attempt);
+          continue;
+        }
+        if (status === undefined || status >= 500) return 'unknown';
+        throw storageError(error, this.bucket, `conditional PUT ${key}`, signal);
+      }
+    }
+  }
+
   /** Unconditional PUT (markers; every write in lock mode). */
   async put(key: string, body: string, signal?: AbortSignal): Promise<void> {
     try {

@@ -3,18 +3,23 @@ import {
   type CallOptions,
   type EncodedEvent,
   type EventLocation,
+  type MetadataExpectation,
+  type MetadataWriteOutcome,
   type StorageCapabilities,
   type StoredEvent,
+  type StoredStreamMetadata,
   type StreamStorage,
   throwIfAborted,
 } from '@streamstore/core/storage';
 import type { CommitMode, CommitProtocol } from './commit-protocol.js';
 import { ConditionalCommits } from './conditional-protocol.js';
 import type { DeleteOutcome } from './delete.js';
+import { metadataKey } from './keys.js';
 import { listStreamsPage } from './list-streams.js';
 import { LockedCommits } from './locked-protocol.js';
 import type { ObjectClient } from './object-client.js';
 import { findEvents, getStream, readStream } from './read.js';
+import { readStreamMetadata } from './stream-metadata.js';
 import { StreamViews } from './views.js';
 import { MAX_COMMIT_BYTES } from './wire.js';
 
@@ -56,6 +61,7 @@ export class S3Storage implements StreamStorage {
       optimisticConcurrency: !this.protocol.locking,
       locking: this.protocol.locking,
       maxCommitBytes: MAX_COMMIT_BYTES,
+      streamMetadata: true,
     });
   }
 
@@ -120,6 +126,21 @@ export class S3Storage implements StreamStorage {
     const signal = options?.signal;
     const { objects, root, concurrency } = this.settings;
     return listStreamsPage(objects, root, query, concurrency, signal, (streamId) => this.getStream(streamId, { signal }));
+  }
+
+  async getStreamMetadata(streamId: string, options?: CallOptions): Promise<StoredStreamMetadata | null> {
+    this.ensureOpen(options);
+    return readStreamMetadata(this.settings.objects, metadataKey(this.settings.root, streamId), options?.signal);
+  }
+
+  async setStreamMetadata(
+    streamId: string,
+    expected: MetadataExpectation,
+    json: string,
+    options?: CallOptions,
+  ): Promise<MetadataWriteOutcome> {
+    this.ensureOpen(options);
+    return this.protocol.setStreamMetadata(this.views, streamId, expected, json, options?.signal);
   }
 
   async close(): Promise<void> {

@@ -28,12 +28,13 @@ export interface CommitProtocol {
     events: readonly EncodedEvent[],
     signal?: AbortSignal,
   ): Promise<AppendOutcome>;
-  /** The SPI's `deleteStream`, exclusive by this protocol's means. */
+  /** The SPI's `deleteStream`, exclusive by this protocol's means; `hard` leaves a tombstone. */
   deleteStream(
     views: StreamViews,
     streamId: string,
     expected: ExpectedRevision | undefined,
     signal?: AbortSignal,
+    hard?: boolean,
   ): Promise<DeleteOutcome>;
   /** The SPI's `setStreamMetadata`: the check and the write made exclusive by this protocol's means. */
   setStreamMetadata(

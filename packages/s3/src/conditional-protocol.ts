@@ -2,12 +2,12 @@ import { type ExpectedRevision, StorageCorruptedError, StorageUnavailableError }
 import type { AppendOutcome, EncodedEvent, MetadataExpectation, MetadataWriteOutcome } from '@streamstore/core/storage';
 import { appendRefusal, newCommit, refusedAppend } from './append.js';
 import type { CommitProtocol } from './commit-protocol.js';
-import { type DeleteOutcome, finishDelete, settledDelete, tombstone } from './delete.js';
+import { type DeleteOutcome, finishDelete, settledDelete, tombstone, tombstoneFacts } from './delete.js';
 import { conditionalCommitName, metadataKey } from './keys.js';
 import type { ObjectClient } from './object-client.js';
 import { writeMetadataConditional } from './stream-metadata.js';
 import type { ChainEntry, StreamView } from './stream-view.js';
-import { MAX_ATTEMPTS, type StreamViews } from './views.js';
+import { GenerationClosedError, MAX_ATTEMPTS, type StreamViews } from './views.js';
 import { type CommitBody, commitText, infoOf, parseCommit, VOID_COMMIT } from './wire.js';
 
 /**
@@ -47,8 +47,20 @@ export class ConditionalCommits implements CommitProtocol {
       }
     }
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const head = await views.headOf(view, signal);
-      const refusal = await appendRefusal(views, view, head, expected, events, signal);
+      // Before the expectation and the ids (the SPI's order). Only a sync sets it, and a tombstone is final.
+      if (view.tombstoned) return { status: 'deleted' };
+      let head: number;
+      let refusal: Awaited<ReturnType<typeof appendRefusal>>;
+      try {
+        head = await views.headOf(view, signal);
+        refusal = await appendRefusal(views, view, head, expected, events, signal);
+      } catch (error) {
+        // The generation was deleted while its bodies loaded: list again (a tombstone is then seen as such).
+        if (!(error instanceof GenerationClosedError)) throw error;
+        view = await views.sync(streamId, signal);
+        fresh = true;
+        continue;
+      }
       if (refusal) {
         // Cached knowledge only ever proves success; a refusal is decided on a fresh listing.
         if (!fresh) {
@@ -76,20 +88,22 @@ export class ConditionalCommits implements CommitProtocol {
     streamId: string,
     expected: ExpectedRevision | undefined,
     signal?: AbortSignal,
+    hard = false,
   ): Promise<DeleteOutcome> {
     await this.probe();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const view = await views.sync(streamId, signal);
-      const head = await views.headOf(view, signal);
-      const settled = settledDelete(expected, head);
+      const head = view.tombstoned ? 0 : await views.headOf(view, signal);
+      const settled = settledDelete(expected, view, head, hard);
       if (settled) return settled;
-      // The tombstone takes the slot every writer at this head races for: appends and the delete exclude each other.
-      const body = tombstone(view, head);
+      // The delete commit takes the slot every writer at this head races for: appends and the delete exclude each
+      // other. A hard one is the tombstone: any append that loses the slot lists, finds it and reports 'deleted'.
+      const body = tombstone(view, head, hard);
       const key = view.folder + conditionalCommitName(head + 1);
       if (await this.createCommit(key, body, signal)) {
         // Voided, not deleted: every slot of the deleted generation stays taken (see VOID_COMMIT).
         const drop = (garbage: string) => this.objects.put(garbage, VOID_COMMIT, signal);
-        await finishDelete(views, streamId, view, key, drop, signal);
+        await finishDelete(views, streamId, view, key, drop, signal, hard ? tombstoneFacts(view, head) : undefined);
         return { status: 'ok', deleted: true };
       }
     }

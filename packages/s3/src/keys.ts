@@ -5,6 +5,7 @@
  * - `R s/<hex(streamId)>/g<gen:8>/<first:16>` a commit (conditional mode), `first` = its first revision
  * - `R s/<hex(streamId)>/g<gen:8>/<first:16>-<last:16>-<token:16>`  a commit (lock mode, fencing token)
  * - `R s/<hex(streamId)>/g<gen:8>/deleted`    the marker that generation `gen` was deleted
+ * - `R s/<hex(streamId)>/g<gen:8>/tombstone`  the marker that the stream was hard-deleted in generation `gen` (final)
  * - `R m/<hex(streamId)>`                     the stream's metadata (apart from `s/`: listings and deletes skip it)
  *
  * Stream ids are hex-encoded UTF-8 so that no id can contain `/` or `..` and key order is UTF-8 byte order.
@@ -14,6 +15,8 @@ const REVISION_DIGITS = 16;
 const GENERATION_DIGITS = 8;
 /** Name of the marker object closing a deleted generation; sorts after every commit key (digits). */
 export const DELETED_MARKER = 'deleted';
+/** Name of the marker object of a hard delete: the stream ends in this generation for good; sorts after commit keys. */
+export const TOMBSTONE_MARKER = 'tombstone';
 
 /** Zero-pads a non-negative integer so that key order is numeric order. */
 export function pad(value: number, digits: number = REVISION_DIGITS): string {
@@ -75,12 +78,14 @@ export function lockedCommitName(first: number, last: number, token: number): st
 /** What a key name inside a generation folder is. */
 export type ParsedName =
   | { kind: 'marker' }
+  | { kind: 'tombstone' }
   | { kind: 'commit'; first: number; last?: number; token?: number }
   | { kind: 'unknown' };
 
 /** Parses a key name inside a generation folder. */
 export function parseName(name: string): ParsedName {
   if (name === DELETED_MARKER) return { kind: 'marker' };
+  if (name === TOMBSTONE_MARKER) return { kind: 'tombstone' };
   let match = /^([0-9]{16})$/.exec(name);
   if (match) return { kind: 'commit', first: Number(match[1]) };
   match = /^([0-9]{16})-([0-9]{16})-([0-9]{16})$/.exec(name);

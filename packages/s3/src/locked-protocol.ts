@@ -2,7 +2,7 @@ import { type ExpectedRevision, StreamLockedError } from '@streamstore/core';
 import type { AppendOutcome, EncodedEvent, MetadataExpectation, MetadataWriteOutcome } from '@streamstore/core/storage';
 import { appendRefusal, newCommit, refusedAppend } from './append.js';
 import type { CommitProtocol } from './commit-protocol.js';
-import { type DeleteOutcome, finishDelete, settledDelete, tombstone } from './delete.js';
+import { type DeleteOutcome, finishDelete, settledDelete, tombstone, tombstoneFacts } from './delete.js';
 import { lockedCommitName, metadataKey, streamFolder } from './keys.js';
 import type { Lease, LockProvider } from './lock-provider.js';
 import type { ObjectClient } from './object-client.js';
@@ -46,6 +46,8 @@ export class LockedCommits implements CommitProtocol {
   ): Promise<AppendOutcome> {
     return this.withLease(streamId, signal, async (lease) => {
       const view = await views.sync(streamId, signal);
+      // Listed under the lease: a tombstone found now cannot be followed by this commit or any other.
+      if (view.tombstoned) return { status: 'deleted' as const };
       const head = await views.headOf(view, signal);
       const refusal = await appendRefusal(views, view, head, expected, events, signal);
       if (refusal) return refusedAppend(refusal, head);
@@ -67,18 +69,20 @@ export class LockedCommits implements CommitProtocol {
     streamId: string,
     expected: ExpectedRevision | undefined,
     signal?: AbortSignal,
+    hard = false,
   ): Promise<DeleteOutcome> {
     return this.withLease(streamId, signal, async (lease) => {
       const view = await views.sync(streamId, signal);
-      const head = await views.headOf(view, signal);
-      const settled = settledDelete(expected, head);
+      const head = view.tombstoned ? 0 : await views.headOf(view, signal);
+      const settled = settledDelete(expected, view, head, hard);
       if (settled) return settled;
-      const body = { ...tombstone(view, head), token: lease.fencingToken };
+      const body = { ...tombstone(view, head, hard), token: lease.fencingToken };
       const key = view.folder + lockedCommitName(head + 1, head, lease.fencingToken);
       await this.objects.put(key, commitText(body), signal);
       await this.confirm(views, lease, streamId);
       // Every writer lists the stream under its lease first, so the deleted generation's objects can simply go.
-      await finishDelete(views, streamId, view, key, (garbage) => this.objects.delete(garbage, signal), signal);
+      const drop = (garbage: string) => this.objects.delete(garbage, signal);
+      await finishDelete(views, streamId, view, key, drop, signal, hard ? tombstoneFacts(view, head) : undefined);
       return { status: 'ok', deleted: true };
     });
   }

@@ -1,5 +1,5 @@
-import { StorageUnavailableError, type StreamInfo } from '@streamstore/core';
-import type { EventLocation, StoredEvent } from '@streamstore/core/storage';
+import { StorageUnavailableError } from '@streamstore/core';
+import type { EventLocation, StoredEvent, StreamHead } from '@streamstore/core/storage';
 import { mapBounded } from './object-client.js';
 import type { StreamViews } from './views.js';
 import { type CommitBody, infoOf, storedEvents } from './wire.js';
@@ -15,6 +15,7 @@ export async function findEvents(
   signal?: AbortSignal,
 ): Promise<EventLocation[]> {
   const view = await views.sync(streamId, signal);
+  if (view.tombstoned) return [];
   const index = await views.idIndexOf(view, signal);
   const found: EventLocation[] = [];
   for (const id of eventIds) {
@@ -33,6 +34,8 @@ export async function readStream(
 ): Promise<StoredEvent[]> {
   for (let attempt = 0; ; attempt++) {
     const view = await views.sync(streamId, signal);
+    // A tombstoned stream's commits are voided or deleted: nothing to read (the core reports the tombstone).
+    if (view.tombstoned) return [];
     const head = await views.headOf(view, signal);
     const forward = query.direction === 'forward';
     const low = forward ? query.from : Math.max(1, Math.min(query.from, head) - query.limit + 1);
@@ -60,10 +63,20 @@ export async function readStream(
 
 /**
  * The stream's head (the SPI's `getStream`), or null for a stream without events: `updatedAt` is the timestamp of its
- * last event, which the tail commit's summary holds (no extra request).
+ * last event, which the tail commit's summary holds (no extra request). A tombstoned stream reports `tombstoned` with
+ * the head its marker recorded (one more GET).
  */
-export async function getStream(views: StreamViews, streamId: string, signal?: AbortSignal): Promise<StreamInfo | null> {
+export async function getStream(views: StreamViews, streamId: string, signal?: AbortSignal): Promise<StreamHead | null> {
   const view = await views.sync(streamId, signal);
+  if (view.tombstoned) {
+    const facts = await views.tombstoneFacts(view, signal);
+    return {
+      revision: facts.revision,
+      createdAt: new Date(facts.createdAt),
+      updatedAt: new Date(facts.updatedAt),
+      tombstoned: true,
+    };
+  }
   const revision = await views.headOf(view, signal);
   const info = view.tail?.info;
   if (!info || revision === 0) return null;

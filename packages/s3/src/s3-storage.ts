@@ -1,4 +1,4 @@
-import { type ExpectedRevision, StoreClosedError, type StreamInfo, type StreamSummary } from '@streamstore/core';
+import { type ExpectedRevision, StoreClosedError, type StreamSummary } from '@streamstore/core';
 import {
   type CallOptions,
   type EncodedEvent,
@@ -6,8 +6,10 @@ import {
   type MetadataExpectation,
   type MetadataWriteOutcome,
   type StorageCapabilities,
+  type StorageDeleteOptions,
   type StoredEvent,
   type StoredStreamMetadata,
+  type StreamHead,
   type StreamStorage,
   throwIfAborted,
 } from '@streamstore/core/storage';
@@ -62,6 +64,7 @@ export class S3Storage implements StreamStorage {
       locking: this.protocol.locking,
       maxCommitBytes: MAX_COMMIT_BYTES,
       streamMetadata: true,
+      tombstones: true,
     });
   }
 
@@ -111,21 +114,30 @@ export class S3Storage implements StreamStorage {
     return readStream(this.views, streamId, query, options?.signal);
   }
 
-  async getStream(streamId: string, options?: CallOptions): Promise<StreamInfo | null> {
+  async getStream(streamId: string, options?: CallOptions): Promise<StreamHead | null> {
     this.ensureOpen();
     return getStream(this.views, streamId, options?.signal);
   }
 
-  async deleteStream(streamId: string, expected: ExpectedRevision | undefined, options?: CallOptions): Promise<DeleteOutcome> {
+  async deleteStream(
+    streamId: string,
+    expected: ExpectedRevision | undefined,
+    options?: StorageDeleteOptions,
+  ): Promise<DeleteOutcome> {
     this.ensureOpen();
-    return this.protocol.deleteStream(this.views, streamId, expected, options?.signal);
+    return this.protocol.deleteStream(this.views, streamId, expected, options?.signal, options?.hard === true);
   }
 
   async listStreams(query: { after?: string; prefix?: string; limit: number }, options?: CallOptions): Promise<StreamSummary[]> {
     this.ensureOpen();
     const signal = options?.signal;
     const { objects, root, concurrency } = this.settings;
-    return listStreamsPage(objects, root, query, concurrency, signal, (streamId) => this.getStream(streamId, { signal }));
+    // Tombstoned streams are not listed (the SPI: listings leave them out).
+    const headOf = async (streamId: string) => {
+      const head = await this.getStream(streamId, { signal });
+      return head?.tombstoned ? null : head;
+    };
+    return listStreamsPage(objects, root, query, concurrency, signal, headOf);
   }
 
   async getStreamMetadata(streamId: string, options?: CallOptions): Promise<StoredStreamMetadata | null> {

@@ -24,6 +24,8 @@ export class StreamView {
   private indexedEntries = 0;
   /** Lock mode: the highest confirmed fencing token seen. */
   confirmed = 0;
+  /** The stream was hard-deleted in this generation (set by a sync; final: no write may follow). */
+  tombstoned = false;
 
   constructor(
     readonly generation: number,

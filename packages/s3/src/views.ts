@@ -1,6 +1,6 @@
-import { StorageCorruptedError } from '@streamstore/core';
+import { StorageCorruptedError, StorageUnavailableError } from '@streamstore/core';
 import type { EncodedEvent } from '@streamstore/core/storage';
-import { DELETED_MARKER, generationFolder, parseGenerationSegment, parseName, streamFolder } from './keys.js';
+import { DELETED_MARKER, generationFolder, parseGenerationSegment, parseName, streamFolder, TOMBSTONE_MARKER } from './keys.js';
 import { mapBounded, type ObjectClient } from './object-client.js';
 import { type ChainEntry, StreamView } from './stream-view.js';
 import { type CommitBody, infoOf, parseCommit, VOID_COMMIT } from './wire.js';
@@ -10,6 +10,19 @@ export const MAX_ATTEMPTS = 50;
 const MAX_CACHED_STREAMS = 10_000;
 /** Content of the marker object closing a deleted generation (its name says it all; the body is for people). */
 const DELETED_MARKER_BODY = '{"deleted":true}';
+
+/**
+ * A commit body listed a moment ago is gone because its generation was deleted (or tombstoned) meanwhile: a lost race,
+ * not damage (the SPI's error table). Syncs and appends catch it and list again, which finds the marker.
+ */
+export class GenerationClosedError extends StorageUnavailableError {}
+
+/** What a tombstone marker records: the stream's head when it was hard-deleted (epoch milliseconds for the times). */
+export interface TombstoneFacts {
+  revision: number;
+  createdAt: number;
+  updatedAt: number;
+}
 
 /** How a listing's commit keys extend a view's chain: the commit protocol's rule. */
 export type ChainExtender = (streamId: string, view: StreamView, fresh: ChainEntry[], signal?: AbortSignal) => Promise<void>;
@@ -63,42 +76,92 @@ export class StreamViews {
 
   /**
    * Brings this process's view of the stream up to date with ONE listing in the common case: the keys after the
-   * known head of the current generation. A tombstone or a deletion marker moves on to the next generation.
+   * known head of the current generation. A delete commit or a deletion marker moves on to the next generation; a
+   * hard delete (its commit or the tombstone marker) keeps the stream in its generation, flagged `tombstoned`.
    */
   async sync(streamId: string, signal?: AbortSignal): Promise<StreamView> {
     const folder = streamFolder(this.root, streamId);
     let view = this.cache.get(streamId) ?? (await this.discover(folder, signal));
     for (let hops = 0; hops < MAX_ATTEMPTS; hops++) {
-      const keys = await this.objects.listKeys(view.folder, view.listStartAfter, signal);
-      let deleted = false;
-      const fresh: ChainEntry[] = [];
-      for (const key of keys) {
-        const parsed = parseName(key.slice(view.folder.length));
-        if (parsed.kind === 'marker') deleted = true;
-        else if (parsed.kind === 'commit') fresh.push({ key, ...parsed });
+      try {
+        const next = await this.step(streamId, folder, view, signal);
+        if (next === view) return view;
+        view = next;
+      } catch (error) {
+        // The generation was deleted while this sync loaded its bodies: list it again (the marker is there now).
+        if (!(error instanceof GenerationClosedError)) throw error;
       }
-      if (!deleted) {
-        await this.extend(streamId, view, fresh, signal);
-        await this.headOf(view, signal);
-        for (let tail = view.tail; tail && !tail.info; tail = view.tail) await this.loadInfo(view, [tail], signal);
-        if (view.tail?.info?.kind === 'delete') {
-          // Someone deleted the stream but may have died before marking it: complete the delete first.
-          await this.markDeleted(view, signal);
-          deleted = true;
-        }
-      }
-      if (!deleted) {
+    }
+    throw new StorageCorruptedError(`S3: stream folder ${folder} has too many generations to follow`);
+  }
+
+  /** One listing of `view`'s generation: `view` itself when it is current (or tombstoned), else the next one. */
+  private async step(streamId: string, folder: string, view: StreamView, signal?: AbortSignal): Promise<StreamView> {
+    const keys = await this.objects.listKeys(view.folder, view.listStartAfter, signal);
+    let deleted = false;
+    const fresh: ChainEntry[] = [];
+    for (const key of keys) {
+      const parsed = parseName(key.slice(view.folder.length));
+      if (parsed.kind === 'marker') deleted = true;
+      else if (parsed.kind === 'tombstone') view.tombstoned = true;
+      else if (parsed.kind === 'commit') fresh.push({ key, ...parsed });
+    }
+    // A tombstoned stream stays in this generation for good: no later generation is ever looked for or written.
+    if (view.tombstoned) {
+      this.remember(streamId, view);
+      return view;
+    }
+    if (!deleted) {
+      await this.extend(streamId, view, fresh, signal);
+      await this.headOf(view, signal);
+      for (let tail = view.tail; tail && !tail.info; tail = view.tail) await this.loadInfo(view, [tail], signal);
+      const info = view.tail?.info;
+      if (info?.kind === 'delete' && info.hard) {
+        // A hard delete won its slot but its deleter may have died before the marker: place it, as it would have.
+        await this.markTombstoned(
+          view,
+          { revision: info.first - 1, createdAt: info.createdAt, updatedAt: info.recordedAt },
+          signal,
+        );
         this.remember(streamId, view);
         return view;
       }
-      view = new StreamView(view.generation + 1, generationFolder(folder, view.generation + 1));
+      if (info?.kind === 'delete') {
+        // Someone deleted the stream but may have died before marking it: complete the delete first.
+        await this.markDeleted(view, signal);
+        deleted = true;
+      }
     }
-    throw new StorageCorruptedError(`S3: stream folder ${folder} has too many generations to follow`);
+    if (!deleted) {
+      this.remember(streamId, view);
+      return view;
+    }
+    return new StreamView(view.generation + 1, generationFolder(folder, view.generation + 1));
   }
 
   /** Writes the marker that closes `view`'s generation (readers then move on to the next one). */
   markDeleted(view: StreamView, signal?: AbortSignal): Promise<void> {
     return this.objects.put(view.folder + DELETED_MARKER, DELETED_MARKER_BODY, signal);
+  }
+
+  /**
+   * Writes the marker of a hard delete of `view`'s generation (the revision and times the stream had, for
+   * `getStream`) and flags the view. Idempotent: every writer of it writes the same facts.
+   */
+  async markTombstoned(view: StreamView, head: TombstoneFacts, signal?: AbortSignal): Promise<void> {
+    await this.objects.put(view.folder + TOMBSTONE_MARKER, JSON.stringify({ tombstone: true, ...head }), signal);
+    view.tombstoned = true;
+  }
+
+  /** What the tombstone marker of `view`'s generation says (zeros when it is unreadable or gone). */
+  async tombstoneFacts(view: StreamView, signal?: AbortSignal): Promise<TombstoneFacts> {
+    const text = await this.objects.getText(view.folder + TOMBSTONE_MARKER, signal);
+    try {
+      const facts = JSON.parse(text ?? '{}') as Partial<TombstoneFacts>;
+      return { revision: facts.revision ?? 0, createdAt: facts.createdAt ?? 0, updatedAt: facts.updatedAt ?? 0 };
+    } catch {
+      return { revision: 0, createdAt: 0, updatedAt: 0 };
+    }
   }
 
   /** The view's head revision, after loading the tail's body if a concurrent sync has not yet. */
@@ -136,9 +199,14 @@ export class StreamViews {
     const bodies = await mapBounded(missing, this.concurrency, (entry) => this.fetchBody(entry, signal));
     missing.forEach((entry, i) => {
       const body = bodies[i];
-      if (!body) throw new StorageCorruptedError(`S3 object ${entry.key} vanished (deleted concurrently?)`);
-      view.learn(entry, infoOf(body));
+      if (body) view.learn(entry, infoOf(body));
     });
+    const vanished = missing.find((entry) => !entry.info);
+    if (!vanished) return;
+    // Deleting a generation writes its marker before it voids or deletes the commits: a marker means a lost race.
+    const markers = await this.objects.listKeys(view.folder, `${view.folder}:`, signal); // ':' sorts after digits
+    if (markers.length > 0) throw new GenerationClosedError(`S3: commits of ${view.folder} vanished (deleted meanwhile)`);
+    throw new StorageCorruptedError(`S3 object ${vanished.key} vanished (deleted concurrently?)`);
   }
 
   /** The newest generation that has objects (1 when none). */

@@ -44,6 +44,8 @@ export interface CommitBody {
   recordedAt: number;
   /** Lock mode: the fencing token of the lease the writer held. */
   token?: number;
+  /** A delete that leaves a tombstone (capability `tombstones`): the generation is the stream's last. */
+  hard?: true;
   events: WireEvent[];
 }
 
@@ -58,6 +60,8 @@ export interface CommitInfo {
   recordedAt: number;
   /** The `timestamp` of the commit's last event (absent for a tombstone): the stream's `updatedAt`. */
   lastTimestamp?: number;
+  /** A hard delete (see {@link CommitBody.hard}). */
+  hard?: true;
 }
 
 /** Builds the body of a commit of `events` starting at revision `first`. */
@@ -154,6 +158,7 @@ export function infoOf(body: CommitBody): CommitInfo {
     ids: body.events.map((event) => event.id),
     createdAt: body.createdAt,
     recordedAt: body.recordedAt,
+    ...(body.hard === true ? { hard: true as const } : {}),
     ...(body.events.length === 0 ? {} : { lastTimestamp: (body.events.at(-1) as WireEvent).timestamp }),
   };
 }

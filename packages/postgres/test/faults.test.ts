@@ -2,7 +2,7 @@
  * Faults on a PRIVATE throwaway cluster: a restart surfaces as StorageUnavailableError, the pool recovers and no
  * acknowledged commit is lost; a commit whose reply is lost is retried with the same event ids without duplicating.
  */
-import { createStreamStore, type EventData, StorageUnavailableError, type StreamStore } from '@streamstore/core';
+import { createStreamStore, type EventData, StorageUnavailableError } from '@streamstore/core';
 import { commitUntilAcknowledged, FaultProxy } from '@streamstore/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -5,6 +5,7 @@
  */
 import { createStreamStore } from '@streamstore/core';
 import type { EncodedEvent } from '@streamstore/core/storage';
+import { encodedTestEvent } from '@streamstore/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendArrays } from '../src/append-params.js';
 import { quoteIdentifier } from '../src/identifiers.js';
@@ -15,16 +16,7 @@ const WRITERS = 8;
 const TRANSACTIONS_PER_WRITER = 12;
 
 function event(id: string): EncodedEvent {
-  return {
-    id,
-    type: 'tick',
-    schemaVersion: 1,
-    format: 'json',
-    compression: null,
-    data: JSON.stringify({ id }),
-    metadata: null,
-    timestamp: Date.now(),
-  };
+  return encodedTestEvent(id, { type: 'tick', data: JSON.stringify({ id }), timestamp: Date.now() });
 }
 
 /** A seeded generator, so a failing run can be replayed. */

@@ -5,6 +5,7 @@
  */
 import type { ExpectedRevision } from '@streamstore/core';
 import type { EncodedEvent } from '@streamstore/core/storage';
+import { encodedTestEvent } from '@streamstore/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStorage } from '../src/index.js';
 import type { PostgresStorage } from '../src/postgres-storage.js';
@@ -30,7 +31,7 @@ afterAll(async () => {
 });
 
 function event(id: string): EncodedEvent {
-  return { id, type: 'Raced', schemaVersion: 1, format: 'json', compression: null, data: '{}', metadata: null, timestamp: 0 };
+  return encodedTestEvent(id, { type: 'Raced' });
 }
 
 /** Whether a stream at `actual` satisfies `expected` (what a conflict must never report). */

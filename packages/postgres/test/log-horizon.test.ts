@@ -5,6 +5,7 @@
  */
 import { createStreamStore, type StreamStore } from '@streamstore/core';
 import type { EncodedEvent } from '@streamstore/core/storage';
+import { encodedTestEvent } from '@streamstore/testing';
 import type { Sql, TransactionSql } from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendArrays } from '../src/append-params.js';
@@ -30,7 +31,7 @@ async function provisioned(label: string): Promise<{ storage: PostgresStorage; s
 }
 
 function encoded(id: string): EncodedEvent {
-  return { id, type: 'tick', schemaVersion: 1, format: 'json', compression: null, data: '{}', metadata: null, timestamp: 0 };
+  return encodedTestEvent(id, { type: 'tick' });
 }
 
 /** Calls `schema`'s append_events in `tx` (as the storage does, but inside a transaction the test controls). */

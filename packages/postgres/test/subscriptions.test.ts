@@ -5,8 +5,7 @@
  * in consumer-state.test.ts.
  */
 import { categoryOf, createStreamStore, type RecordedEvent } from '@streamstore/core';
-import type { EncodedEvent } from '@streamstore/core/storage';
-import { measureWakeUps } from '@streamstore/testing';
+import { encodedTestEvent, measureWakeUps } from '@streamstore/testing';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendArrays } from '../src/append-params.js';
@@ -26,16 +25,7 @@ afterAll(async () => {
 
 const event = (id: string) => ({ id, type: 'Tick', data: { id } });
 /** An event as the core hands it to append_events (for calls of the SQL function itself). */
-const encodedEvent = (id: string, timestamp = 0): EncodedEvent => ({
-  id,
-  type: 'Tick',
-  schemaVersion: 1,
-  format: 'json',
-  compression: null,
-  data: '{}',
-  metadata: null,
-  timestamp,
-});
+const encodedEvent = (id: string, timestamp = 0) => encodedTestEvent(id, { type: 'Tick', timestamp });
 
 async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

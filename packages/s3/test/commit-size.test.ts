@@ -1,5 +1,6 @@
 import { createStreamStore, LimitExceededError, type StreamStore } from '@streamstore/core';
 import type { EncodedEvent } from '@streamstore/core/storage';
+import { encodedTestEvent } from '@streamstore/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conditionalStorage, lockSql } from './support.js';
 
@@ -13,16 +14,7 @@ afterAll(async () => {
 
 /** `count` events whose payloads all share one string, so the test itself holds one copy. */
 function encodedEvents(count: number, data: string): EncodedEvent[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `e${i}`,
-    type: 'Big',
-    schemaVersion: 1,
-    format: 'json',
-    compression: null,
-    data,
-    metadata: null,
-    timestamp: 0,
-  }));
+  return Array.from({ length: count }, (_, i) => encodedTestEvent(`e${i}`, { type: 'Big', data }));
 }
 
 describe('commit size on S3', () => {

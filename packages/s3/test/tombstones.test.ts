@@ -6,6 +6,7 @@
 import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { EncodedEvent } from '@streamstore/core/storage';
 import type { S3Storage } from '@streamstore/s3';
+import { encodedTestEvent } from '@streamstore/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conditionalStorage, gateway, gatewayClient, lockedStorage, lockSql } from './support.js';
 
@@ -13,16 +14,7 @@ afterAll(async () => {
   await lockSql.end({ timeout: 5 });
 });
 
-const encoded = (id: string): EncodedEvent => ({
-  id,
-  type: 'Tick',
-  schemaVersion: 1,
-  format: 'json',
-  compression: null,
-  data: '{}',
-  metadata: null,
-  timestamp: Date.now(),
-});
+const encoded = (id: string): EncodedEvent => encodedTestEvent(id, { type: 'Tick', timestamp: Date.now() });
 
 describe.each([
   ['conditional writes', (prefix?: string) => conditionalStorage(prefix)],

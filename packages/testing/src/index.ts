@@ -27,6 +27,7 @@ export type {
 } from './scenario.js';
 export { conformanceScenarios } from './scenarios/index.js';
 export { assertRejects, assertRejectsAbort, type ErrorClass, type ExpectedProperties } from './support/assertions.js';
+export { encodedTestEvent } from './support/encoded-events.js';
 export { collect, essentials, snapshot, type TestPayload, testEvents } from './support/events.js';
 export { type CallCounter, callCounter, withCapabilities } from './support/storage-wrappers.js';
 export { tenantSecret, writeTenantsForIsolation } from './support/tenant-isolation.js';

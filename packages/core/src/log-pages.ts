@@ -1,6 +1,7 @@
 import { raceAbort, throwIfAborted } from './abort.js';
 import { NotSupportedError, ValidationError } from './errors.js';
 import type { PageSource } from './read-pages.js';
+import { logRetentionFilter } from './retention.js';
 import type { CallOptions, StoredEvent, StreamStorage } from './storage-spi.js';
 import type { ReadAllOptions } from './store-options.js';
 import { categoryOf } from './stream-id.js';
@@ -29,10 +30,18 @@ export function logPages(
   options: ReadAllOptions,
   category?: string,
 ): () => Promise<readonly StoredEvent[] | undefined> {
-  let state: { fetcher: LogFetcher; cursor: string | undefined; remaining: number; pageSize: number } | undefined;
+  let state:
+    | {
+        fetcher: LogFetcher;
+        cursor: string | undefined;
+        remaining: number;
+        pageSize: number;
+        hide: ReturnType<typeof logRetentionFilter>;
+      }
+    | undefined;
   return async () => {
     source.ensureOpen();
-    if (!state) state = validateLogRead(source, options, category);
+    if (!state) state = { ...validateLogRead(source, options, category), hide: logRetentionFilter(source, options.signal) };
     if (state.remaining <= 0) return undefined;
     throwIfAborted(options.signal);
     const { fetcher, pageSize } = state;
@@ -40,7 +49,9 @@ export function logPages(
     const page = await raceAbort(fetcher.fetch(state.cursor, limit, { signal: options.signal }), options.signal);
     // The cursor follows the storage's page, filtered or not: a page of other categories only is skipped, not an end.
     state.cursor = page[page.length - 1]?.position ?? state.cursor;
-    const kept = fetcher.keep ? page.filter(fetcher.keep) : page;
+    const inCategoryOnly = fetcher.keep ? page.filter(fetcher.keep) : page;
+    // Retention hides events of the page; the cursor still moves past them (see retention.ts).
+    const kept = state.hide ? await state.hide(inCategoryOnly) : inCategoryOnly;
     state.remaining = page.length < limit ? 0 : state.remaining - kept.length;
     if (page.length < limit && kept.length === 0) return undefined;
     return kept;

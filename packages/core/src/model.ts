@@ -73,6 +73,12 @@ export interface StreamInfo {
    * commit), as the original library's `LastModified`. An event dated in the past makes it earlier than `createdAt`.
    */
   updatedAt: Date;
+  /**
+   * The first revision a read of the stream returns: 1, or later when the stream's retention (`maxCount`,
+   * `maxAgeSeconds`, `truncateBefore` of its metadata) hides older events; past `revision` when it hides them all.
+   * Set by `store.getStream`; `listStreams` and the storage SPI leave it out.
+   */
+  firstRevision?: number;
 }
 
 /** A stream as listed by `listStreams`. */

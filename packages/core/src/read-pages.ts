@@ -1,35 +1,37 @@
 import { raceAbort, throwIfAborted } from './abort.js';
 import { NotSupportedError, StorageCorruptedError, StreamDeletedError, ValidationError } from './errors.js';
 import type { StreamSummary } from './model.js';
-import type { StoredEvent, StreamStorage } from './storage-spi.js';
-import type { ListStreamsOptions, ReadOptions, StoreCapabilities } from './store-options.js';
+import type { PageSource } from './page-source.js';
+import { fetchHead, fetchRetention, firstKeptRevision, type StreamRetention, tooOld } from './retention.js';
+import type { StoredEvent } from './storage-spi.js';
+import type { ListStreamsOptions, ReadOptions } from './store-options.js';
 import { validatePageSize, validateRevision, validateStreamId } from './validation.js';
 
-/** What the page fetchers of a store's reads need from the store. */
-export interface PageSource {
-  readonly storage: StreamStorage<object>;
-  readonly capabilities: StoreCapabilities;
-  /** The store's default page size. */
-  readonly pageSize: number;
-  /** Throws `StoreClosedError` once the store is closed. */
-  ensureOpen(): void;
-}
+export type { PageSource } from './page-source.js';
 
-/** The page fetcher of a stream read; validates on the first call, so errors surface from the iteration. */
+/**
+ * The page fetcher of a stream read; validates on the first call, so errors surface from the iteration. Applies the
+ * stream's retention (see retention.ts): starts at the first kept revision, never returns a hidden event, and ends a
+ * backward read at the first hidden one.
+ */
 export function streamPages(
   source: PageSource,
   rawStreamId: string,
   options: ReadOptions,
 ): () => Promise<readonly StoredEvent[] | undefined> {
-  let state: { streamId: string; forward: boolean; from: number; remaining: number; pageSize: number } | undefined;
+  let state: StreamReadState | undefined;
   let previous: number | undefined;
   return async () => {
     source.ensureOpen();
-    if (!state) state = validateStreamRead(source, rawStreamId, options);
+    if (!state) state = await startStreamRead(source, rawStreamId, options);
     const { streamId, forward, pageSize } = state;
     if (state.remaining <= 0 || state.from < 1) return undefined;
     throwIfAborted(options.signal);
-    const limit = Math.min(pageSize, state.remaining);
+    let limit = Math.min(pageSize, state.remaining);
+    // Backward, the kept revisions end at the first kept one: read no row below it.
+    if (!forward && state.head !== undefined)
+      limit = Math.min(limit, state.from - firstKeptRevision(state.retention, state.head) + 1);
+    if (limit <= 0) return undefined;
     const direction = forward ? 'forward' : 'backward';
     const page = await raceAbort(
       source.storage.readStream(streamId, { from: state.from, direction, limit }, { signal: options.signal }),
@@ -45,10 +47,49 @@ export function streamPages(
       const head = await raceAbort(source.storage.getStream(streamId, { signal: options.signal }), options.signal);
       if (head?.tombstoned) throw new StreamDeletedError(streamId);
     }
-    state.remaining = page.length < limit || previous === undefined ? 0 : state.remaining - page.length;
+    const kept = state.retention ? keptOf(state, page) : page;
+    state.remaining = page.length < limit || previous === undefined ? 0 : state.remaining - kept.length;
+    if (kept.length < page.length && !forward) state.remaining = 0;
     if (previous !== undefined) state.from = forward ? previous + 1 : previous - 1;
-    return page.length === 0 ? undefined : page;
+    return page.length === 0 ? undefined : kept;
   };
+}
+
+interface StreamReadState {
+  streamId: string;
+  forward: boolean;
+  from: number;
+  remaining: number;
+  pageSize: number;
+  retention: StreamRetention | undefined;
+  /** The newest head known (read at the start when `maxCount` needs it, raised by the revisions read since). */
+  head: number | undefined;
+}
+
+/** Validates the read, then fetches the stream's retention (only where the backend stores metadata). */
+async function startStreamRead(source: PageSource, rawStreamId: string, options: ReadOptions): Promise<StreamReadState> {
+  const read = validateStreamRead(source, rawStreamId, options);
+  const retention = await fetchRetention(source, read.streamId, options.signal);
+  if (!retention) return { ...read, retention, head: undefined };
+  const head =
+    retention.maxCount === undefined ? undefined : ((await fetchHead(source, read.streamId, options.signal))?.revision ?? 0);
+  const firstKept = firstKeptRevision(retention, head ?? 0);
+  // One index range: a forward read starts at the first kept revision, a backward one at the head at most.
+  const from = read.forward ? Math.max(read.from, firstKept) : Math.min(read.from, head ?? read.from);
+  return { ...read, from, retention, head };
+}
+
+/** The events of `page` retention keeps; the head known grows with what the page shows (concurrent appends). */
+function keptOf(state: StreamReadState, page: readonly StoredEvent[]): readonly StoredEvent[] {
+  const { retention } = state;
+  if (state.head !== undefined) for (const event of page) state.head = Math.max(state.head, event.revision);
+  const firstKept = firstKeptRevision(retention, state.head ?? 0);
+  const kept: StoredEvent[] = [];
+  for (const event of page) {
+    if (event.revision >= firstKept && !tooOld(retention, event)) kept.push(event);
+    else if (!state.forward) break;
+  }
+  return kept;
 }
 
 function validateStreamRead(source: PageSource, rawStreamId: string, options: ReadOptions) {

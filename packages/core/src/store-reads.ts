@@ -6,6 +6,7 @@ import type { StreamInfo } from './model.js';
 import { PagedIterator } from './paged-iterator.js';
 import { streamPages } from './read-pages.js';
 import { toRecordedEvent } from './recorded.js';
+import { fetchRetention, firstKeptWithAge, logRetentionFilter } from './retention.js';
 import type { DecodeErrorPolicy } from './serialization/serializer.js';
 import type { StoredEvent } from './storage-spi.js';
 import type { StoreContext } from './store-context.js';
@@ -84,7 +85,11 @@ export async function getStream(
   const head = await raceAbort(ctx.storage.getStream(streamId, options), options.signal);
   // Like a read, the head of a tombstoned stream says it was deleted rather than passing for a stream never made.
   if (head?.tombstoned) throw new StreamDeletedError(streamId);
-  return head;
+  if (!head) return head;
+  // The first revision retention keeps (1 without retention; past the head when it hides every event).
+  const retention = await fetchRetention(ctx, streamId, options.signal);
+  const firstRevision = await firstKeptWithAge(ctx, streamId, retention, head.revision, options.signal);
+  return { revision: head.revision, createdAt: head.createdAt, updatedAt: head.updatedAt, firstRevision };
 }
 
 /** The store's reads as subscriptions use them (narrow: they need no more of the store). */
@@ -94,6 +99,10 @@ export function logReader(ctx: StoreContext): LogReader {
     read: (streamId, readOptions) => streamEvents(ctx, streamId, readOptions),
     readAll: (readOptions) => logEvents(ctx, readOptions, undefined),
     getStream: (streamId, callOptions) => getStream(ctx, streamId, callOptions),
+    hideRetained: async (page, signal) => {
+      const hide = logRetentionFilter(ctx, signal);
+      return hide ? hide(page) : [...page];
+    },
     decode: (stored) => toRecordedEvent(stored, ctx.serializer),
   };
 }

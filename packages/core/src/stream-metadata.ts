@@ -8,15 +8,15 @@ import type { JsonValue } from './model.js';
 import { validateRevision } from './validation.js';
 
 /**
- * The metadata of one stream. Only STORED so far: the retention settings (`maxCount`, `maxAgeSeconds`,
- * `truncateBefore`) are kept and returned, but reads do not apply them yet (a later release enforces them).
+ * The metadata of one stream. Reads apply the retention settings (`maxCount`, `maxAgeSeconds`, `truncateBefore`):
+ * they never return an event those hide (see retention.ts); `store.scavenge` removes such events for good.
  */
 export interface StreamMetadata {
-  /** Keep at most this many of the newest events (a positive safe integer). Not enforced on reads yet. */
+  /** Keep at most this many of the newest events (a positive safe integer); reads hide the older ones. */
   maxCount?: number;
-  /** Keep events younger than this many seconds (a positive number). Not enforced on reads yet. */
+  /** Keep events younger than this many seconds (a positive number), by their `recordedAt` (server commit time). */
   maxAgeSeconds?: number;
-  /** Events below this revision are to be treated as gone (a revision >= 0). Not enforced on reads yet. */
+  /** Events below this revision are hidden from reads (a revision >= 0). */
   truncateBefore?: number;
   /** The application's own properties: a plain JSON object whose top-level keys do not start with `$`. */
   custom?: { [key: string]: JsonValue };

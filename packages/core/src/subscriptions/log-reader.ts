@@ -11,6 +11,8 @@ export interface LogReader {
   read(streamId: string, options: ReadOptions): AsyncIterable<RecordedEvent>;
   readAll(options: ReadAllOptions): AsyncIterable<RecordedEvent>;
   getStream(streamId: string, options: { signal?: AbortSignal }): Promise<StreamInfo | null>;
+  /** Drops the events of a storage page their stream's retention hides (see retention.ts). */
+  hideRetained(page: readonly StoredEvent[], signal: AbortSignal): Promise<StoredEvent[]>;
   /** Decodes an event a storage returned (category reads); undefined when the decode policy skips it. */
   decode(stored: StoredEvent): RecordedEvent | undefined;
 }

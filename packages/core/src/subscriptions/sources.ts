@@ -32,7 +32,9 @@ export function subscriptionSource(store: LogReader, storage: StreamStorage, tar
       onAppend,
       async fetch(checkpoint, limit, signal) {
         const page = await readCategory({ category, limit, ...(checkpoint ? { after: checkpoint } : {}) }, { signal });
-        const events = page.flatMap((stored) => store.decode(stored) ?? []);
+        // Hidden events are skipped, but the checkpoint still moves past them (the page's last position).
+        const kept = await store.hideRetained(page, signal);
+        const events = kept.flatMap((stored) => store.decode(stored) ?? []);
         return { events, next: page[page.length - 1]?.position ?? checkpoint, more: page.length === limit };
       },
       end: (signal) => logEndPosition(store, storage, signal),

@@ -18,6 +18,7 @@ import { categoryReadScenarios, readAllBackwardScenarios } from './log-reads.js'
 import { modelBasedScenarios } from './model-based.js';
 import { raceScenarios } from './races.js';
 import { readScenarios } from './read.js';
+import { retentionScenarios } from './retention.js';
 import { serializationScenarios } from './serialization.js';
 import { storageErrorScenarios } from './storage-errors.js';
 import { streamIdScenarios } from './stream-ids.js';
@@ -47,6 +48,7 @@ export const conformanceScenarios: readonly Scenario[] = Object.freeze([
   ...categoryReadScenarios,
   ...listStreamScenarios,
   ...streamMetadataScenarios,
+  ...retentionScenarios,
   ...cancellationScenarios,
   ...limitScenarios,
   ...validationScenarios,

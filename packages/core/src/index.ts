@@ -15,6 +15,7 @@ export { DEFAULT_LIMITS, type StoreLimits } from './limits.js';
 export { memoryStorage } from './memory/memory-storage.js';
 export type * from './model.js';
 export { comparePositions } from './position.js';
+export type { ScavengeOptions, ScavengeProgress, ScavengeResult } from './scavenge.js';
 export type { PayloadCodec, PayloadCompressor } from './serialization/codec.js';
 export { brotliCompressor, gzipCompressor } from './serialization/compression.js';
 export { jsonCodec } from './serialization/json-codec.js';

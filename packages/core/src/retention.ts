@@ -49,17 +49,27 @@ export function tooOld(retention: StreamRetention | undefined, event: StoredEven
 /**
  * The stream's retention, read from its metadata: one storage call, made only when the backend has the
  * `streamMetadata` capability (otherwise nothing is hidden and nothing is read). Nothing is cached: a metadata change
- * applies to the next read.
+ * applies to the next read. `stored` says whether the stream has metadata at all (only such streams are scavenged).
  */
+export async function fetchRetentionState(
+  source: PageSource,
+  streamId: string,
+  signal: AbortSignal | undefined,
+): Promise<{ stored: boolean; retention: StreamRetention | undefined }> {
+  const { storage } = source;
+  if (!source.capabilities.streamMetadata || !storage.getStreamMetadata) return { stored: false, retention: undefined };
+  const stored = await raceAbort(storage.getStreamMetadata(streamId, { signal }), signal);
+  if (stored === null) return { stored: false, retention: undefined };
+  return { stored: true, retention: retentionOf(decodeStreamMetadata(streamId, stored.json), Date.now()) };
+}
+
+/** The stream's retention (see {@link fetchRetentionState}), undefined when it has none. */
 export async function fetchRetention(
   source: PageSource,
   streamId: string,
   signal: AbortSignal | undefined,
 ): Promise<StreamRetention | undefined> {
-  const { storage } = source;
-  if (!source.capabilities.streamMetadata || !storage.getStreamMetadata) return undefined;
-  const stored = await raceAbort(storage.getStreamMetadata(streamId, { signal }), signal);
-  return stored === null ? undefined : retentionOf(decodeStreamMetadata(streamId, stored.json), Date.now());
+  return (await fetchRetentionState(source, streamId, signal)).retention;
 }
 
 /** The stream's head, throwing `StreamDeletedError` for a tombstone (as reads report it). */

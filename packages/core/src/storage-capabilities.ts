@@ -44,4 +44,9 @@ export interface StorageCapabilities {
    * means false: the store then refuses both with `NotSupportedError` naming `streamMetadata`.
    */
   streamMetadata?: boolean;
+  /**
+   * With `streamMetadata`: `removeEvents` is implemented, so `store.scavenge` can remove for good the events retention
+   * hides. Absent means false: the store then refuses `scavenge` with `NotSupportedError` naming `scavenge`.
+   */
+  scavenge?: boolean;
 }

@@ -6,7 +6,12 @@
 import type { ExpectedRevision, StreamInfo, StreamSummary } from './model.js';
 import type { StorageCapabilities } from './storage-capabilities.js';
 import type { EncodedEvent, StoredEvent } from './storage-events.js';
-import type { MetadataExpectation, MetadataWriteOutcome, StoredStreamMetadata } from './stream-metadata-spi.js';
+import type {
+  MetadataExpectation,
+  MetadataWriteOutcome,
+  RemoveEventsQuery,
+  StoredStreamMetadata,
+} from './stream-metadata-spi.js';
 
 export type { StorageCapabilities } from './storage-capabilities.js';
 export type { EncodedEvent, EncodedEventContent, StoredEvent } from './storage-events.js';
@@ -260,6 +265,15 @@ export interface StreamStorage<X extends object = object> {
     json: string,
     options?: CallOptions,
   ): Promise<MetadataWriteOutcome>;
+
+  /**
+   * Capability `scavenge`: removes for good up to `query.limit` events of the stream with a revision below
+   * `query.beforeRevision`, the oldest first, in one atomic step, and never the head event (the stream's revision
+   * stays known); removes nothing when the stream's head is below `query.minHead` or the stream is gone. Resolves how
+   * many it removed (fewer than `limit`: nothing is left below `beforeRevision`). Removed events disappear from every
+   * read (the global log included) and from `findEvents`; the head, `createdAt` and `updatedAt` stay as they were.
+   */
+  removeEvents?(streamId: string, query: RemoveEventsQuery, options?: CallOptions): Promise<{ removed: number }>;
 
   /**
    * Optional wake-up hint for subscriptions: calls `listener` after appends (in-process, or LISTEN/NOTIFY).

@@ -6,7 +6,7 @@ import type { StreamInfo } from './model.js';
 import { PagedIterator } from './paged-iterator.js';
 import { streamPages } from './read-pages.js';
 import { toRecordedEvent } from './recorded.js';
-import { fetchRetention, firstKeptWithAge, logRetentionFilter } from './retention.js';
+import { fetchRetentionState, firstKeptWithAge, logRetentionFilter } from './retention.js';
 import type { DecodeErrorPolicy } from './serialization/serializer.js';
 import type { StoredEvent } from './storage-spi.js';
 import type { StoreContext } from './store-context.js';
@@ -87,8 +87,15 @@ export async function getStream(
   if (head?.tombstoned) throw new StreamDeletedError(streamId);
   if (!head) return head;
   // The first revision retention keeps (1 without retention; past the head when it hides every event).
-  const retention = await fetchRetention(ctx, streamId, options.signal);
-  const firstRevision = await firstKeptWithAge(ctx, streamId, retention, head.revision, options.signal);
+  const { stored, retention } = await fetchRetentionState(ctx, streamId, options.signal);
+  let firstRevision = await firstKeptWithAge(ctx, streamId, retention, head.revision, options.signal);
+  // Scavenging may have removed events retention no longer hides (it was relaxed since): the first event stored
+  // tells. One index probe, only for streams that have metadata (no other stream is ever scavenged).
+  if (stored && ctx.capabilities.scavenge && firstRevision <= head.revision) {
+    const query = { from: firstRevision, direction: 'forward' as const, limit: 1 };
+    const [first] = await raceAbort(ctx.storage.readStream(streamId, query, options), options.signal);
+    firstRevision = first?.revision ?? head.revision + 1;
+  }
   return { revision: head.revision, createdAt: head.createdAt, updatedAt: head.updatedAt, firstRevision };
 }
 

@@ -6,6 +6,7 @@ import { instrumentCommit } from './instrumented-operations.js';
 import { resolveLimits, type StoreLimits } from './limits.js';
 import type { CommitResult, EventData, ExpectedRevision, StreamInfo, StreamSummary } from './model.js';
 import { listStreamPages } from './read-pages.js';
+import { type ScavengeOptions, type ScavengeResult, scavenge } from './scavenge.js';
 import { EventSerializer } from './serialization/serializer.js';
 import type { StreamStorage, TransactionOptions } from './storage-spi.js';
 import type { StoreContext } from './store-context.js';
@@ -248,8 +249,8 @@ export class StreamStore<X extends object = object> {
   /**
    * Replaces the stream's metadata (capability `streamMetadata`) and resolves its new metadata revision (1 for the
    * first write). With `expected` (a metadata revision, `'none'` for "never set", default `'any'`) the write is
-   * conditional, checked and written in one atomic step. The settings are only STORED for now: reads do not apply
-   * `maxCount`, `maxAgeSeconds` or `truncateBefore` yet. Input is validated before any I/O.
+   * conditional, checked and written in one atomic step. Reads apply `maxCount`, `maxAgeSeconds` and `truncateBefore`
+   * from the next read on (see docs/streams.md, Retention). Input is validated before any I/O.
    * @example await store.setStreamMetadata('order-1', { maxCount: 100, custom: { owner: 'billing' } }, { expected: 'none' });
    * @throws StreamMetadataConcurrencyError (code `STREAM_CONCURRENCY`) with the actual metadata revision on a mismatch.
    * @throws ValidationError for a bad setting, a `custom` that is no plain JSON object or has `$` keys, or a document over 64 KiB.
@@ -257,6 +258,19 @@ export class StreamStore<X extends object = object> {
    */
   setStreamMetadata(streamId: string, metadata: StreamMetadata, options: SetStreamMetadataOptions = {}): Promise<number> {
     return setStreamMetadata(this.ctx, streamId, metadata, options);
+  }
+
+  /**
+   * Removes for good the events that stream retention hides from reads (capability `scavenge`): every stream, or
+   * `streams`, in batches of `batchSize` events (one bounded storage step each), reporting `onProgress`. Safe beside
+   * writers and readers: it never removes a stream's head event. Stopped (`signal`) or interrupted, it is resumed by
+   * running it again. Events once removed do not come back when the retention is relaxed later.
+   * @example const { eventsRemoved } = await store.scavenge({ batchSize: 500 });
+   * @throws NotSupportedError naming `scavenge` where the backend cannot remove events (Cassandra, S3), or `listStreams`
+   * without `streams` where it cannot list them.
+   */
+  scavenge(options: ScavengeOptions = {}): Promise<ScavengeResult> {
+    return scavenge(this.ctx, options);
   }
 
   /**

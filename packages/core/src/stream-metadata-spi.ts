@@ -24,3 +24,16 @@ export type MetadataWriteOutcome =
   | { status: 'ok'; revision: number }
   /** The metadata was not at the expected revision (`actual`, 0 when never set, read in the same atomic step). */
   | { status: 'conflict'; actual: number };
+
+/** What {@link StreamStorage.removeEvents} removes: see there. */
+export interface RemoveEventsQuery {
+  /** Remove events whose revision is below this one (the core never passes more than the head it read). */
+  beforeRevision: number;
+  /** At most this many events, the oldest first: one bounded statement or transaction. */
+  limit: number;
+  /**
+   * The stream's head when the core decided what to remove: remove nothing unless the stream's head is still at least
+   * this (checked in the same atomic step), so a stream deleted and re-created shorter meanwhile loses nothing.
+   */
+  minHead: number;
+}

@@ -9,6 +9,7 @@ import type {
   MetadataExpectation,
   MetadataWriteOutcome,
   MigrationStep,
+  RemoveEventsQuery,
   StorageCapabilities,
   StorageDeleteOptions,
   StorageTransaction,
@@ -33,6 +34,7 @@ import { logHeadQuery, readLogHead } from './log-head.js';
 import { planMigrations, provisionSchema } from './provision.js';
 import { buildQueries, type StoreQueries } from './queries.js';
 import { StoreReads } from './reads.js';
+import { removeEvents } from './remove-events.js';
 import { type MetadataContext, metadataQueries, readStreamMetadata, writeStreamMetadata } from './stream-metadata.js';
 import { appendManyAlone, type PostgresTransactionHandles, runTransaction, type TransactionContext } from './transactions.js';
 
@@ -48,6 +50,7 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   maxEventsPerCommit: 100_000,
   transactions: true,
   streamMetadata: true,
+  scavenge: true,
   tombstones: true,
   streamDeletedEvents: true,
 });
@@ -215,6 +218,10 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
     options?: CallOptions,
   ): Promise<MetadataWriteOutcome> {
     return this.guarded(() => writeStreamMetadata(this.metadata, streamId, expected, json, options?.signal));
+  }
+
+  removeEvents(streamId: string, query: RemoveEventsQuery, options?: CallOptions): Promise<{ removed: number }> {
+    return this.guarded(() => removeEvents(this.metadata, streamId, query, options?.signal));
   }
 
   readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {

@@ -2,11 +2,14 @@ import { StorageCorruptedError } from '@streamstore/core';
 import type { MetadataExpectation, MetadataWriteOutcome, StoredStreamMetadata } from '@streamstore/core/storage';
 import type { Sql } from 'postgres';
 import { type CallDeadline, execute } from './execute.js';
+import { removeEventsText } from './remove-events.js';
 
 /** The SQL texts of stream metadata for one schema (a quoted identifier). */
 export interface MetadataQueries {
   select: string;
   write: string;
+  /** Scavenging's DELETE (remove-events.ts). */
+  remove: string;
 }
 
 /** Builds the metadata statements of schema `s`; values travel as parameters. */
@@ -16,6 +19,7 @@ export function metadataQueries(s: string): MetadataQueries {
     select: `SELECT revision, metadata::text AS metadata FROM ${s}.stream_metadata WHERE stream_id = $1::text`,
     // The document as text, cast on the server: a parameter typed json would be serialized again by the driver.
     write: `SELECT o_status, o_revision FROM ${s}.set_stream_metadata($1::text, $2::int8, $3::text::json)`,
+    remove: removeEventsText(s),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   type MetadataExpectation,
   type MetadataWriteOutcome,
   type MigrationStep,
+  type RemoveEventsQuery,
   type StorageCapabilities,
   type StorageDeleteOptions,
   type StorageTransaction,
@@ -29,6 +30,7 @@ import { readAllBackwardPage, readAllPage, readCategoryBackwardPage, readCategor
 import type { ResolvedSqliteOptions } from './options.js';
 import { allMigrations, planMigrations, provisionSchema } from './provision.js';
 import { findEventsWith, getStreamWith, listStreamsWith, readStreamWith } from './reads.js';
+import { removeEventsWith } from './remove-events.js';
 import { SqliteContext } from './sqlite-context.js';
 import type { SqliteTransactionHandles } from './sqlite-transaction.js';
 import { readStreamMetadata, writeStreamMetadata } from './stream-metadata.js';
@@ -42,6 +44,7 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   locking: false,
   transactions: true,
   streamMetadata: true,
+  scavenge: true,
   tombstones: true,
   streamDeletedEvents: true,
 });
@@ -162,6 +165,14 @@ export class SqliteStorage implements StreamStorage<SqliteTransactionHandles> {
       ctx.run(`write the metadata of stream '${streamId}'`, () =>
         writeStreamMetadata(ctx.connection(), streamId, expected, json),
       ),
+    );
+  }
+
+  async removeEvents(streamId: string, query: RemoveEventsQuery, options?: CallOptions): Promise<{ removed: number }> {
+    throwIfAborted(options?.signal);
+    const { ctx } = this;
+    return ctx.gated(() =>
+      ctx.run(`remove old events of stream '${streamId}'`, () => removeEventsWith(ctx.connection(), streamId, query)),
     );
   }
 

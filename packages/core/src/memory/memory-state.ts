@@ -13,6 +13,8 @@ export interface MemoryStream {
   ids: Map<string, number>;
   createdAt: number;
   updatedAt: number;
+  /** The first revision still stored (scavenging removed those below it); absent: 1. */
+  firstStored?: number;
 }
 
 /** The data of one in-memory store; kept by the multitenant storage across store re-opens. */

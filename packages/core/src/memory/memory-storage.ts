@@ -19,10 +19,12 @@ import type {
   StreamStorage,
   TransactionOptions,
 } from '../storage-spi.js';
+import type { RemoveEventsQuery } from '../stream-metadata-spi.js';
 import { awaitTransactionWork } from '../transaction-work.js';
 import { validateTenantId } from '../validation.js';
 import { deleteMemoryStream } from './memory-delete.js';
 import { readMetadata, writeMetadata } from './memory-metadata.js';
+import { removeMemoryEvents } from './memory-remove.js';
 import { type MemoryEvent, MemoryState, type MemoryStream } from './memory-state.js';
 import { MemoryTransaction } from './memory-transaction.js';
 
@@ -36,6 +38,7 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   streamMetadata: true,
   tombstones: true,
   streamDeletedEvents: true,
+  scavenge: true,
 });
 
 /** First index in `log` whose position is greater than `after`. */
@@ -191,9 +194,12 @@ class MemoryStorage implements StreamStorage {
     throwIfAborted(options?.signal);
     const events = this.state.streams.get(streamId)?.events;
     if (!events) return [];
-    if (query.direction === 'forward') return events.slice(query.from - 1, query.from - 1 + query.limit);
+    // Scavenged events (below firstStored) are gone from every read.
+    const first = this.state.streams.get(streamId)?.firstStored ?? 1;
+    const from = Math.max(query.from, first);
+    if (query.direction === 'forward') return events.slice(from - 1, from - 1 + query.limit);
     const end = Math.min(query.from, events.length);
-    return events.slice(Math.max(0, end - query.limit), end).reverse();
+    return events.slice(Math.max(first - 1, end - query.limit), end).reverse();
   }
 
   async getStream(streamId: string, options?: CallOptions): Promise<StreamHead | null> {
@@ -278,6 +284,12 @@ class MemoryStorage implements StreamStorage {
     this.ensureOpen();
     throwIfAborted(options?.signal);
     return writeMetadata(this.state, streamId, expected, json);
+  }
+
+  async removeEvents(streamId: string, query: RemoveEventsQuery, options?: CallOptions) {
+    this.ensureOpen();
+    throwIfAborted(options?.signal);
+    return removeMemoryEvents(this.state, streamId, query);
   }
 
   watchAppends(listener: () => void): () => void {

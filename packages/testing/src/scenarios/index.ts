@@ -19,6 +19,7 @@ import { modelBasedScenarios } from './model-based.js';
 import { raceScenarios } from './races.js';
 import { readScenarios } from './read.js';
 import { retentionScenarios } from './retention.js';
+import { scavengeScenarios } from './scavenge.js';
 import { serializationScenarios } from './serialization.js';
 import { storageErrorScenarios } from './storage-errors.js';
 import { streamIdScenarios } from './stream-ids.js';
@@ -49,6 +50,7 @@ export const conformanceScenarios: readonly Scenario[] = Object.freeze([
   ...listStreamScenarios,
   ...streamMetadataScenarios,
   ...retentionScenarios,
+  ...scavengeScenarios,
   ...cancellationScenarios,
   ...limitScenarios,
   ...validationScenarios,

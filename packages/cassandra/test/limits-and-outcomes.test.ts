@@ -1,4 +1,5 @@
 import { createStreamStore, LimitExceededError, StorageUnavailableError, type StreamStore } from '@streamstore/core';
+import { encodedTestEvent } from '@streamstore/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CassandraContext } from '../src/context.js';
 import type { CassandraStorage } from '../src/index.js';
@@ -65,17 +66,7 @@ describe('unknown LWT outcome', () => {
       { id: 'u1', type: 'T', data: {} },
       { id: 'u2', type: 'T', data: {} },
     ]);
-    const encoded = (ids: string[]) =>
-      ids.map((id) => ({
-        id,
-        type: 'T',
-        schemaVersion: 1,
-        format: 'json',
-        compression: null,
-        data: '{}',
-        metadata: null,
-        timestamp: 0,
-      }));
+    const encoded = (ids: string[]) => ids.map((id) => encodedTestEvent(id, { type: 'T' }));
     const cause = new Error('simulated write timeout (CAS)');
     // As if the batch that wrote u1, u2 at revisions 1-2 had timed out.
     expect(await storage.resolveUnknownOutcome('u', { head: 0 }, encoded(['u1', 'u2']), cause)).toBe('applied');

@@ -1,6 +1,7 @@
 import { StoreClosedError } from '@streamstore/core';
 import type { EncodedEvent, StreamStorage } from '@streamstore/core/storage';
 import { present } from '../support/assertions.js';
+import { encodedTestEvent } from '../support/encoded-events.js';
 import { testEvents } from '../support/events.js';
 import { scenarioGroup } from './define.js';
 
@@ -8,16 +9,7 @@ const scenario = scenarioGroup('storage-errors');
 
 /** An event as the core hands it to a storage, built by hand: these scenarios call the SPI without a store. */
 function encodedEvent(id: string): EncodedEvent {
-  return {
-    id,
-    type: 'TestEvent',
-    schemaVersion: 1,
-    format: 'json',
-    compression: null,
-    data: '{"tag":"late"}',
-    metadata: null,
-    timestamp: Date.now(),
-  };
+  return encodedTestEvent(id, { data: '{"tag":"late"}', timestamp: Date.now() });
 }
 
 /** Every SPI call a storage offers, by name, each one a call a closed storage must refuse. */

@@ -11,6 +11,7 @@ import { registerInfoCommand } from './commands/info.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerOutboxCommand } from './commands/outbox.js';
 import { registerReadCommand } from './commands/read.js';
+import { registerScavengeCommand } from './commands/scavenge.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStreamsCommand } from './commands/streams.js';
 import { registerTailCommand } from './commands/tail.js';
@@ -63,6 +64,7 @@ export function createProgram(io: CliIO): Command {
   registerConsumersCommand(program, io);
   registerDeadLettersCommand(program, io);
   registerMigrateCommand(program, io);
+  registerScavengeCommand(program, io);
   registerInfoCommand(program, io);
   registerBenchCommand(program, io);
   registerServeCommand(program, io);

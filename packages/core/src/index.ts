@@ -55,7 +55,12 @@ export type {
   Subscription,
   SubscriptionTarget,
 } from './subscriptions/subscription.js';
-export { STREAM_DELETED_EVENT_TYPE, type StreamDeletedData } from './system-events.js';
+export {
+  STREAM_DELETED_EVENT_TYPE,
+  STREAM_TRUNCATED_EVENT_TYPE,
+  type StreamDeletedData,
+  type StreamTruncatedData,
+} from './system-events.js';
 export { TRACE_CONTEXT_KEYS, traceContextOf } from './trace-context.js';
 export type { StoreTransaction, TransactionApi } from './transaction.js';
 export type { EventDataOf, EventTypes, EventUnion, RecordedEventOf } from './typed-events.js';

@@ -40,6 +40,18 @@ export interface StorageCapabilities {
    */
   streamDeletedEvents?: boolean;
   /**
+   * With `globalOrder` and `streamMetadata`: every `setStreamMetadata` that changes the stream's `truncateBefore`
+   * setting (set, raised, lowered or removed; `streamTruncation` decides on the document the write replaces) appends a
+   * `$streamTruncated` system event (`STREAM_TRUNCATED_EVENT_TYPE`, see `streamTruncatedEvent`) to the global log
+   * atomically with the metadata write, under the stream's id (so in its category, whether the stream has events or
+   * not), like a `$streamDeleted` event: at a revision below 1 unique for the stream over all its lives (reported as
+   * 0), with an event id unique in the stream, never seen by `readStream`, `findEvents`, `getStream`, `listStreams`,
+   * `removeEvents` or a delete; returned by `readAll`, `readCategory` and their backward forms. A write that leaves
+   * `truncateBefore` as it was (only `maxCount`, `maxAgeSeconds` or `custom` change) and a refused write append nothing.
+   * Absent means false.
+   */
+  streamTruncatedEvents?: boolean;
+  /**
    * `getStreamMetadata` and `setStreamMetadata` are implemented: each stream has a versioned metadata document. Absent
    * means false: the store then refuses both with `NotSupportedError` naming `streamMetadata`.
    */

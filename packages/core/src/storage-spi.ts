@@ -257,7 +257,9 @@ export interface StreamStorage<X extends object = object> {
   /**
    * Capability `streamMetadata`: atomically checks `expected` against the metadata revision (0 when never set) and
    * stores `json` at revision+1, or writes nothing and reports the actual revision. Check and write are one atomic
-   * server step, as for `append`.
+   * server step, as for `append`. With capability `streamTruncatedEvents`, a write that changes the `truncateBefore`
+   * setting (`streamTruncation(streamId, storedJson, json)` is not null) appends the `$streamTruncated` event in the
+   * same atomic step.
    */
   setStreamMetadata?(
     streamId: string,

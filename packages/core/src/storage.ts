@@ -37,7 +37,15 @@ export type * from './stream-metadata-spi.js';
 export { type ConsumerStorage, consumerStorage } from './subscriptions/consumer-storage.js';
 export { DEAD_LETTER_ROW_COLUMNS, type DeadLetterRow, deadLetterFromRow } from './subscriptions/dead-letter-row.js';
 export { type LockWatchdog, type LockWatchdogOptions, watchConsumerLock } from './subscriptions/lock-watchdog.js';
-export { STREAM_DELETED_EVENT_TYPE, type StreamDeletedData, streamDeletedEvent } from './system-events.js';
+export {
+  STREAM_DELETED_EVENT_TYPE,
+  STREAM_TRUNCATED_EVENT_TYPE,
+  type StreamDeletedData,
+  type StreamTruncatedData,
+  streamDeletedEvent,
+  streamTruncatedEvent,
+  streamTruncation,
+} from './system-events.js';
 export { awaitTransactionWork } from './transaction-work.js';
 export {
   MAX_EVENT_ID_LENGTH,

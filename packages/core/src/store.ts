@@ -250,7 +250,9 @@ export class StreamStore<X extends object = object> {
    * Replaces the stream's metadata (capability `streamMetadata`) and resolves its new metadata revision (1 for the
    * first write). With `expected` (a metadata revision, `'none'` for "never set", default `'any'`) the write is
    * conditional, checked and written in one atomic step. Reads apply `maxCount`, `maxAgeSeconds` and `truncateBefore`
-   * from the next read on (see docs/streams.md, Retention). Input is validated before any I/O.
+   * from the next read on (see docs/streams.md, Retention). Input is validated before any I/O. With capability
+   * `streamTruncatedEvents`, a write that changes `truncateBefore` also appends a `$streamTruncated` system event
+   * (`STREAM_TRUNCATED_EVENT_TYPE`) to the global log, in the stream's category, atomically with the write.
    * @example await store.setStreamMetadata('order-1', { maxCount: 100, custom: { owner: 'billing' } }, { expected: 'none' });
    * @throws StreamMetadataConcurrencyError (code `STREAM_CONCURRENCY`) with the actual metadata revision on a mismatch.
    * @throws ValidationError for a bad setting, a `custom` that is no plain JSON object or has `$` keys, or a document over 64 KiB.

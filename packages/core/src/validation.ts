@@ -1,6 +1,6 @@
 import { ValidationError } from './errors.js';
 import type { ExpectedRevision } from './model.js';
-import { STREAM_DELETED_EVENT_TYPE } from './system-events.js';
+import { STREAM_DELETED_EVENT_TYPE, STREAM_TRUNCATED_EVENT_TYPE } from './system-events.js';
 
 /** Longest stream id, in UTF-8 bytes. */
 export const MAX_STREAM_ID_BYTES = 256;
@@ -56,9 +56,12 @@ export function validateEventId(value: unknown, field = 'id'): string {
 /** Throws `ValidationError` unless `value` is a valid event type name. */
 export function validateEventType(value: unknown, field = 'type'): string {
   const type = checkText(field, value, 'Event type', MAX_EVENT_TYPE_LENGTH, 'chars');
-  // Consumers recognise deletes by this type: an application event must never pass for one.
+  // Consumers recognise deletes and truncations by these types: an application event must never pass for one.
   if (type === STREAM_DELETED_EVENT_TYPE) {
     throw new ValidationError(field, `Event type '${type}' is reserved for the system event of a delete`);
+  }
+  if (type === STREAM_TRUNCATED_EVENT_TYPE) {
+    throw new ValidationError(field, `Event type '${type}' is reserved for the system event of a truncation`);
   }
   return type;
 }

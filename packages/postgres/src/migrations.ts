@@ -194,6 +194,22 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'stream_metadata table and set_stream_metadata: a versioned metadata document per stream',
     statements: (s) => [sqlFile('0011_1_stream_metadata_table.sql', s), sqlFile('0011_2_set_stream_metadata.sql', s)],
   },
+  // Version 12: truncation events (issue 20). set_stream_metadata v2 takes an append's locks in an append's order (the
+  // store's append lock before the transaction id, then the stream lock) before it locks the metadata row, so when the
+  // write changes the document's truncateBefore it inserts the $streamTruncated system event as delete_stream inserts
+  // $streamDeleted: an events row one below the stream's lowest revision, at the transaction's next ordinal, so the log
+  // stays gap-free under its horizon. The new o_appended column tells the client to wake subscribers; the function's
+  // result type changes, so the old one is dropped first (a client that selects o_status and o_revision still works).
+  // Raw SQL callers whose transaction wrote before can still change other settings; a truncation there is refused.
+  {
+    version: 12,
+    description:
+      'set_stream_metadata appends a $streamTruncated system event when truncateBefore changes (append lock, stream lock, o_appended)',
+    statements: (s) => [
+      sqlFile('0012_1_drop_set_stream_metadata_v1.sql', s),
+      sqlFile('0012_2_set_stream_metadata_truncated.sql', s),
+    ],
+  },
 ];
 
 const CHECKSUM_PLACEHOLDER = '"<schema>"';

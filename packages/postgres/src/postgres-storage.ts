@@ -53,6 +53,7 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   scavenge: true,
   tombstones: true,
   streamDeletedEvents: true,
+  streamTruncatedEvents: true,
 });
 
 /** A store in one PostgreSQL schema. `release` ends the pool when the storage owns it. */
@@ -217,7 +218,12 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
     json: string,
     options?: CallOptions,
   ): Promise<MetadataWriteOutcome> {
-    return this.guarded(() => writeStreamMetadata(this.metadata, streamId, expected, json, options?.signal));
+    return this.guarded(async () => {
+      const { appended, ...outcome } = await writeStreamMetadata(this.metadata, streamId, expected, json, options?.signal);
+      // A truncation's system event is new in the log: wake subscribers as after an append.
+      if (appended) this.appendNotifier.poke();
+      return outcome as MetadataWriteOutcome;
+    });
   }
 
   removeEvents(streamId: string, query: RemoveEventsQuery, options?: CallOptions): Promise<{ removed: number }> {

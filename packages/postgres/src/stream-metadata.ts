@@ -18,7 +18,7 @@ export function metadataQueries(s: string): MetadataQueries {
     // metadata::text gives the stored JSON text back as written (a json column keeps it verbatim).
     select: `SELECT revision, metadata::text AS metadata FROM ${s}.stream_metadata WHERE stream_id = $1::text`,
     // The document as text, cast on the server: a parameter typed json would be serialized again by the driver.
-    write: `SELECT o_status, o_revision FROM ${s}.set_stream_metadata($1::text, $2::int8, $3::text::json)`,
+    write: `SELECT o_status, o_revision, o_appended FROM ${s}.set_stream_metadata($1::text, $2::int8, $3::text::json)`,
     remove: removeEventsText(s),
   };
 }
@@ -49,9 +49,10 @@ export async function readStreamMetadata(
 }
 
 /**
- * One statement, `set_stream_metadata` (0011_2): it locks the metadata row (or inserts the first one), checks the
- * expected revision on the locked row and writes, so the actual revision it reports on a conflict is the one it
- * decided on. `'any'` is passed as NULL.
+ * One statement, `set_stream_metadata` (0012_2): it takes an append's locks, locks the metadata row (or inserts the
+ * first one), checks the expected revision on the locked row and writes, so the actual revision it reports on a
+ * conflict is the one it decided on; a write that changes `truncateBefore` also inserts the `$streamTruncated` system
+ * event (`appended`). `'any'` is passed as NULL.
  */
 export async function writeStreamMetadata(
   ctx: MetadataContext,
@@ -59,8 +60,8 @@ export async function writeStreamMetadata(
   expected: MetadataExpectation,
   json: string,
   signal: AbortSignal | undefined,
-): Promise<MetadataWriteOutcome> {
-  const rows = await execute<{ o_status: number; o_revision: string }[]>(
+): Promise<MetadataWriteOutcome & { appended?: boolean }> {
+  const rows = await execute<{ o_status: number; o_revision: string; o_appended: boolean }[]>(
     ctx.sql,
     ctx.queries.write,
     [streamId, expected === 'any' ? null : expected, json],
@@ -71,5 +72,6 @@ export async function writeStreamMetadata(
   const row = rows[0];
   if (row === undefined) throw new StorageCorruptedError('set_stream_metadata returned no row');
   const revision = Number(row.o_revision);
-  return row.o_status === 0 ? { status: 'ok', revision } : { status: 'conflict', actual: revision };
+  if (row.o_status !== 0) return { status: 'conflict', actual: revision };
+  return row.o_appended ? { status: 'ok', revision, appended: true } : { status: 'ok', revision };
 }

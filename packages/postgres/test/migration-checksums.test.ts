@@ -17,6 +17,7 @@ const RECORDED: Record<number, string> = {
   8: 'e6abab6fb3d9e5e2f9bc5a269abd9950e3c7f54941602d2770c2489f9f58aca1',
   9: '8efaef98aadf55481d77e672e4782f1a4013697c3a5290fdf45be7e339660c65',
   11: '10afef8b76583289d625724fec673bde7abc4aaec1b919c160d9d71e30f9321d',
+  12: 'cb47bbcf691a533cc128144cc7c1955ac4ff92fae9123aa49e40b8c3dceb99b8',
 };
 
 describe('postgres migrations', () => {

@@ -51,7 +51,7 @@ describe('postgres provisioning', () => {
     );
     await Promise.all([first, ...others].map((storage) => storage.provision()));
     const rows = await admin`SELECT version, checksum FROM ${admin(first.schema)}.schema_migrations`;
-    expect(rows.map((row) => row.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(rows.map((row) => row.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(await first.planMigrations()).toEqual([]);
     await Promise.all([first, ...others].map((storage) => storage.close()));
   });
@@ -59,7 +59,7 @@ describe('postgres provisioning', () => {
   it('plans every statement for a new schema, and refuses an applied migration whose checksum differs', async () => {
     const storage = tracked('plan');
     const plan = await storage.planMigrations();
-    expect(plan.map((step) => step.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(plan.map((step) => step.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(plan[0]?.statements.join('\n')).toContain(`CREATE SCHEMA IF NOT EXISTS "${storage.schema}"`);
     expect(plan[0]?.statements.join('\n')).toContain('append_events');
     await storage.provision();

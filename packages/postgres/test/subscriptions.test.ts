@@ -85,7 +85,7 @@ describe('postgres category column', () => {
     for (const id of ids) {
       await storage.sql.unsafe(append, [id, 0, 0, ...appendArrays(storage.sql, [encodedEvent(`e-${id}`)])] as never[]);
     }
-    expect((await storage.planMigrations()).map((step) => step.version)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect((await storage.planMigrations()).map((step) => step.version)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     await storage.provision();
     const rows = await storage.sql.unsafe<{ stream_id: string; category: string }[]>(
       `SELECT stream_id, category FROM ${s}.events ORDER BY position`,

@@ -47,6 +47,7 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   scavenge: true,
   tombstones: true,
   streamDeletedEvents: true,
+  streamTruncatedEvents: true,
 });
 
 /**
@@ -161,11 +162,14 @@ export class SqliteStorage implements StreamStorage<SqliteTransactionHandles> {
   ): Promise<MetadataWriteOutcome> {
     throwIfAborted(options?.signal);
     const { ctx } = this;
-    return ctx.gated(() =>
+    const { appended, ...outcome } = await ctx.gated(() =>
       ctx.run(`write the metadata of stream '${streamId}'`, () =>
         writeStreamMetadata(ctx.connection(), streamId, expected, json),
       ),
     );
+    // A truncation's system event is new in the log: wake the file's subscribers as an append does.
+    if (appended) notifyFile(ctx.fileKey());
+    return outcome as MetadataWriteOutcome;
   }
 
   async removeEvents(streamId: string, query: RemoveEventsQuery, options?: CallOptions): Promise<{ removed: number }> {

@@ -23,7 +23,7 @@ import type { RemoveEventsQuery } from '../stream-metadata-spi.js';
 import { awaitTransactionWork } from '../transaction-work.js';
 import { validateTenantId } from '../validation.js';
 import { deleteMemoryStream } from './memory-delete.js';
-import { readMetadata, writeMetadata } from './memory-metadata.js';
+import { readMetadata, setMemoryMetadata } from './memory-metadata.js';
 import { removeMemoryEvents } from './memory-remove.js';
 import { type MemoryEvent, MemoryState, type MemoryStream } from './memory-state.js';
 import { MemoryTransaction } from './memory-transaction.js';
@@ -38,6 +38,7 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
   streamMetadata: true,
   tombstones: true,
   streamDeletedEvents: true,
+  streamTruncatedEvents: true,
   scavenge: true,
 });
 
@@ -283,7 +284,7 @@ class MemoryStorage implements StreamStorage {
   async setStreamMetadata(streamId: string, expected: number | 'any', json: string, options?: CallOptions) {
     this.ensureOpen();
     throwIfAborted(options?.signal);
-    return writeMetadata(this.state, streamId, expected, json);
+    return setMemoryMetadata(this.state, streamId, expected, json, options?.signal, () => this.notify());
   }
 
   async removeEvents(streamId: string, query: RemoveEventsQuery, options?: CallOptions) {

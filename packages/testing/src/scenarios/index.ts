@@ -28,6 +28,7 @@ import { subscriptionScenarios } from './subscriptions.js';
 import { tenantScenarios } from './tenants.js';
 import { tombstoneCapabilityScenarios, tombstoneScenarios } from './tombstones.js';
 import { transactionScenarios } from './transactions.js';
+import { truncateEventScenarios } from './truncate-events.js';
 import { validationScenarios } from './validation.js';
 
 /**
@@ -50,6 +51,7 @@ export const conformanceScenarios: readonly Scenario[] = Object.freeze([
   ...listStreamScenarios,
   ...streamMetadataScenarios,
   ...retentionScenarios,
+  ...truncateEventScenarios,
   ...scavengeScenarios,
   ...cancellationScenarios,
   ...limitScenarios,

@@ -1,4 +1,10 @@
-import { type EventData, type RecordedEvent, STREAM_DELETED_EVENT_TYPE, type StreamStore } from '@streamstore/core';
+import {
+  type EventData,
+  type RecordedEvent,
+  STREAM_DELETED_EVENT_TYPE,
+  STREAM_TRUNCATED_EVENT_TYPE,
+  type StreamStore,
+} from '@streamstore/core';
 
 /** Payload of the events the kit writes: enough to recognise each event when read back. */
 export interface TestPayload {
@@ -52,9 +58,10 @@ export function nextTick(): Promise<void> {
 }
 
 /**
- * A read of the global log without the system events of deletes (`$streamDeleted`, on backends with capability
- * `streamDeletedEvents`): for scenarios about the application's events only.
+ * A read of the global log without the system events of deletes and truncations (`$streamDeleted`, `$streamTruncated`,
+ * on backends with capabilities `streamDeletedEvents`, `streamTruncatedEvents`): for scenarios about the
+ * application's events only.
  */
 export function applicationEvents<T extends { type: string }>(events: readonly T[]): T[] {
-  return events.filter((event) => event.type !== STREAM_DELETED_EVENT_TYPE);
+  return events.filter((event) => event.type !== STREAM_DELETED_EVENT_TYPE && event.type !== STREAM_TRUNCATED_EVENT_TYPE);
 }

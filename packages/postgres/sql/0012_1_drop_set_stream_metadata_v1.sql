@@ -1,0 +1,1 @@
+DROP FUNCTION {{schema}}.set_stream_metadata(text, bigint, json)

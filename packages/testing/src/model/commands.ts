@@ -51,7 +51,21 @@ export type ModelCommand =
   | { op: 'getStream'; tenant: number; stream: number }
   | { op: 'delete'; tenant: number; stream: number; expected: ExpectedSpec | null }
   | { op: 'listStreams'; tenant: number; after: number | null; maxCount: number | null; pageSize: number | null }
-  | { op: 'readAll'; tenant: number; fromPick: number | null; maxCount: number | null; pageSize: number | null };
+  | { op: 'readAll'; tenant: number; fromPick: number | null; maxCount: number | null; pageSize: number | null }
+  | {
+      op: 'setMetadata';
+      tenant: number;
+      stream: number;
+      /** The expected metadata revision: the current one, a stale one (off by one), 'any' or 'none'. */
+      expected: MetadataExpectedSpec;
+      maxCount: number | null;
+      truncateBefore: number | null;
+      /** A value for `custom` (`{ v }`), or null for none. */
+      custom: number | null;
+    };
+
+/** How a metadata write picks its expected metadata revision, relative to the stream's when it runs. */
+export type MetadataExpectedSpec = 'current' | 'stale' | 'any' | 'none';
 
 /** What the generated commands may use. */
 export interface CommandSpace {
@@ -59,6 +73,8 @@ export interface CommandSpace {
   backwardRead: boolean;
   listStreams: boolean;
   globalOrder: boolean;
+  /** Metadata writes (retention settings and custom) with capability `streamTruncatedEvents`. */
+  streamMetadata?: boolean;
   maxCommands: number;
 }
 
@@ -146,6 +162,20 @@ export function modelCommands(space: CommandSpace): fc.Arbitrary<ModelCommand[]>
         fromPick: optional(fc.nat(20)),
         maxCount: optional(small),
         pageSize: optional(fc.integer({ min: 1, max: 4 })),
+      }),
+    });
+  }
+  if (space.streamMetadata) {
+    weighted.push({
+      weight: 2,
+      arbitrary: fc.record({
+        op: fc.constant('setMetadata' as const),
+        tenant,
+        stream,
+        expected: fc.constantFrom<MetadataExpectedSpec>('current', 'current', 'stale', 'any', 'none'),
+        maxCount: optional(fc.integer({ min: 1, max: 4 })),
+        truncateBefore: optional(small),
+        custom: optional(fc.nat(3)),
       }),
     });
   }

@@ -31,6 +31,19 @@ export type ModelAppendOutcome =
 /** Type (and, in the model, id) of the system event of a delete; the store's id for it is its own. */
 export const SYSTEM_DELETE = '$streamDeleted';
 
+/** Type (and, in the model, id) of the system event of a change of `truncateBefore`. */
+export const SYSTEM_TRUNCATE = '$streamTruncated';
+
+/** The stream metadata settings the model-based runs write (no `maxAgeSeconds`: it depends on the clock). */
+export interface ModelMetadata {
+  maxCount?: number;
+  truncateBefore?: number;
+  custom?: { [key: string]: number };
+}
+
+/** What the contract says a metadata write must do. */
+export type ModelMetadataOutcome = { kind: 'ok'; revision: number } | { kind: 'concurrency'; actual: number };
+
 /** What the contract says a delete must do. */
 export type ModelDeleteOutcome =
   | { kind: 'ok'; deleted: boolean }
@@ -58,15 +71,57 @@ export class TenantModel {
   private readonly streams = new Map<string, ModelStream>();
   /** Every event ever written, in commit order; deleted ones are dropped from it. */
   private log: ModelEvent[] = [];
+  /** Stream metadata and its metadata revision; a delete keeps it. */
+  private readonly metadata = new Map<string, { revision: number; settings: ModelMetadata }>();
 
   /**
    * @param deleteEvents the store appends a `$streamDeleted` system event to its log on every effective delete
    * (capability `streamDeletedEvents`): the model's log then holds one too (revision 0, id `$streamDeleted`).
+   * @param truncateEvents the store appends a `$streamTruncated` system event to its log on every metadata write
+   * that changes `truncateBefore` (capability `streamTruncatedEvents`): the model's log then holds one too.
    */
   constructor(
     private readonly nextSeq: () => number,
     private readonly deleteEvents = false,
+    private readonly truncateEvents = false,
   ) {}
+
+  /** The metadata revision of the stream (0: never set). */
+  metadataRevision(streamId: string): number {
+    return this.metadata.get(streamId)?.revision ?? 0;
+  }
+
+  /** Writes the stream's metadata if `expected` (a metadata revision, or 'any') holds. */
+  setMetadata(streamId: string, expected: number | 'any', settings: ModelMetadata): ModelMetadataOutcome {
+    const actual = this.metadataRevision(streamId);
+    if (expected !== 'any' && expected !== actual) return { kind: 'concurrency', actual };
+    const previous = this.metadata.get(streamId)?.settings.truncateBefore ?? null;
+    this.metadata.set(streamId, { revision: actual + 1, settings });
+    const truncateBefore = settings.truncateBefore ?? null;
+    if (this.truncateEvents && truncateBefore !== previous) {
+      const data = { streamId, truncateBefore, previousTruncateBefore: previous };
+      this.log.push({
+        streamId,
+        revision: 0,
+        id: SYSTEM_TRUNCATE,
+        type: SYSTEM_TRUNCATE,
+        data,
+        metadata: {},
+        seq: this.nextSeq(),
+      });
+    }
+    return { kind: 'ok', revision: actual + 1 };
+  }
+
+  /**
+   * The first revision retention keeps: max(truncateBefore, head - maxCount + 1, 1); past the head when every event is
+   * hidden.
+   */
+  firstKept(streamId: string): number {
+    const settings = this.metadata.get(streamId)?.settings ?? {};
+    const byCount = settings.maxCount === undefined ? 1 : this.revision(streamId) - settings.maxCount + 1;
+    return Math.max(settings.truncateBefore ?? 0, byCount, 1);
+  }
 
   /** The stream's revision (0 when absent). */
   revision(streamId: string): number {
@@ -170,7 +225,8 @@ export class TenantModel {
 
   /** The events `store.read(streamId, options)` must yield, in order. */
   read(streamId: string, options: ModelReadOptions = {}): ModelEvent[] {
-    const events = this.streams.get(streamId)?.events ?? [];
+    const firstKept = this.firstKept(streamId);
+    const events = (this.streams.get(streamId)?.events ?? []).filter((event) => event.revision >= firstKept);
     const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
     if ((options.direction ?? 'forward') === 'forward') {
       const from = Math.max(options.from ?? 1, 1);
@@ -183,10 +239,10 @@ export class TenantModel {
       .slice(0, maxCount);
   }
 
-  /** What `store.getStream` must say: the revision, or null for an absent stream. */
-  getStream(streamId: string): { revision: number } | null {
+  /** What `store.getStream` must say: the revision and the first revision retention keeps, or null for an absent stream. */
+  getStream(streamId: string): { revision: number; firstRevision: number } | null {
     const revision = this.revision(streamId);
-    return revision === 0 ? null : { revision };
+    return revision === 0 ? null : { revision, firstRevision: this.firstKept(streamId) };
   }
 
   /** The streams `store.listStreams({ after, maxCount })` must list, ordered by id (UTF-16 code units). */
@@ -199,9 +255,18 @@ export class TenantModel {
       .map((streamId) => ({ streamId, revision: this.revision(streamId) }));
   }
 
-  /** The global log in commit order (deleted streams left out). */
+  /** The global log in commit order (deleted streams and what retention hides left out; system events never are). */
   readAll(): ModelEvent[] {
-    return [...this.log];
+    const firstKept = new Map<string, number>();
+    return this.log.filter((event) => {
+      if (event.revision === 0) return true;
+      let first = firstKept.get(event.streamId);
+      if (first === undefined) {
+        first = this.firstKept(event.streamId);
+        firstKept.set(event.streamId, first);
+      }
+      return event.revision >= first;
+    });
   }
 }
 
@@ -210,14 +275,22 @@ export class ReferenceModel {
   private readonly tenants = new Map<string, TenantModel>();
   private seq = 0;
 
-  /** `deleteEvents`: see {@link TenantModel}'s constructor. */
-  constructor(private readonly options: { deleteEvents?: boolean } = {}) {}
+  /** `deleteEvents`, `truncateEvents`: see {@link TenantModel}'s constructor. */
+  constructor(private readonly options: { deleteEvents?: boolean; truncateEvents?: boolean } = {}) {}
+
+  /** The model of a store with these capabilities: system events as its log holds them. */
+  static of(capabilities: { streamDeletedEvents?: boolean; streamTruncatedEvents?: boolean } | undefined): ReferenceModel {
+    return new ReferenceModel({
+      deleteEvents: capabilities?.streamDeletedEvents === true,
+      truncateEvents: capabilities?.streamTruncatedEvents === true,
+    });
+  }
 
   /** The model of one tenant's store. */
   tenant(tenantId: string): TenantModel {
     let tenant = this.tenants.get(tenantId);
     if (!tenant) {
-      tenant = new TenantModel(() => ++this.seq, this.options.deleteEvents === true);
+      tenant = new TenantModel(() => ++this.seq, this.options.deleteEvents === true, this.options.truncateEvents === true);
       this.tenants.set(tenantId, tenant);
     }
     return tenant;

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ReadAllOptions, ReadOptions, RecordedEvent, StreamStore } from '@streamstore/core';
 import { type ExpectedSpec, MODEL_STREAMS, type ModelCommand } from './commands.js';
 import type { ModelExpected } from './contract-rules.js';
+import { logEntry, runSetMetadata } from './metadata-run.js';
 import {
   essentialsOf,
   fromModelAppend,
@@ -12,7 +13,7 @@ import {
   observeError,
   show,
 } from './observe.js';
-import { type ModelEvent, type ModelEventInput, ReferenceModel, SYSTEM_DELETE, type TenantModel } from './reference-model.js';
+import { type ModelEvent, type ModelEventInput, ReferenceModel, type TenantModel } from './reference-model.js';
 
 /** A model-based run found the backend disagreeing with the model. The message holds the whole command trace. */
 export class ModelDivergenceError extends Error {
@@ -113,7 +114,7 @@ async function collectOrError<T>(iterable: AsyncIterable<T>): Promise<T[]> {
  * `eventIds`, `field`), read results, listed streams, the global log and (with `globalOrder`) positions.
  */
 export async function runModelCommands(target: ModelRunTarget, commands: readonly ModelCommand[]): Promise<void> {
-  const reference = new ReferenceModel({ deleteEvents: target.stores[0]?.capabilities.streamDeletedEvents === true });
+  const reference = ReferenceModel.of(target.stores[0]?.capabilities);
   const runOf = (store: StreamStore, index: number): TenantRun => ({
     store,
     model: reference.tenant(`t${index}`),
@@ -199,13 +200,13 @@ async function runCommand(
     case 'getStream': {
       const streamId = MODEL_STREAMS[command.stream] as string;
       describe(`getStream('${streamId}')`);
-      let info: { revision: number } | null;
+      let info: { revision: number; firstRevision?: number } | null;
       try {
         info = await run.store.getStream(streamId);
       } catch (error) {
         throw new Mismatch(`getStream failed: ${show(observeError(error))}`);
       }
-      const actual = info === null ? null : { revision: info.revision };
+      const actual = info === null ? null : { revision: info.revision, firstRevision: info.firstRevision };
       expectSame(actual, run.model.getStream(streamId), 'getStream');
       return show(actual);
     }
@@ -231,6 +232,12 @@ async function runCommand(
     }
     case 'readAll':
       return readAll(target, run, command, describe);
+    case 'setMetadata': {
+      const { call, observed, modelled } = await runSetMetadata(run.store, run.model, command);
+      describe(call);
+      expectSame(observed, modelled, 'the metadata write outcome');
+      return show(observed);
+    }
   }
 }
 
@@ -290,10 +297,9 @@ async function readAll(
   describe: (text: string) => void,
 ): Promise<string> {
   const log = run.model.readAll();
-  // A delete's system event has an id of the backend's choosing: it is compared by its type.
-  const comparable = (events: readonly RecordedEvent[]) =>
-    events.map((e) => `${e.streamId}@${e.revision}:${e.type === SYSTEM_DELETE ? e.type : e.id}`);
-  const modelled = (events: readonly ModelEvent[]) => events.map((e) => `${e.streamId}@${e.revision}:${e.id}`);
+  // A system event (a delete's, a truncation's) has an id of the backend's choosing: compared by type and data.
+  const comparable = (events: readonly RecordedEvent[]) => events.map(logEntry);
+  const modelled = (events: readonly ModelEvent[]) => events.map(logEntry);
   // A global log may show the newest commits a moment late (PostgreSQL hands out an event once every older
   // transaction has ended, also other sessions' ones): wait for it, but never accept a hole or a reordering.
   const readFully = async (options: ReadAllOptions, expected: readonly ModelEvent[]) => {

@@ -55,7 +55,7 @@ async function concurrentRuns(ctx: ScenarioContext, connections: 1 | 2): Promise
 export const modelBasedScenarios = [
   scenario(
     'sequential',
-    'random appends (every expected mode, retries, overlaps, duplicates), reads, deletes and listings match the reference model',
+    'random appends (every expected mode, retries, overlaps, duplicates), reads, deletes, listings and (capability streamTruncatedEvents) metadata writes match the reference model',
     async (ctx) => {
       const settings = propertyRunSettings(SEQUENTIAL.runs, SEQUENTIAL.soakRuns);
       const capabilities = ctx.capabilities;
@@ -69,6 +69,7 @@ export const modelBasedScenarios = [
           backwardRead: capabilities.backwardRead,
           listStreams: capabilities.listStreams,
           globalOrder: capabilities.globalOrder,
+          streamMetadata: capabilities.streamTruncatedEvents === true,
           maxCommands: SEQUENTIAL.maxCommands,
         }),
         async predicate(commands) {
@@ -99,6 +100,7 @@ export const modelBasedScenarios = [
           backwardRead: capabilities.backwardRead,
           listStreams: capabilities.listStreams,
           globalOrder: capabilities.globalOrder,
+          streamMetadata: capabilities.streamTruncatedEvents === true,
           maxCommands: TENANTS.maxCommands,
         }),
         async predicate(commands) {
@@ -131,6 +133,7 @@ export const modelBasedScenarios = [
           backwardRead: capabilities.backwardRead,
           listStreams: capabilities.listStreams,
           globalOrder: capabilities.globalOrder,
+          streamMetadata: capabilities.streamTruncatedEvents === true,
           maxCommands: TWO_STORES.maxCommands,
         }),
         async predicate(commands) {

@@ -7,7 +7,8 @@ import { commitBatch, parseRejection, type Rejection, type WritePlan } from './c
 import { type CassandraContext, locate, runLwtBatch } from './context.js';
 import { completeDelete, dropStale } from './delete.js';
 import { isOutcomeUnknown, translateDriverError } from './driver-errors.js';
-import { findIdsInBuckets, lookUpEvents } from './read.js';
+import { refusedForFeed } from './feed-write.js';
+import { findIdsInBuckets, lookUpEvents, readStream } from './read.js';
 
 // Enough for any realistic interleaving of concurrent commits and deletes; the loop only repeats on a race.
 const MAX_ATTEMPTS = 16;
@@ -41,7 +42,12 @@ export async function append(
       if (earlier.length > 0) return { status: 'duplicate' };
     }
     const rejection = await commit(ctx, streamId, plan, events);
-    if (rejection === null) return { status: 'ok', revision: plan.head + events.length };
+    if ('applied' in rejection) {
+      const revision = plan.head + events.length;
+      return rejection.position === undefined
+        ? { status: 'ok', revision }
+        : { status: 'ok', revision, position: rejection.position };
+    }
     const { head } = rejection;
     if (head === plan.head && rejection.duplicateIds.length > 0) return { status: 'duplicate', actual: head };
     // Bucket 0 is always the start of the live chain: a head found there that is not full is the stream's head.
@@ -84,36 +90,56 @@ async function planFromChain(
   if (chain.state === 'absent') return { plan: directPlan(ctx, 0) };
   const { current } = chain;
   const first = chain.buckets[0] ?? current;
-  if (!isFull(current, ctx.config.bucketSize)) return { plan: { bucket: current.bucket, head } };
+  if (!isFull(current, ctx.config.bucketSize)) return { plan: { bucket: current.bucket, head, feedTs: current.feedTs ?? null } };
   return {
     plan: {
       bucket: current.bucket + 1,
       head,
       create: { gen: cassandra.types.Uuid.fromString(current.gen), createdAt: first.createdAt },
+      // The stream's next commit must come after its last one in the feed too: above the full bucket's last.
+      feedFloor: current.feedTs ?? 0,
     },
   };
 }
 
-/** Runs the commit's single conditional batch; null when applied. Resolves unknown outcomes by reading back. */
+/** A commit that was applied, with the position of its last event when the change feed is on. */
+type Applied = { applied: true; position?: string };
+
+/** Feed intents a commit may go through when readers fence them or other writers' clocks are ahead. */
+const MAX_FEED_ATTEMPTS = 16;
+
+/**
+ * Runs the commit's single conditional batch. Resolves unknown outcomes by reading back. With the change feed, each
+ * attempt first writes its feed entry (the intent); a batch refused only for its `feed_ts` condition is retried with
+ * a new intent above the bucket's `feed_ts`, and the entry of a refused batch is retired.
+ */
 async function commit(
   ctx: CassandraContext,
   streamId: string,
   plan: WritePlan,
   events: readonly EncodedEvent[],
-): Promise<Rejection | null> {
-  const statements = commitBatch(ctx.statements, streamId, plan, events);
-  for (let attempt = 0; ; attempt++) {
+): Promise<Rejection | Applied> {
+  let unknown = 0;
+  for (let feedAttempt = 0; feedAttempt < MAX_FEED_ATTEMPTS; feedAttempt++) {
+    const intent = ctx.feed ? await ctx.feed.prepare(streamId, plan, events.length) : undefined;
+    const statements = commitBatch(ctx.statements, streamId, plan, events, intent);
     let result: types.ResultSet;
     try {
       result = await runLwtBatch(ctx, statements);
     } catch (error) {
-      if (!isOutcomeUnknown(error)) throw translateDriverError(error, 'append');
+      if (!isOutcomeUnknown(error)) {
+        if (intent) await ctx.feed?.retire(intent);
+        throw translateDriverError(error, 'append');
+      }
       const resolved = await resolveUnknownOutcome(ctx, streamId, plan, events, error);
-      if (resolved === 'applied') return null;
-      if (resolved === 'duplicate') return { head: plan.head, duplicateIds: events.map((event) => event.id) };
+      // With the feed, the batch that landed may be an earlier attempt's: its rows tell the position.
+      if (resolved === 'applied')
+        return intent ? { applied: true, position: await lastPosition(ctx, streamId, plan, events) } : { applied: true };
+      if (resolved === 'duplicate') return { head: plan.head, duplicateIds: events.map((event) => event.id), feedTs: null };
       // Not applied (a SERIAL read completed any in-flight round): sending the same conditional batch again is
-      // safe, its conditions make a late first attempt and the retry mutually exclusive.
-      if (attempt >= 1) {
+      // safe, its conditions make a late first attempt and the retry mutually exclusive. (The intent of the first
+      // stays: if it lands late after all, readers find it.)
+      if (unknown++ >= 1) {
         throw new StorageUnavailableError(
           `Stream '${streamId}': the outcome of the commit is unknown (the LWT timed out twice); retry with the same event ids`,
           { cause: error },
@@ -121,9 +147,19 @@ async function commit(
       }
       continue;
     }
-    if (result.wasApplied()) return null;
-    return parseRejection(result);
+    if (result.wasApplied()) return intent ? { applied: true, position: intent.position(events.length - 1) } : { applied: true };
+    const rejection = parseRejection(result);
+    if (intent) await ctx.feed?.retire(intent);
+    if (!intent || !refusedForFeed(plan, rejection, intent)) return rejection;
+    plan.feedTs = rejection.feedTs;
   }
+  throw new StorageUnavailableError(`Stream '${streamId}': the commit's change feed condition failed ${MAX_FEED_ATTEMPTS} times`);
+}
+
+/** The position stored with the last event of a commit found applied. */
+async function lastPosition(ctx: CassandraContext, streamId: string, plan: WritePlan, events: readonly EncodedEvent[]) {
+  const [last] = await readStream(ctx, streamId, { from: plan.head + events.length, direction: 'forward', limit: 1 });
+  return last?.position;
 }
 
 /** SERIAL read-backs of an unknown outcome before reporting it unknown (the read-back may meet the same contention). */

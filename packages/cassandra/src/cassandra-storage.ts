@@ -1,4 +1,4 @@
-import { type ExpectedRevision, StoreClosedError } from '@streamstore/core';
+import { type ExpectedRevision, NotSupportedError, StoreClosedError } from '@streamstore/core';
 import {
   type AppendOutcome,
   type CallOptions,
@@ -19,6 +19,8 @@ import { append, resolveUnknownOutcome } from './append.js';
 import { checkCommitSize } from './batch-size.js';
 import type { CassandraContext } from './context.js';
 import { type DeleteOutcome, deleteStream } from './delete.js';
+import { FeedReader } from './feed-read.js';
+import { FeedWriter } from './feed-write.js';
 import type { ResolvedConfig } from './options.js';
 import { planMigrations, provision } from './provision.js';
 import { getStream, lookUpEvents, readStream } from './read.js';
@@ -34,6 +36,7 @@ export class CassandraStorage implements StreamStorage {
   readonly name: string;
   readonly capabilities: StorageCapabilities;
   private readonly ctx: CassandraContext;
+  private readonly reader: FeedReader | undefined;
   private closed = false;
 
   constructor(
@@ -44,9 +47,14 @@ export class CassandraStorage implements StreamStorage {
     private readonly owner?: string,
   ) {
     this.name = config.dialect === 'cosmos' ? 'cosmos-cassandra' : 'cassandra';
-    this.ctx = { session, config, statements: new Statements(config) };
+    const statements = new Statements(config);
+    const feed =
+      config.feed && statements.feed ? new FeedWriter(session, statements.feed, { ...config, feed: config.feed }) : undefined;
+    this.ctx = { session, config, statements, ...(feed ? { feed } : {}) };
+    this.reader = this.ctx.feed ? new FeedReader(this.ctx) : undefined;
     this.capabilities = Object.freeze({
-      globalOrder: false,
+      // The global log exists only with the change feed (see feed-read.ts).
+      globalOrder: this.reader !== undefined,
       backwardRead: true,
       listStreams: false,
       optimisticConcurrency: true,
@@ -142,10 +150,40 @@ export class CassandraStorage implements StreamStorage {
     return writeStreamMetadata(this.ctx, streamId, expected, json);
   }
 
+  async readAll(query: { after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
+    return this.feedReader(options).read(query, options?.signal);
+  }
+
+  async readCategory(query: { category: string; after?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
+    return this.feedReader(options).read(query, options?.signal);
+  }
+
+  async readAllBackward(query: { before?: string; limit: number }, options?: CallOptions): Promise<StoredEvent[]> {
+    return this.feedReader(options).readBackward(query, options?.signal);
+  }
+
+  async readCategoryBackward(
+    query: { category: string; before?: string; limit: number },
+    options?: CallOptions,
+  ): Promise<StoredEvent[]> {
+    return this.feedReader(options).readBackward(query, options?.signal);
+  }
+
+  async headPosition(options?: CallOptions): Promise<string | undefined> {
+    return this.feedReader(options).headPosition(options?.signal);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.release();
+  }
+
+  /** The change feed's reader; without the feed, the log reads are not supported (capability `globalOrder`). */
+  private feedReader(options: CallOptions | undefined): FeedReader {
+    this.ensureOpen(options);
+    if (!this.reader) throw new NotSupportedError('globalOrder', 'Cassandra keeps a global log only with changeFeed on');
+    return this.reader;
   }
 
   /** A closed storage refuses every call with StoreClosedError (the SPI's error table); then the caller's signal. */

@@ -10,6 +10,8 @@ export interface BucketHead {
   gen: string;
   createdAt: Date;
   updatedAt: Date;
+  /** With the change feed: the timestamp of the bucket's last commit (or fence); null when unset. */
+  feedTs?: number | null;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function readBucketHead(
     gen: row.gen ? String(row.gen) : null,
     createdAt: row.created_at ?? new Date(0),
     updatedAt: row.updated_at ?? new Date(0),
+    feedTs: toNumber(row.feed_ts),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { types } from 'cassandra-driver';
 import { locateStream, type StreamChain } from './chain.js';
+import type { FeedWriter } from './feed-write.js';
 import type { ResolvedConfig } from './options.js';
 import type { BatchStatement, Session } from './session.js';
 import type { Statements } from './statements.js';
@@ -9,6 +10,8 @@ export interface CassandraContext {
   readonly session: Session;
   readonly statements: Statements;
   readonly config: ResolvedConfig;
+  /** The change feed's writer, when the feed is on. */
+  readonly feed?: FeedWriter;
 }
 
 /** The stream's bucket chain, read at the configured read consistency. */

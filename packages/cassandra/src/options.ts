@@ -40,6 +40,32 @@ export interface CassandraStorageOptions {
    * wait (`protocolOptions.maxSchemaAgreementWaitSeconds`, 10 s by default), then go on whatever its outcome.
    */
   schemaAgreementTimeoutMs?: number;
+  /**
+   * The change feed (off by default): every commit also writes a feed entry, so `readAll`, `headPosition` and
+   * subscriptions to `'all'` or a category work (capability `globalOrder`). Every writer of the table must enable it;
+   * events committed before it was enabled are not in the feed. See the README's "Change feed".
+   */
+  changeFeed?: boolean | ChangeFeedOptions;
+}
+
+/** Options of the change feed ({@link CassandraStorageOptions.changeFeed}). */
+export interface ChangeFeedOptions {
+  /** Feed partitions written in parallel per time slot; a stream's entries all go to one shard (default 8). */
+  shards?: number;
+  /**
+   * How far behind the clock readers stay (default 250 ms): a writer must have written its feed entry within half of
+   * it, or it retries with a new one. The clocks of all writers and readers must agree to well within half of it.
+   */
+  settleMs?: number;
+  /** Width of a feed partition's time slot in seconds (default 60). */
+  slotSeconds?: number;
+}
+
+/** The change feed's settings, validated. */
+export interface ResolvedFeed {
+  shards: number;
+  settleMs: number;
+  slotSeconds: number;
 }
 
 /** What the storage needs at run time, validated. */
@@ -56,6 +82,8 @@ export interface ResolvedConfig {
   provisionedThroughput?: number;
   /** See {@link CassandraStorageOptions.schemaAgreementTimeoutMs}. */
   schemaAgreementTimeoutMs: number;
+  /** Set when the change feed is on. */
+  feed?: ResolvedFeed;
 }
 
 /** Default events per bucket partition: about 10 MB of partition for 1 KB events. */
@@ -94,10 +122,23 @@ export function resolveConfig(options: CassandraStorageOptions): ResolvedConfig 
   };
   if (config.table.length > 41)
     throw new ConfigurationError(`table '${config.table}' is too long: '<table>_schema' must fit 48 characters`);
+  if (options.changeFeed) {
+    if (dialect === 'cosmos') throw new ConfigurationError('changeFeed is not supported in Cosmos DB mode');
+    config.feed = resolveFeed(options.changeFeed === true ? {} : options.changeFeed);
+  }
   if (options.cosmos?.provisionedThroughput !== undefined) {
     config.provisionedThroughput = checkThroughput(options.cosmos.provisionedThroughput);
   }
   return config;
+}
+
+function resolveFeed(options: ChangeFeedOptions): ResolvedFeed {
+  const shards = positiveInteger(options.shards ?? 8, 'changeFeed.shards');
+  if (shards > 1024) throw new ConfigurationError(`changeFeed.shards must be at most 1024, got ${shards}`);
+  const settleMs = positiveInteger(options.settleMs ?? 250, 'changeFeed.settleMs');
+  // Below 20 ms a writer could hardly ever write its entry in time (half of it); above a minute it is a mistake.
+  if (settleMs < 20 || settleMs > 60_000) throw new ConfigurationError(`changeFeed.settleMs must be 20..60000, got ${settleMs}`);
+  return { shards, settleMs, slotSeconds: positiveInteger(options.slotSeconds ?? 60, 'changeFeed.slotSeconds') };
 }
 
 function positiveInteger(value: unknown, field: string): number {

@@ -14,7 +14,10 @@ export function toStoredEvent(streamId: string, row: types.Row): StoredEvent {
   const blob = row.data_blob as Buffer | null;
   const data = text ?? (blob ? new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength) : null);
   if (data === null) throw new StorageCorruptedError(`Stream '${streamId}' revision ${revision} has no payload`);
+  // With the change feed, event rows carry their global position (absent on rows written before it was on).
+  const position = row.feed_position as string | null | undefined;
   return {
+    ...(typeof position === 'string' ? { position } : {}),
     streamId,
     revision,
     id: row.event_id as string,

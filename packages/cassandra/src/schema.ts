@@ -1,4 +1,5 @@
 import { statementsChecksum, type VersionedMigration } from '@streamstore/core/storage';
+import { feedMigrationStatements } from './feed-schema.js';
 import { quoteIdentifier } from './identifiers.js';
 import { createMetadataTableStatement } from './metadata-schema.js';
 import type { ResolvedConfig } from './options.js';
@@ -101,6 +102,13 @@ const MIGRATIONS: readonly CassandraMigration[] = [
   },
 ];
 
+/** Migration 4, planned only where the change feed is on (a storage without it neither needs nor plans it). */
+const FEED_MIGRATION: CassandraMigration = {
+  version: 4,
+  description: (config) => `change feed ${config.keyspace}.${config.table}_feed and the events' feed columns`,
+  statements: (config) => feedMigrationStatements(config),
+};
+
 /**
  * The names checksums are taken over: a migration's checksum is the SHA-256 of its statements rendered for the
  * keyspace `"keyspace"` and the table `"table"`, so every keyspace and table (each tenant's) records the same one.
@@ -111,7 +119,7 @@ const CHECKSUM_NAMES = { keyspace: 'keyspace', table: 'table' } as const;
 /** The versioned migrations of the events table, with their checksums. */
 export function migrations(config: ResolvedConfig): VersionedMigration[] {
   const placeholder: ResolvedConfig = { ...config, ...CHECKSUM_NAMES };
-  return MIGRATIONS.map((migration) => ({
+  return (config.feed ? [...MIGRATIONS, FEED_MIGRATION] : MIGRATIONS).map((migration) => ({
     version: migration.version,
     description: migration.description(config),
     statements: migration.statements(config),

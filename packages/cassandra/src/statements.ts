@@ -1,3 +1,4 @@
+import { FeedStatements } from './feed-schema.js';
 import type { ResolvedConfig } from './options.js';
 import { EVENT_KIND, eventsTable, ID_KIND, versionTable } from './schema.js';
 
@@ -24,7 +25,7 @@ export function tombstonedRevision(head: number): number {
   return -2 - head;
 }
 
-const EVENT_COLUMNS =
+const BASE_EVENT_COLUMNS =
   'seq, event_id, type, schema_version, format, compression, data_text, data_blob, metadata, event_time, recorded_at';
 
 /** Every CQL text the storage sends, built once from the validated keyspace and table names. */
@@ -65,17 +66,21 @@ export class Statements {
   /** Records the checksum of a version recorded without one; an LWT, so two provisioners cannot disagree. */
   readonly backfillChecksum: string;
   readonly recordOwner: string;
+  /** The change feed's statements, when it is on (event rows then also carry their `feed_position`). */
+  readonly feed?: FeedStatements;
 
   constructor(config: ResolvedConfig) {
     const t = eventsTable(config);
+    const EVENT_COLUMNS = config.feed ? `${BASE_EVENT_COLUMNS}, feed_position` : BASE_EVENT_COLUMNS;
     const v = versionTable(config);
     const key = 'WHERE stream_id = ? AND bucket = ?';
     this.advanceHead = `UPDATE ${t} SET head = ?, updated_at = toTimestamp(now()) ${key} IF head = ?`;
     this.createFirstBucket = `UPDATE ${t} SET head = ?, gen = ?, created_at = toTimestamp(now()), updated_at = toTimestamp(now()) ${key} IF head = null`;
     this.createNextBucket = `UPDATE ${t} SET head = ?, gen = ?, created_at = ?, updated_at = toTimestamp(now()) ${key} IF head = null`;
-    this.insertEvent = `INSERT INTO ${t} (stream_id, bucket, kind, ${EVENT_COLUMNS}) VALUES (?, ?, ${EVENT_KIND}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, toTimestamp(now()))`;
+    // recorded_at is the server's now(); with the feed, feed_position follows it.
+    this.insertEvent = `INSERT INTO ${t} (stream_id, bucket, kind, ${EVENT_COLUMNS}) VALUES (?, ?, ${EVENT_KIND}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, toTimestamp(now())${config.feed ? ', ?' : ''})`;
     this.insertEventId = `INSERT INTO ${t} (stream_id, bucket, kind, seq, event_id, revision) VALUES (?, ?, ${ID_KIND}, 0, ?, ?) IF NOT EXISTS`;
-    this.selectBucketHead = `SELECT head, gen, created_at, updated_at FROM ${t} ${key} LIMIT 1`;
+    this.selectBucketHead = `SELECT head, gen, created_at, updated_at${config.feed ? ', feed_ts' : ''} FROM ${t} ${key} LIMIT 1`;
     this.selectEventIds = `SELECT event_id, revision FROM ${t} ${key} AND kind = ${ID_KIND} AND seq = 0 AND event_id IN ?`;
     this.readForward = `SELECT ${EVENT_COLUMNS} FROM ${t} ${key} AND kind = ${EVENT_KIND} AND seq >= ? AND seq <= ? LIMIT ?`;
     this.readBackward = `SELECT ${EVENT_COLUMNS} FROM ${t} ${key} AND kind = ${EVENT_KIND} AND seq <= ? ORDER BY kind DESC, seq DESC, event_id DESC LIMIT ?`;
@@ -98,6 +103,7 @@ export class Statements {
     this.probeChecksumColumn = `SELECT checksum FROM ${v} LIMIT 1`;
     this.recordVersion = `INSERT INTO ${v} (version, description, checksum, applied_at) VALUES (?, ?, ?, toTimestamp(now())) IF NOT EXISTS`;
     this.backfillChecksum = `UPDATE ${v} SET checksum = ? WHERE version = ? IF checksum = null`;
+    if (config.feed) this.feed = new FeedStatements(config, EVENT_COLUMNS);
     this.recordOwner = `INSERT INTO ${v} (version, description, owner, applied_at) VALUES (0, 'tenant owner', ?, toTimestamp(now())) IF NOT EXISTS`;
   }
 }

@@ -5,7 +5,7 @@ import { cassandraStorage } from '@streamstore/cassandra';
 import { createStreamStore } from '@streamstore/core';
 import { runCrashChild } from '@streamstore/testing';
 
-const [keyspace, table, bucketSize] = process.argv.slice(2);
+const [keyspace, table, bucketSize, feed] = process.argv.slice(2);
 await runCrashChild(() =>
   createStreamStore({
     storage: cassandraStorage({
@@ -14,6 +14,8 @@ await runCrashChild(() =>
       keyspace,
       table,
       bucketSize: Number(bucketSize),
+      // 'feed': the change feed is on (feed-read.test.ts kills writers between their feed entry and their LWT).
+      ...(feed === 'feed' ? { changeFeed: { shards: 4, settleMs: 100 } } : {}),
     }),
   }),
 );

@@ -103,5 +103,8 @@ async function scavengeStream(
     removed += batch.removed;
     if (batch.removed > 0) options.onProgress?.({ ...totals, eventsRemoved: totals.eventsRemoved + removed, streamId });
     if (batch.removed < batchSize) return removed;
+    // Let the other work of the process run between batches: a synchronous backend (SQLite) would otherwise keep the
+    // event loop through the whole stream, and concurrent commits would wait for the last batch.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }

@@ -109,10 +109,17 @@ export async function firstKeptWithAge(
   return from;
 }
 
+/** What hides events of one stream on a page of the log: its retention and its first kept revision. */
+interface PageRule {
+  retention: StreamRetention;
+  firstKept: number;
+}
+
 /**
- * A filter for pages of the global log or a category: drops the events their stream's retention hides. Each stream's
- * metadata (and, when it sets `maxCount`, its head) is fetched at most once per page and only when the backend has
- * the `streamMetadata` capability; `$streamDeleted` events (revision 0) are never hidden.
+ * A filter for pages of the global log or a category: drops the events their stream's retention hides. The metadata
+ * of the page's streams (and, for those that set `maxCount`, their heads) is fetched once per page, only when the
+ * backend has the `streamMetadata` capability: in one storage call where the backend has `getStreamMetadataMany`,
+ * else per stream. `$streamDeleted` events (revision 0) are never hidden.
  */
 export function logRetentionFilter(
   source: PageSource,
@@ -124,23 +131,58 @@ export function logRetentionFilter(
     for (const event of page) {
       if (event.revision >= 1) newest.set(event.streamId, Math.max(newest.get(event.streamId) ?? 0, event.revision));
     }
-    const rules = new Map<string, { retention: StreamRetention; firstKept: number }>();
-    await Promise.all(
-      [...newest].map(async ([streamId, newestInPage]) => {
-        const retention = await fetchRetention(source, streamId, signal);
-        if (!retention) return;
-        // The head only grows: the newest revision of the page is a lower bound when the stream was deleted since.
-        const head =
-          retention.maxCount === undefined
-            ? newestInPage
-            : Math.max(newestInPage, (await raceAbort(source.storage.getStream(streamId, { signal }), signal))?.revision ?? 0);
-        rules.set(streamId, { retention, firstKept: firstKeptRevision(retention, head) });
-      }),
-    );
+    if (newest.size === 0) return page as StoredEvent[];
+    const rules = source.storage.getStreamMetadataMany
+      ? await batchedRules(source, newest, signal)
+      : await perStreamRules(source, newest, signal);
     if (rules.size === 0) return page as StoredEvent[];
     return page.filter((event) => {
       const rule = event.revision >= 1 ? rules.get(event.streamId) : undefined;
       return !rule || (event.revision >= rule.firstKept && !tooOld(rule.retention, event));
     });
   };
+}
+
+/** The rules of a page's streams from one `getStreamMetadataMany` call (metadata and heads together). */
+async function batchedRules(
+  source: PageSource,
+  newest: ReadonlyMap<string, number>,
+  signal: AbortSignal | undefined,
+): Promise<Map<string, PageRule>> {
+  const fetchMany = source.storage.getStreamMetadataMany?.bind(source.storage);
+  const rules = new Map<string, PageRule>();
+  if (!fetchMany) return rules;
+  const stored = await raceAbort(fetchMany([...newest.keys()], { signal }), signal);
+  const now = Date.now();
+  for (const [streamId, newestInPage] of newest) {
+    const entry = stored.get(streamId);
+    if (!entry) continue;
+    const retention = retentionOf(decodeStreamMetadata(streamId, entry.json), now);
+    if (!retention) continue;
+    // The head only grows: the newest revision of the page is a lower bound when the stream was deleted since.
+    rules.set(streamId, { retention, firstKept: firstKeptRevision(retention, Math.max(newestInPage, entry.head)) });
+  }
+  return rules;
+}
+
+/** The rules of a page's streams, a `getStreamMetadata` call per stream (and a `getStream` per `maxCount`). */
+async function perStreamRules(
+  source: PageSource,
+  newest: ReadonlyMap<string, number>,
+  signal: AbortSignal | undefined,
+): Promise<Map<string, PageRule>> {
+  const rules = new Map<string, PageRule>();
+  await Promise.all(
+    [...newest].map(async ([streamId, newestInPage]) => {
+      const retention = await fetchRetention(source, streamId, signal);
+      if (!retention) return;
+      // The head only grows: the newest revision of the page is a lower bound when the stream was deleted since.
+      const head =
+        retention.maxCount === undefined
+          ? newestInPage
+          : Math.max(newestInPage, (await raceAbort(source.storage.getStream(streamId, { signal }), signal))?.revision ?? 0);
+      rules.set(streamId, { retention, firstKept: firstKeptRevision(retention, head) });
+    }),
+  );
+  return rules;
 }

@@ -11,6 +11,7 @@ import type {
   MetadataWriteOutcome,
   RemoveEventsQuery,
   StoredStreamMetadata,
+  StoredStreamMetadataWithHead,
 } from './stream-metadata-spi.js';
 
 export type { StorageCapabilities } from './storage-capabilities.js';
@@ -253,6 +254,15 @@ export interface StreamStorage<X extends object = object> {
    * events: a stream without events may have it, and a (soft) `deleteStream` keeps it.
    */
   getStreamMetadata?(streamId: string, options?: CallOptions): Promise<StoredStreamMetadata | null>;
+
+  /**
+   * Optional, capability `streamMetadata`: the metadata of several streams and their heads in one storage call (one
+   * statement), for the reads of the global log and of categories, which need the retention of every stream of a
+   * page. Resolves a map by stream id holding only the streams that have metadata (a missing id: never set). Without
+   * it, the core calls `getStreamMetadata` (and `getStream` for a `maxCount`) per stream. The core passes distinct
+   * ids, at most a page's worth.
+   */
+  getStreamMetadataMany?(streamIds: readonly string[], options?: CallOptions): Promise<Map<string, StoredStreamMetadataWithHead>>;
 
   /**
    * Capability `streamMetadata`: atomically checks `expected` against the metadata revision (0 when never set) and

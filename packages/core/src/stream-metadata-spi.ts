@@ -14,6 +14,15 @@ export interface StoredStreamMetadata {
 }
 
 /**
+ * A stream's stored metadata with its head, as {@link StreamStorage.getStreamMetadataMany} returns it for the reads
+ * of the global log and of categories (retention's `maxCount` needs the head).
+ */
+export interface StoredStreamMetadataWithHead extends StoredStreamMetadata {
+  /** The stream's head revision when the metadata was read; 0 when it has no events or is gone (deleted, tombstoned). */
+  head: number;
+}
+
+/**
  * What a metadata write is checked against, as the core hands it to a backend: `'any'`, or the metadata revision the
  * stream's metadata must be at (0: never set).
  */

@@ -15,6 +15,7 @@ import type {
   StorageTransaction,
   StoredEvent,
   StoredStreamMetadata,
+  StoredStreamMetadataWithHead,
   StreamAppend,
   StreamStorage,
   TransactionOptions,
@@ -36,6 +37,7 @@ import { buildQueries, type StoreQueries } from './queries.js';
 import { StoreReads } from './reads.js';
 import { removeEvents } from './remove-events.js';
 import { type MetadataContext, metadataQueries, readStreamMetadata, writeStreamMetadata } from './stream-metadata.js';
+import { type MetadataManyContext, metadataManyText, readStreamMetadataMany } from './stream-metadata-many.js';
 import { appendManyAlone, type PostgresTransactionHandles, runTransaction, type TransactionContext } from './transactions.js';
 
 export type { GroupCommitStats } from './commit-appends.js';
@@ -74,6 +76,7 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
   private readonly commit: (request: AppendRequest) => Promise<AppendOutcome>;
   /** Where stream metadata calls run (see stream-metadata.ts). */
   private readonly metadata: MetadataContext;
+  private readonly metadataMany: MetadataManyContext;
 
   constructor(
     readonly sql: Sql,
@@ -98,6 +101,7 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
     };
     this.commit = appendCommitter(this.appendContext);
     this.metadata = { sql, queries: metadataQueries(quoteIdentifier(schema)), deadline };
+    this.metadataMany = { sql, text: metadataManyText(quoteIdentifier(schema)), deadline };
   }
 
   async provision(options?: CallOptions): Promise<void> {
@@ -210,6 +214,10 @@ export class PostgresStorage implements StreamStorage<PostgresTransactionHandles
 
   getStreamMetadata(streamId: string, options?: CallOptions): Promise<StoredStreamMetadata | null> {
     return this.guarded(() => readStreamMetadata(this.metadata, streamId, options?.signal));
+  }
+
+  getStreamMetadataMany(streamIds: readonly string[], options?: CallOptions): Promise<Map<string, StoredStreamMetadataWithHead>> {
+    return this.guarded(() => readStreamMetadataMany(this.metadataMany, streamIds, options?.signal));
   }
 
   setStreamMetadata(

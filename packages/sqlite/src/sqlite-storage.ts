@@ -15,6 +15,7 @@ import {
   type StorageTransaction,
   type StoredEvent,
   type StoredStreamMetadata,
+  type StoredStreamMetadataWithHead,
   type StreamAppend,
   type StreamHead,
   type StreamStorage,
@@ -34,6 +35,7 @@ import { removeEventsWith } from './remove-events.js';
 import { SqliteContext } from './sqlite-context.js';
 import type { SqliteTransactionHandles } from './sqlite-transaction.js';
 import { readStreamMetadata, writeStreamMetadata } from './stream-metadata.js';
+import { readStreamMetadataMany } from './stream-metadata-many.js';
 import { transaction } from './transactions.js';
 
 const CAPABILITIES: StorageCapabilities = Object.freeze({
@@ -152,6 +154,13 @@ export class SqliteStorage implements StreamStorage<SqliteTransactionHandles> {
   getStreamMetadata(streamId: string, options?: CallOptions): Promise<StoredStreamMetadata | null> {
     const { ctx } = this;
     return ctx.read(options, `read the metadata of stream '${streamId}'`, () => readStreamMetadata(ctx.connection(), streamId));
+  }
+
+  getStreamMetadataMany(streamIds: readonly string[], options?: CallOptions): Promise<Map<string, StoredStreamMetadataWithHead>> {
+    const { ctx } = this;
+    return ctx.read(options, `read the metadata of ${streamIds.length} stream(s)`, () =>
+      readStreamMetadataMany(ctx.connection(), streamIds),
+    );
   }
 
   async setStreamMetadata(

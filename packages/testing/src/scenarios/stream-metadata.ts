@@ -7,6 +7,7 @@ import {
   type StreamStore,
   ValidationError,
 } from '@streamstore/core';
+import type { StreamStorage } from '@streamstore/core/storage';
 import { collect, testEvents } from '../support/events.js';
 import { callCounter, withCapabilities } from '../support/storage-wrappers.js';
 import { scenarioGroup } from './define.js';
@@ -257,5 +258,49 @@ export const streamMetadataScenarios = [
         await ctx.assert.rejects(call, NotSupportedError, { capability: 'streamMetadata' });
       }
     },
+  ),
+
+  scenario(
+    'metadata-many',
+    'getStreamMetadataMany, where a storage has it, returns in one call what getStreamMetadata and the heads say, and a log read uses it once per page',
+    async (ctx) => {
+      const counter = callCounter();
+      let storage: StreamStorage | undefined;
+      const store = await ctx.createStore({
+        wrapStorage: (inner) => {
+          storage = inner;
+          return counter.wrap(inner);
+        },
+      });
+      const many = storage?.getStreamMetadataMany?.bind(storage);
+      if (!store.capabilities.streamMetadata || !store.capabilities.globalOrder || !many) return;
+      const odd = 'mëta-\'x"; DROP';
+      await store.append('kept', 'no-stream', testEvents(5));
+      await store.append('plain', 'no-stream', testEvents(2));
+      await store.append(odd, 'no-stream', testEvents(1));
+      await store.setStreamMetadata('kept', { maxCount: 2 });
+      await store.setStreamMetadata('kept', { maxCount: 3, custom: { v: 2 } });
+      await store.setStreamMetadata('ghost', { truncateBefore: 3 });
+      await store.setStreamMetadata(odd, { maxAgeSeconds: 60 });
+      const found = await many(['kept', 'plain', 'ghost', 'missing', odd]);
+      ctx.assert.deepEqual([...found.keys()].sort(), ['ghost', 'kept', odd].sort(), 'only the streams with metadata');
+      for (const [streamId, head] of [
+        ['kept', 5],
+        ['ghost', 0],
+        [odd, 1],
+      ] as const) {
+        const one = await storage?.getStreamMetadata?.(streamId);
+        ctx.assert.deepEqual(found.get(streamId), { revision: one?.revision, json: one?.json, head }, streamId);
+      }
+      ctx.assert.equal((await many([])).size, 0, 'no ids, no metadata');
+      // A log read filters each page with one batched call, not one per stream.
+      counter.calls.clear();
+      const revisions = (await collect(store.readAll())).filter((e) => e.streamId === 'kept').map((e) => e.revision);
+      ctx.assert.deepEqual(revisions, [3, 4, 5], 'maxCount applied from the batched head');
+      ctx.assert.equal(counter.calls.get('getStreamMetadata') ?? 0, 0, 'no per-stream metadata call');
+      const batched = counter.calls.get('getStreamMetadataMany') ?? 0;
+      ctx.assert.ok(batched >= 1 && batched <= (counter.calls.get('readAll') ?? 0), 'at most one call per page');
+    },
+    ['streamMetadata'],
   ),
 ];

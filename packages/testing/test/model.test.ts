@@ -205,8 +205,8 @@ describe('model-based scenarios', () => {
 
   it('catch a backend whose deletes leave events in the global log', async () => {
     const message = await runBroken(deleteLeavesGlobalLog, sequential);
-    expect(message).toMatch(/deleteStream\('\w+'/);
-    expect(message).toMatch(/readAll\(.*\)[^\n]*\n\s+readAll\(.*\) differs/);
+    // The runner reads the whole log right after every effective delete: the leftover shows there.
+    expect(message).toMatch(/deleteStream\('\w+'[^\n]*\n\s+readAll\(\{\}\) differs/);
   });
 
   it('catch a backend that cannot find stored ids (retries turn into conflicts)', async () => {

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ReadAllOptions, ReadOptions, RecordedEvent, StreamStore } from '@streamstore/core';
+import { collect } from '../support/events.js';
 import { type ExpectedSpec, MODEL_STREAMS, type ModelCommand } from './commands.js';
 import type { ModelExpected } from './contract-rules.js';
 import { logEntry, runSetMetadata } from './metadata-run.js';
@@ -92,12 +93,6 @@ function expectSame(actual: unknown, expected: unknown, what: string): void {
   if (!isDeepStrictEqual(actual, expected)) {
     throw new Mismatch(`${what} differs\n     model:   ${show(expected)}\n     backend: ${show(actual)}`);
   }
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
 }
 
 async function collectOrError<T>(iterable: AsyncIterable<T>): Promise<T[]> {
@@ -217,6 +212,8 @@ async function runCommand(
       const actual = await observeDelete(run.store, streamId, expected);
       const modelled = fromModelDelete(run.model.deleteStream(streamId, expected));
       expectSame(actual, modelled, 'the delete outcome');
+      // The whole log right away: nothing of the stream may stay, and its system event must be there.
+      if (target.globalOrder && actual.kind === 'deleted' && actual.deleted) await readAll(target, run, WHOLE_LOG, () => {});
       return show(actual);
     }
     case 'listStreams': {
@@ -236,6 +233,7 @@ async function runCommand(
       const { call, observed, modelled } = await runSetMetadata(run.store, run.model, command);
       describe(call);
       expectSame(observed, modelled, 'the metadata write outcome');
+      if (target.globalOrder && observed.kind === 'ok') await readAll(target, run, WHOLE_LOG, () => {});
       return show(observed);
     }
   }
@@ -287,6 +285,9 @@ function learnPositions(run: TenantRun, actual: readonly RecordedEvent[], expect
     run.positions.set(seq, event.position);
   }
 }
+
+/** A read of the whole global log, as the runner checks it after deletes and metadata writes. */
+const WHOLE_LOG = { op: 'readAll', tenant: 0, fromPick: null, maxCount: null, pageSize: null } as const;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

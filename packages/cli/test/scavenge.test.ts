@@ -3,13 +3,14 @@
  * the hidden events gone for good), a rerun finds nothing left, and a backend without capability `scavenge` is a
  * configuration error (exit 3) saying so.
  */
+import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { createStreamStore, memoryStorage } from '@streamstore/core';
 import type { BackendDescriptor, StreamStorage } from '@streamstore/core/storage';
 import { sqliteStorage } from '@streamstore/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/program.js';
-import { ensureBuilt, removeDir, runCli, tempDir } from './cli-harness.js';
+import { ensureBuilt, removeDir, runCli, startCli, tempDir } from './cli-harness.js';
 
 const cwd = tempDir();
 const file = `${cwd}/events.db`;
@@ -74,6 +75,43 @@ describe('streamstore scavenge', () => {
     const again = await runCli(['scavenge', ...on], { cwd });
     expect(again.stdout).toMatch(/: 3 stream\(s\) visited, 0 event\(s\) removed in /);
   });
+
+  it('Ctrl-C stops it between batches (exit 130, what is removed stays removed); a rerun resumes and finishes', async () => {
+    await withFileStore(async (store) => {
+      for (let n = 0; n < 10; n++) await store.append('long', 'any', events(10_000));
+      await store.setStreamMetadata('long', { maxCount: 1 });
+    });
+    // A batch of one event per statement: slow enough to be interrupted after its first progress line.
+    const child = startCli(['scavenge', ...on, '--stream', 'long', '--batch-size', '1'], { cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    while (!stdout.includes('scavenging long:')) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGINT');
+    const [code] = await once(child, 'close');
+    expect(code).toBe(130);
+    expect(stdout).toMatch(/^scavenging long: 0 stream\(s\) done, \d+ event\(s\) removed in /);
+    const interrupted =
+      /^interrupted: 0 stream\(s\) visited, (\d+) event\(s\) removed in .*; run the command again to resume\n$/.exec(stderr);
+    expect(interrupted).not.toBeNull();
+    const first = Number(interrupted?.[1]);
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(99_999);
+    const rerun = await runCli(['scavenge', ...on, '--stream', 'long', '--quiet'], { cwd });
+    expect(rerun.code).toBe(0);
+    const second = Number(/visited, (\d+) event\(s\) removed/.exec(rerun.stdout)?.[1]);
+    expect(first + second).toBe(99_999);
+    await withFileStore(async (store) => {
+      expect(await revisions(store, 'long')).toEqual([100_000]);
+      await store.setStreamMetadata('long', {});
+      expect(await revisions(store, 'long')).toEqual([100_000]);
+    });
+  }, 120_000);
 
   it('a bad --batch-size or stream id is refused before any work', async () => {
     const big = await runCli(['scavenge', ...on, '--batch-size', '100001'], { cwd });

@@ -2,9 +2,10 @@ import { raceAbort, throwIfAborted } from './abort.js';
 import { NotSupportedError, StorageCorruptedError, StreamDeletedError, ValidationError } from './errors.js';
 import type { StreamSummary } from './model.js';
 import type { PageSource } from './page-source.js';
-import { fetchHead, fetchRetention, firstKeptRevision, type StreamRetention, tooOld } from './retention.js';
+import { fetchHead, fetchRetention, firstKeptRevision, retentionOf, type StreamRetention, tooOld } from './retention.js';
 import type { StoredEvent } from './storage-spi.js';
 import type { ListStreamsOptions, ReadOptions } from './store-options.js';
+import { decodeStreamMetadata } from './stream-metadata.js';
 import { validatePageSize, validateRevision, validateStreamId } from './validation.js';
 
 export type { PageSource } from './page-source.js';
@@ -69,14 +70,36 @@ interface StreamReadState {
 /** Validates the read, then fetches the stream's retention (only where the backend stores metadata). */
 async function startStreamRead(source: PageSource, rawStreamId: string, options: ReadOptions): Promise<StreamReadState> {
   const read = validateStreamRead(source, rawStreamId, options);
-  const retention = await fetchRetention(source, read.streamId, options.signal);
+  const { retention, head } = await retentionAndHead(source, read.streamId, options.signal);
   if (!retention) return { ...read, retention, head: undefined };
-  const head =
-    retention.maxCount === undefined ? undefined : ((await fetchHead(source, read.streamId, options.signal))?.revision ?? 0);
   const firstKept = firstKeptRevision(retention, head ?? 0);
   // One index range: a forward read starts at the first kept revision, a backward one at the head at most.
   const from = read.forward ? Math.max(read.from, firstKept) : Math.min(read.from, head ?? read.from);
   return { ...read, from, retention, head };
+}
+
+/**
+ * The stream's retention and, when `maxCount` needs it, its head: one `getStreamMetadataMany` call where the backend
+ * has it (metadata and head together), else `getStreamMetadata` and, for a `maxCount`, `getStream`.
+ */
+async function retentionAndHead(
+  source: PageSource,
+  streamId: string,
+  signal: AbortSignal | undefined,
+): Promise<{ retention: StreamRetention | undefined; head: number | undefined }> {
+  const many = source.capabilities.streamMetadata ? source.storage.getStreamMetadataMany?.bind(source.storage) : undefined;
+  if (many) {
+    const entry = (await raceAbort(many([streamId], { signal }), signal)).get(streamId);
+    const retention = entry ? retentionOf(decodeStreamMetadata(streamId, entry.json), Date.now()) : undefined;
+    if (retention?.maxCount === undefined) return { retention, head: undefined };
+    // A tombstone's head reads as 0 here: only then is the head itself asked, which reports the tombstone.
+    const head = entry?.head ?? 0;
+    if (head === 0 && source.capabilities.tombstones) await fetchHead(source, streamId, signal);
+    return { retention, head };
+  }
+  const retention = await fetchRetention(source, streamId, signal);
+  if (retention?.maxCount === undefined) return { retention, head: undefined };
+  return { retention, head: (await fetchHead(source, streamId, signal))?.revision ?? 0 };
 }
 
 /** The events of `page` retention keeps; the head known grows with what the page shows (concurrent appends). */

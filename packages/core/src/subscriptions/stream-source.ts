@@ -53,6 +53,7 @@ export function streamSource(
   return {
     onAppend,
     async fetch(checkpoint, limit, signal) {
+      const lifeBefore = seenLife;
       const info = await store.getStream(streamId, { signal });
       if (!info) {
         seenLife = undefined;
@@ -80,6 +81,13 @@ export function streamSource(
         }
       } else {
         events = await read(after + 1, limit, signal);
+      }
+      // The stream may have been deleted and written again between the head read and the events read: those events
+      // would then be another life's, taken for this one's (delivered out of order now, again by the next fetch).
+      // Only a fetch that found events pays for the check; one that meets a new life fetches again at once.
+      if (events.length > 0 && (await store.getStream(streamId, { signal }))?.createdAt.getTime() !== life) {
+        seenLife = lifeBefore;
+        return { events: [], next: checkpoint, more: true };
       }
       const last = events[events.length - 1];
       return {

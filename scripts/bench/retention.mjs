@@ -10,10 +10,13 @@
  * own, dropped at the end. SQLite: a temporary file, removed at the end. Run with `npm run bench:retention` (builds
  * first); BACKENDS=sqlite or BACKENDS=postgres runs one; `--json` prints the rows as JSON too.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { createStreamStore } from '@streamstore/core';
 import { postgresStorage } from '@streamstore/postgres';
 import { sqliteStorage } from '@streamstore/sqlite';
@@ -30,6 +33,9 @@ const ALONE_SECONDS = Number(process.env.BENCH_ALONE_SECONDS ?? 3);
 const APPEND_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const APPEND_SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 const BACKENDS = (process.env.BACKENDS ?? 'postgres,sqlite').split(',');
+// BENCH_SCAVENGE_PROCESS=1: on SQLite, scavenge through the `streamstore scavenge` command in a child process.
+const SCAVENGE_IN_CLI = process.env.BENCH_SCAVENGE_PROCESS === '1';
+const BIN = fileURLToPath(new globalThis.URL('../../packages/cli/dist/bin.js', import.meta.url));
 const JSON_OUTPUT = process.argv.includes('--json');
 
 const payload = (i) => ({ sensor: 'sensor-7', reading: (i % 997) * 0.25, unit: 'C' });
@@ -86,8 +92,11 @@ async function appendRate(store, streams, seconds) {
   return commits / seconds;
 }
 
-/** Runs a, b, c, d on one store; `explain(streamId, from, limit)` prints the plan of the stream read (PostgreSQL). */
-async function measure(name, store, explain) {
+/**
+ * Runs a, b, c, d on one store; `explain(streamId, from, limit)` prints the plan of the stream read (PostgreSQL);
+ * `cli(args)`, when given, scavenges through `streamstore scavenge` in a process of its own instead of in this one.
+ */
+async function measure(name, store, explain, cli) {
   const row = { backend: name };
   process.stderr.write(`${name}: appending ${fmt(EVENTS)} events to one stream...\n`);
   row.bulkSeconds = await bulkAppend(store, 'big', EVENTS);
@@ -115,7 +124,9 @@ async function measure(name, store, explain) {
   let scavenging = true;
   const during = writers(store, 'during', () => !scavenging);
   const started = performance.now();
-  const result = await store.scavenge({ streams: ['big'], ...(BATCH_SIZE ? { batchSize: BATCH_SIZE } : {}) });
+  const result = cli
+    ? await cli(['--stream', 'big', '--quiet', ...(BATCH_SIZE ? ['--batch-size', String(BATCH_SIZE)] : [])])
+    : await store.scavenge({ streams: ['big'], ...(BATCH_SIZE ? { batchSize: BATCH_SIZE } : {}) });
   const seconds = (performance.now() - started) / 1000;
   scavenging = false;
   const beside = await during;
@@ -181,7 +192,23 @@ async function sqliteRow() {
     provisionSchema: true,
   });
   try {
-    return await measure('sqlite', store, undefined);
+    if (!SCAVENGE_IN_CLI) return await measure('sqlite', store, undefined);
+    // The scavenge in a process of its own (`streamstore scavenge`), as an operator runs it beside an application:
+    // its synchronous batches then hold that process's event loop, not the writers'.
+    const cli = async (args) => {
+      const child = spawn(process.execPath, [BIN, 'scavenge', '--file', join(dir, 'events.db'), ...args], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+      });
+      const [code] = await once(child, 'close');
+      const removed = /visited, (\d+) event/.exec(output);
+      if (code !== 0 || !removed) throw new Error(`streamstore scavenge exited ${code}: ${output}`);
+      return { eventsRemoved: Number(removed[1]) };
+    };
+    return await measure('sqlite (scavenge in its own process)', store, undefined, cli);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

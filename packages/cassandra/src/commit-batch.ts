@@ -76,7 +76,10 @@ export function commitBatch(
         ...(intent ? [intent.position(i)] : []),
       ],
     });
-    batch.push({ query: s.insertEventId, params: [...key, event.id, long(revision)] });
+    batch.push({
+      query: s.insertEventId,
+      params: [...key, event.id, long(revision), ...(intent ? [intent.position(i)] : [])],
+    });
   });
   return batch;
 }

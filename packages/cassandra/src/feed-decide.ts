@@ -6,11 +6,12 @@ import type { FeedStatements } from './feed-schema.js';
 import { toStoredEvent } from './rows.js';
 import { long, toNumber } from './session.js';
 
+/** Rows per read of a commit's rows: below the driver's default page of 5,000. */
+const ROWS_PER_READ = 4000;
+
 /** One feed entry as read from its shard: the intent of one commit. */
 export interface FeedEntry {
   key: FeedKey;
-  ts: number;
-  commitId: cassandra.types.Uuid;
   streamId: string;
   bucket: number;
   firstRevision: number;
@@ -42,12 +43,12 @@ export async function decideEntry(ctx: CassandraContext, entry: FeedEntry): Prom
     )
   ).first();
   const feedTs = row ? toNumber(row.feed_ts) : null;
-  if (feedTs === null || feedTs < entry.ts) {
-    const params = [long(entry.ts), entry.streamId, long(entry.bucket)];
+  if (feedTs === null || feedTs < entry.key.ts) {
+    const params = [long(entry.key.ts), entry.streamId, long(entry.bucket)];
     const fence =
       feedTs === null
         ? await executeLwt(ctx, s.fenceNull, params, 'fence change feed entry')
-        : await executeLwt(ctx, s.fenceAbove, [...params, long(entry.ts)], 'fence change feed entry');
+        : await executeLwt(ctx, s.fenceAbove, [...params, long(entry.key.ts)], 'fence change feed entry');
     // Applied: the commit had not landed, and now never will. Refused: feed_ts moved meanwhile (this commit, a later
     // one or another reader's fence): the rows decide.
     if (fence.wasApplied()) return [];
@@ -60,15 +61,21 @@ export async function decideEntry(ctx: CassandraContext, entry: FeedEntry): Prom
 /** Reads the revisions the entry's commit would occupy; events count as its own only if they carry its positions. */
 async function readCommit(ctx: CassandraContext, s: FeedStatements, entry: FeedEntry): Promise<Found> {
   const last = entry.firstRevision + entry.count - 1;
-  const page = await ctx.session.execute(
-    s.selectCommit,
-    [entry.streamId, long(entry.bucket), long(entry.firstRevision), long(last)],
-    ctx.config.consistency.read,
-    'read change feed',
-  );
-  if (page.rows.length === 0) return { state: 'absent' };
+  const rows: cassandra.types.Row[] = [];
+  // The driver returns one page (5,000 rows by default) per request: a larger commit is read in parts.
+  for (let from = entry.firstRevision; from <= last; from += ROWS_PER_READ) {
+    const page = await ctx.session.execute(
+      s.selectCommit,
+      [entry.streamId, long(entry.bucket), long(from), long(Math.min(last, from + ROWS_PER_READ - 1))],
+      ctx.config.consistency.read,
+      'read change feed',
+    );
+    rows.push(...page.rows);
+    if (page.rows.length === 0) break;
+  }
+  if (rows.length === 0) return { state: 'absent' };
   const events: StoredEvent[] = [];
-  for (const row of page.rows) {
+  for (const row of rows) {
     const revision = toNumber(row.seq) as number;
     if (row.feed_position !== encodePosition(entry.key, revision - entry.firstRevision)) continue;
     events.push(toStoredEvent(entry.streamId, row));

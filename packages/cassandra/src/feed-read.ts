@@ -3,9 +3,9 @@ import { throwIfAborted } from '@streamstore/core/storage';
 import type cassandra from 'cassandra-driver';
 import type { CassandraContext } from './context.js';
 import { decideEntry, type FeedEntry } from './feed-decide.js';
-import { commitNumber, compareKeys, decodePosition, type FeedKey } from './feed-position.js';
+import { compareKeys, decodePosition, type FeedKey, nowTicks, TICK_MICROS } from './feed-position.js';
 import type { FeedStatements } from './feed-schema.js';
-import { nowMicros } from './feed-write.js';
+import { slotOf } from './feed-write.js';
 import type { ResolvedFeed } from './options.js';
 import { long, toNumber } from './session.js';
 
@@ -40,15 +40,15 @@ export class FeedReader {
    * call's start, so every commit acknowledged before the call is in it.
    */
   async read(query: { after?: string; limit: number; category?: string }, signal?: AbortSignal): Promise<StoredEvent[]> {
-    const start = nowMicros();
-    let cursor: Cursor | undefined = query.after === undefined ? undefined : decodeCursor(query.after, 'forward');
+    const start = nowTicks();
+    let cursor: Cursor | undefined = query.after === undefined ? undefined : decodeCursor(query.after);
     const events: StoredEvent[] = [];
-    for (const high of [start - this.feed.settleMs * 1000, start]) {
+    for (const high of [start - this.settleTicks(), start]) {
       if (high === start) await this.waitFor(start, signal);
       const page = await this.readRange('forward', cursor, high, query.limit - events.length, query.category, signal);
       events.push(...page);
       const last = events[events.length - 1];
-      if (last?.position) cursor = decodeCursor(last.position, 'forward');
+      if (last?.position) cursor = decodeCursor(last.position);
       if (events.length >= query.limit) break;
     }
     return events;
@@ -56,11 +56,11 @@ export class FeedReader {
 
   /** Up to `limit` events before `before` (absent: from the end), newest first (the SPI's `readAllBackward`). */
   async readBackward(query: { before?: string; limit: number; category?: string }, signal?: AbortSignal) {
-    const start = nowMicros();
+    const start = nowTicks();
     await this.waitFor(start, signal);
-    let cursor = query.before === undefined ? undefined : decodeCursor(query.before, 'backward');
+    let cursor = query.before === undefined ? undefined : decodeCursor(query.before);
     // A position past the watermark (a checkpoint of a later log) reads from the watermark.
-    if (cursor && cursor.key.ts > BigInt(start)) cursor = undefined;
+    if (cursor && cursor.key.ts > start) cursor = undefined;
     return this.readRange('backward', cursor, start, query.limit, query.category, signal);
   }
 
@@ -70,9 +70,14 @@ export class FeedReader {
     return last?.position;
   }
 
+  /** settleMs in ticks. */
+  private settleTicks(): number {
+    return (this.feed.settleMs * 1000) / TICK_MICROS;
+  }
+
   /** Sleeps until the watermark (the clock minus settleMs) reaches `ts`. */
   private async waitFor(ts: number, signal?: AbortSignal): Promise<void> {
-    const ms = (ts - nowMicros()) / 1000 + this.feed.settleMs;
+    const ms = ((ts - nowTicks()) * TICK_MICROS) / 1000 + this.feed.settleMs;
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(ms)));
     throwIfAborted(signal);
   }
@@ -96,18 +101,21 @@ export class FeedReader {
     const events: StoredEvent[] = [];
     for (;;) {
       throwIfAborted(signal);
-      const lowTs = direction === 'forward' && cursor ? Number(cursor.key.ts) : origin;
-      const highTs = direction === 'backward' && cursor ? Math.min(Number(cursor.key.ts), high) : high;
+      const lowTs = direction === 'forward' && cursor ? cursor.key.ts : origin;
+      const highTs = direction === 'backward' && cursor ? Math.min(cursor.key.ts, high) : high;
       if (lowTs > highTs) return events;
+      // A commit holds one event or more: a share of `limit` per shard (twice the even share) is usually enough for
+      // a page; a shard that fills its share only bounds how far this round goes (the cutoff), never correctness.
+      const share = Math.min(limit, Math.max(16, Math.ceil((2 * limit) / this.feed.shards)));
       const shards = await Promise.all(
         Array.from({ length: this.feed.shards }, (_, shard) =>
-          this.scanShard(shard, direction, lowTs, highTs, limit, cursor, category),
+          this.scanShard(shard, direction, lowTs, highTs, share, cursor, category),
         ),
       );
       let cutoff: FeedKey | undefined;
       for (const scanned of shards) {
         const last = scanned[scanned.length - 1];
-        if (scanned.length >= limit && last && (!cutoff || sign * compareKeys(last.key, cutoff) < 0)) cutoff = last.key;
+        if (scanned.length >= share && last && (!cutoff || sign * compareKeys(last.key, cutoff) < 0)) cutoff = last.key;
       }
       const merged = shards
         .flat()
@@ -146,8 +154,7 @@ export class FeedReader {
     cursor: Cursor | undefined,
     category: string | undefined,
   ): Promise<FeedEntry[]> {
-    const width = this.feed.slotSeconds * 1_000_000;
-    const [firstSlot, lastSlot] = [Math.floor(lowTs / width), Math.floor(highTs / width)];
+    const [firstSlot, lastSlot] = [slotOf(lowTs, this.feed), slotOf(highTs, this.feed)];
     const sign = direction === 'forward' ? 1 : -1;
     const query = direction === 'forward' ? this.s.scanForward : this.s.scanBackward;
     const found: FeedEntry[] = [];
@@ -166,7 +173,7 @@ export class FeedReader {
           'read change feed',
         );
         for (const row of page.rows) {
-          const entry = toEntry(shard, row);
+          const entry = toEntry(row);
           if (after && sign * compareKeys(entry.key, after) <= 0) {
             if (!inclusive || compareKeys(entry.key, inclusive) !== 0) continue;
           }
@@ -177,13 +184,13 @@ export class FeedReader {
         const last = page.rows[page.rows.length - 1];
         if (page.rows.length < fetch || !last) break;
         // A full page: go on within the slot from its last timestamp (equal timestamps are filtered by key).
-        const lastEntry = toEntry(shard, last);
+        const lastEntry = toEntry(last);
         if (!after || sign * compareKeys(lastEntry.key, after) > 0) {
           after = lastEntry.key;
           inclusive = undefined; // passed: the page held it
         }
-        if (direction === 'forward') from = lastEntry.ts;
-        else to = lastEntry.ts;
+        if (direction === 'forward') from = lastEntry.key.ts;
+        else to = lastEntry.key.ts;
       }
     }
     return found;
@@ -196,13 +203,9 @@ export class FeedReader {
   }
 }
 
-function toEntry(shard: number, row: cassandra.types.Row): FeedEntry {
-  const ts = toNumber(row.ts) as number;
-  const commitId = row.commit_id as cassandra.types.Uuid;
+function toEntry(row: cassandra.types.Row): FeedEntry {
   return {
-    key: { ts: BigInt(row.ts.toString()), shard, commit: commitNumber(commitId.toString()) },
-    ts,
-    commitId,
+    key: { ts: toNumber(row.ts) as number, writer: row.writer as number },
     streamId: row.stream_id as string,
     bucket: toNumber(row.bucket) as number,
     firstRevision: toNumber(row.first_revision) as number,
@@ -212,7 +215,7 @@ function toEntry(shard: number, row: cassandra.types.Row): FeedEntry {
 }
 
 /** A position as a cursor: forward reads go on past its event, backward reads before it. */
-function decodeCursor(position: string, _direction: Direction): Cursor {
+function decodeCursor(position: string): Cursor {
   const { key, index } = decodePosition(position);
   return { key, index };
 }

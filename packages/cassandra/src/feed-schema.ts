@@ -9,12 +9,15 @@ export function feedTable(config: ResolvedConfig): string {
 
 /** The partition of the feed table holding one row per writer process: the smallest `ts` is the feed's origin. */
 export const ORIGIN_SHARD = -1;
+/** The partition of the feed table holding the writers' leases: `ts` = the writer's number, `stream_id` its owner. */
+export const WRITERS_SHARD = -2;
 
 /**
  * Migration 4 (only with the change feed on): the feed table, and two columns of the events table. Feed entries live
- * in partitions of one shard and one time slot, ordered by the writer's timestamp; `feed_ts` (static) is the timestamp
- * of the bucket's last commit (or of a reader's fence), which every commit's LWT must exceed; `feed_position` is an
- * event's global position, which names the commit it belongs to (see feed-position.ts).
+ * in partitions of one shard and one time slot, ordered by the writer's timestamp and number (together they name
+ * the commit); `feed_ts` (static) is the timestamp of the bucket's last commit (or of a reader's fence), which every
+ * commit's LWT must exceed; `feed_position` is an event's global position (see feed-position.ts), on event rows
+ * and event-id rows.
  */
 export function feedMigrationStatements(config: ResolvedConfig): string[] {
   const t = eventsTable(config);
@@ -23,14 +26,14 @@ export function feedMigrationStatements(config: ResolvedConfig): string[] {
   shard int,
   slot bigint,
   ts bigint,
-  commit_id uuid,
+  writer int,
   stream_id text,
   bucket bigint,
   first_revision bigint,
   count int,
   category text,
-  PRIMARY KEY ((shard, slot), ts, commit_id)
-) WITH CLUSTERING ORDER BY (ts ASC, commit_id ASC)`,
+  PRIMARY KEY ((shard, slot), ts, writer)
+) WITH CLUSTERING ORDER BY (ts ASC, writer ASC)`,
     `ALTER TABLE ${t} ADD IF NOT EXISTS feed_ts bigint STATIC`,
     `ALTER TABLE ${t} ADD IF NOT EXISTS feed_position text`,
   ];
@@ -46,13 +49,17 @@ export function withFeedCondition(headStatement: string, condition: 'above' | 'n
   return condition === 'above' ? `${text} AND feed_ts < ?` : `${text} AND feed_ts = null`;
 }
 
-const ENTRY_COLUMNS = 'ts, commit_id, stream_id, bucket, first_revision, count, category';
+const ENTRY_COLUMNS = 'ts, writer, stream_id, bucket, first_revision, count, category';
 
 /** The CQL of the change feed, built once from the validated names. */
 export class FeedStatements {
   readonly insertEntry: string;
   readonly deleteEntry: string;
   readonly insertOrigin: string;
+  /** Takes a writer number for a while (LWT, with a TTL). */
+  readonly claimWriter: string;
+  /** Extends the lease of a writer number still held (LWT on the owner). */
+  readonly renewWriter: string;
   readonly selectOrigin: string;
   readonly scanForward: string;
   readonly scanBackward: string;
@@ -68,11 +75,14 @@ export class FeedStatements {
     const t = eventsTable(config);
     const key = 'WHERE shard = ? AND slot = ?';
     this.insertEntry = `INSERT INTO ${f} (shard, slot, ${ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-    this.deleteEntry = `DELETE FROM ${f} ${key} AND ts = ? AND commit_id = ?`;
-    this.insertOrigin = `INSERT INTO ${f} (shard, slot, ts, commit_id) VALUES (${ORIGIN_SHARD}, 0, ?, ?)`;
+    this.deleteEntry = `DELETE FROM ${f} ${key} AND ts = ? AND writer = ?`;
+    this.insertOrigin = `INSERT INTO ${f} (shard, slot, ts, writer) VALUES (${ORIGIN_SHARD}, 0, ?, ?)`;
+    const lease = `WHERE shard = ${WRITERS_SHARD} AND slot = 0 AND ts = ? AND writer = 0`;
+    this.claimWriter = `INSERT INTO ${f} (shard, slot, ts, writer, stream_id) VALUES (${WRITERS_SHARD}, 0, ?, 0, ?) IF NOT EXISTS USING TTL ?`;
+    this.renewWriter = `UPDATE ${f} USING TTL ? SET stream_id = ? ${lease} IF stream_id = ?`;
     this.selectOrigin = `SELECT ts FROM ${f} WHERE shard = ${ORIGIN_SHARD} AND slot = 0 LIMIT 1`;
     this.scanForward = `SELECT ${ENTRY_COLUMNS} FROM ${f} ${key} AND ts >= ? AND ts <= ? LIMIT ?`;
-    this.scanBackward = `SELECT ${ENTRY_COLUMNS} FROM ${f} ${key} AND ts >= ? AND ts <= ? ORDER BY ts DESC, commit_id DESC LIMIT ?`;
+    this.scanBackward = `SELECT ${ENTRY_COLUMNS} FROM ${f} ${key} AND ts >= ? AND ts <= ? ORDER BY ts DESC, writer DESC LIMIT ?`;
     const bucket = 'WHERE stream_id = ? AND bucket = ?';
     this.selectCommit = `SELECT feed_ts, ${eventColumns} FROM ${t} ${bucket} AND kind = ${EVENT_KIND} AND seq >= ? AND seq <= ?`;
     this.selectFeedTs = `SELECT feed_ts FROM ${t} ${bucket} LIMIT 1`;

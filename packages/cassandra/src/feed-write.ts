@@ -1,18 +1,15 @@
 import { categoryOf, StorageUnavailableError } from '@streamstore/core';
 import cassandra from 'cassandra-driver';
 import type { Rejection, WritePlan } from './commit-batch.js';
-import { commitNumber, encodePosition, type FeedKey, shardOf } from './feed-position.js';
+import { encodePosition, FEED_WRITERS, type FeedKey, nowTicks, shardOf, TICK_MICROS } from './feed-position.js';
 import type { FeedStatements } from './feed-schema.js';
 import type { ResolvedConfig, ResolvedFeed } from './options.js';
 import { long, type Session } from './session.js';
 
 /** Attempts to write an intent in time before the commit gives up (each one a plain QUORUM write). */
 const MAX_INTENT_ATTEMPTS = 8;
-
-/** The wall clock in microseconds (sub-millisecond resolution, so one process rarely needs to bump a timestamp). */
-export function nowMicros(): number {
-  return Math.floor((performance.timeOrigin + performance.now()) * 1000);
-}
+/** A writer number is leased for this long (seconds), and renewed when half of it has passed. */
+const LEASE_SECONDS = 600;
 
 /**
  * A feed entry written before a commit's LWT: where it is, and what the LWT must carry. `condition` is what the LWT
@@ -21,8 +18,8 @@ export function nowMicros(): number {
 export interface FeedIntent {
   readonly ts: number;
   readonly key: FeedKey;
+  readonly shard: number;
   readonly slot: number;
-  readonly commitId: cassandra.types.Uuid;
   readonly condition: 'above' | 'null';
   /** The global position of the commit's event `index`. */
   position(index: number): string;
@@ -30,11 +27,14 @@ export interface FeedIntent {
 
 /**
  * The writing side of the change feed, one per storage: a per-process monotonic clock for entry timestamps, the
- * feed's origin row, and intents written and retired.
+ * writer number it leases (so that a timestamp and a writer number name one commit), the feed's origin row, and
+ * intents written and retired.
  */
 export class FeedWriter {
   private last = 0;
-  private origin: Promise<void> | undefined;
+  private lease: { writer: number; owner: string; renewedAt: number } | undefined;
+  private leasing: Promise<number> | undefined;
+  private originWritten = false;
 
   constructor(
     private readonly session: Session,
@@ -42,9 +42,9 @@ export class FeedWriter {
     private readonly config: ResolvedConfig & { feed: ResolvedFeed },
   ) {}
 
-  /** A timestamp above every one this process took and above `floor`, normally the clock. */
+  /** A timestamp (in ticks) above every one this process took and above `floor`, normally the clock. */
   nextTs(floor: number): number {
-    this.last = Math.max(nowMicros(), this.last + 1, floor + 1);
+    this.last = Math.max(nowTicks(), this.last + 1, floor + 1);
     return this.last;
   }
 
@@ -55,44 +55,33 @@ export class FeedWriter {
    */
   async prepare(streamId: string, plan: WritePlan, count: number): Promise<FeedIntent> {
     const { feed, consistency } = this.config;
-    if (!this.origin)
-      this.origin = this.writeOrigin().catch((error) => {
-        this.origin = undefined;
-        throw error;
-      });
-    await this.origin;
+    const writer = await this.writer();
+    if (!this.originWritten) {
+      await this.write(this.statements.insertOrigin, [long(this.nextTs(0)), writer], 'write change feed origin');
+      this.originWritten = true;
+    }
     const floor = Math.max(plan.feedFloor ?? 0, plan.feedTs ?? 0);
     const condition = plan.feedTs === undefined ? (plan.create ? 'null' : 'above') : plan.feedTs === null ? 'null' : 'above';
     const shard = shardOf(streamId, feed.shards);
     for (let attempt = 0; attempt < MAX_INTENT_ATTEMPTS; attempt++) {
       const ts = this.nextTs(floor);
-      const commitId = cassandra.types.Uuid.random();
-      const key: FeedKey = { ts: BigInt(ts), shard, commit: commitNumber(commitId.toString()) };
+      const key: FeedKey = { ts, writer };
       const intent: FeedIntent = {
         ts,
         key,
-        slot: Math.floor(ts / (feed.slotSeconds * 1_000_000)),
-        commitId,
+        shard,
+        slot: slotOf(ts, feed),
         condition,
         position: (index) => encodePosition(key, index),
       };
+      const entry = [long(ts), writer, streamId, long(plan.bucket), long(plan.head + 1), count, categoryOf(streamId)];
       await this.session.execute(
         this.statements.insertEntry,
-        [
-          shard,
-          long(intent.slot),
-          long(ts),
-          commitId,
-          streamId,
-          long(plan.bucket),
-          long(plan.head + 1),
-          count,
-          categoryOf(streamId),
-        ],
+        [shard, long(intent.slot), ...entry],
         consistency.write,
         'write change feed entry',
       );
-      if (nowMicros() - ts <= (feed.settleMs * 1000) / 2) return intent;
+      if ((nowTicks() - ts) * TICK_MICROS <= (feed.settleMs * 1000) / 2) return intent;
       await this.retire(intent);
     }
     throw new StorageUnavailableError(
@@ -106,10 +95,9 @@ export class FeedWriter {
    */
   async retire(intent: FeedIntent): Promise<void> {
     try {
-      await this.session.execute(
+      await this.write(
         this.statements.deleteEntry,
-        [intent.key.shard, long(intent.slot), long(intent.ts), intent.commitId],
-        this.config.consistency.write,
+        [intent.shard, long(intent.slot), long(intent.ts), intent.key.writer],
         'retire change feed entry',
       );
     } catch {
@@ -117,15 +105,51 @@ export class FeedWriter {
     }
   }
 
-  /** A row in the origin partition: readers starting from the beginning start at the smallest one. */
-  private async writeOrigin(): Promise<void> {
-    await this.session.execute(
-      this.statements.insertOrigin,
-      [long(this.nextTs(0)), cassandra.types.Uuid.random()],
-      this.config.consistency.write,
-      'write change feed origin',
-    );
+  /**
+   * This storage's writer number: leased with an LWT (`IF NOT EXISTS`, a TTL), tried at random numbers until one is
+   * free, and renewed on use once half the lease has passed (a renewal that finds it taken leases another one).
+   */
+  private async writer(): Promise<number> {
+    const lease = this.lease;
+    if (lease && Date.now() - lease.renewedAt < (LEASE_SECONDS * 1000) / 2) return lease.writer;
+    this.leasing ??= this.renewOrClaim().finally(() => {
+      this.leasing = undefined;
+    });
+    return this.leasing;
   }
+
+  private async renewOrClaim(): Promise<number> {
+    const { consistency } = this.config;
+    const lwt = (query: string, params: unknown[]) =>
+      this.session.execute(query, params, consistency.write, 'lease change feed writer', consistency.serial);
+    const held = this.lease;
+    if (held) {
+      const renewed = await lwt(this.statements.renewWriter, [LEASE_SECONDS, held.owner, held.writer, held.owner]);
+      if (renewed.wasApplied()) {
+        held.renewedAt = Date.now();
+        return held.writer;
+      }
+    }
+    const owner = cassandra.types.Uuid.random().toString();
+    for (let attempt = 0; attempt < 64; attempt++) {
+      const writer = Math.floor(Math.random() * FEED_WRITERS);
+      const claimed = await lwt(this.statements.claimWriter, [writer, owner, LEASE_SECONDS]);
+      if (claimed.wasApplied()) {
+        this.lease = { writer, owner, renewedAt: Date.now() };
+        return writer;
+      }
+    }
+    throw new StorageUnavailableError(`No free change feed writer number (of ${FEED_WRITERS}) after 64 attempts`);
+  }
+
+  private write(query: string, params: unknown[], what: string) {
+    return this.session.execute(query, params, this.config.consistency.write, what);
+  }
+}
+
+/** The time slot (feed partition) of a timestamp in ticks. */
+export function slotOf(ts: number, feed: ResolvedFeed): number {
+  return Math.floor(ts / ((feed.slotSeconds * 1_000_000) / TICK_MICROS));
 }
 
 /**

@@ -2,6 +2,7 @@ import { ConfigurationError } from '@streamstore/core';
 import type { Client, ClientOptions } from 'cassandra-driver';
 import { type ConsistencyOptions, type ResolvedConsistency, resolveConsistency } from './consistency.js';
 import { type CosmosOptions, checkThroughput } from './cosmos.js';
+import { FEED_MAX_EVENTS } from './feed-position.js';
 import { validateIdentifier } from './identifiers.js';
 
 /** Replication map of `CREATE KEYSPACE`, e.g. `{ class: 'NetworkTopologyStrategy', dc1: 3 }`. */
@@ -125,6 +126,8 @@ export function resolveConfig(options: CassandraStorageOptions): ResolvedConfig 
   if (options.changeFeed) {
     if (dialect === 'cosmos') throw new ConfigurationError('changeFeed is not supported in Cosmos DB mode');
     config.feed = resolveFeed(options.changeFeed === true ? {} : options.changeFeed);
+    // An event's index in its commit is part of its feed position: 13 bits.
+    config.maxEventsPerCommit = Math.min(config.maxEventsPerCommit, FEED_MAX_EVENTS);
   }
   if (options.cosmos?.provisionedThroughput !== undefined) {
     config.provisionedThroughput = checkThroughput(options.cosmos.provisionedThroughput);

@@ -43,7 +43,12 @@ export async function findIdsInBuckets(
     ),
   );
   return pages.flatMap((page) =>
-    page.rows.map((row) => ({ id: row.event_id as string, revision: toNumber(row.revision) as number })),
+    page.rows.map((row) => {
+      const location: EventLocation = { id: row.event_id as string, revision: toNumber(row.revision) as number };
+      // With the change feed, id rows hold the event's position (absent on rows from before it was on).
+      if (typeof row.feed_position === 'string') location.position = row.feed_position;
+      return location;
+    }),
   );
 }
 

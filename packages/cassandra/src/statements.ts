@@ -79,9 +79,11 @@ export class Statements {
     this.createNextBucket = `UPDATE ${t} SET head = ?, gen = ?, created_at = ?, updated_at = toTimestamp(now()) ${key} IF head = null`;
     // recorded_at is the server's now(); with the feed, feed_position follows it.
     this.insertEvent = `INSERT INTO ${t} (stream_id, bucket, kind, ${EVENT_COLUMNS}) VALUES (?, ?, ${EVENT_KIND}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, toTimestamp(now())${config.feed ? ', ?' : ''})`;
-    this.insertEventId = `INSERT INTO ${t} (stream_id, bucket, kind, seq, event_id, revision) VALUES (?, ?, ${ID_KIND}, 0, ?, ?) IF NOT EXISTS`;
+    // With the feed, id rows carry the event's position too: an idempotent retry reports the original one.
+    const idPosition = config.feed ? ', feed_position' : '';
+    this.insertEventId = `INSERT INTO ${t} (stream_id, bucket, kind, seq, event_id, revision${idPosition}) VALUES (?, ?, ${ID_KIND}, 0, ?, ?${config.feed ? ', ?' : ''}) IF NOT EXISTS`;
     this.selectBucketHead = `SELECT head, gen, created_at, updated_at${config.feed ? ', feed_ts' : ''} FROM ${t} ${key} LIMIT 1`;
-    this.selectEventIds = `SELECT event_id, revision FROM ${t} ${key} AND kind = ${ID_KIND} AND seq = 0 AND event_id IN ?`;
+    this.selectEventIds = `SELECT event_id, revision${idPosition} FROM ${t} ${key} AND kind = ${ID_KIND} AND seq = 0 AND event_id IN ?`;
     this.readForward = `SELECT ${EVENT_COLUMNS} FROM ${t} ${key} AND kind = ${EVENT_KIND} AND seq >= ? AND seq <= ? LIMIT ?`;
     this.readBackward = `SELECT ${EVENT_COLUMNS} FROM ${t} ${key} AND kind = ${EVENT_KIND} AND seq <= ? ORDER BY kind DESC, seq DESC, event_id DESC LIMIT ?`;
     this.selectLastEventTime = `SELECT event_time FROM ${t} ${key} AND kind = ${EVENT_KIND} AND seq <= ? ORDER BY kind DESC, seq DESC, event_id DESC LIMIT 1`;

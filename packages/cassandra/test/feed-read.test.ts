@@ -8,7 +8,7 @@ import { runCrashTest } from '@streamstore/testing';
 import cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitBatch } from '../src/commit-batch.js';
-import { commitNumber, decodePosition, encodePosition, shardOf } from '../src/feed-position.js';
+import { decodePosition, encodePosition, FEED_WRITERS, nowTicks, shardOf } from '../src/feed-position.js';
 import type { FeedIntent } from '../src/feed-write.js';
 import { cassandraStorage } from '../src/index.js';
 import { resolveConfig } from '../src/options.js';
@@ -41,23 +41,17 @@ async function readAll(store: StreamStore, pageSize = 7): Promise<RecordedEvent[
 
 /** Writes a feed entry as a writer would just before its LWT, and returns the intent that LWT would carry. */
 async function writeIntent(table: string, stream: string, bucket: number, firstRevision: number, count: number) {
-  const ts = Date.now() * 1000;
-  const commitId = cassandra.types.Uuid.random();
+  const ts = nowTicks();
+  const writer = FEED_WRITERS - 1;
   const shard = shardOf(stream, FEED.shards);
-  const key = { ts: BigInt(ts), shard, commit: commitNumber(commitId.toString()) };
+  const key = { ts, writer };
+  const slot = Math.floor(ts / 600_000); // 60-second slots of 100 µs ticks
   await client.execute(
-    `INSERT INTO "${keyspace}"."${table}_feed" (shard, slot, ts, commit_id, stream_id, bucket, first_revision, count, category) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [shard, L(Math.floor(ts / 60_000_000)), L(ts), commitId, stream, L(bucket), L(firstRevision), count, stream.split('-')[0]],
+    `INSERT INTO "${keyspace}"."${table}_feed" (shard, slot, ts, writer, stream_id, bucket, first_revision, count, category) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [shard, L(slot), L(ts), writer, stream, L(bucket), L(firstRevision), count, stream.split('-')[0]],
     { prepare: true },
   );
-  const intent: FeedIntent = {
-    ts,
-    key,
-    slot: Math.floor(ts / 60_000_000),
-    commitId,
-    condition: 'above',
-    position: (index) => encodePosition(key, index),
-  };
+  const intent: FeedIntent = { ts, key, shard, slot, condition: 'above', position: (index) => encodePosition(key, index) };
   return intent;
 }
 
@@ -206,9 +200,10 @@ describe('cassandra change feed: writers killed with SIGKILL', () => {
       expect(byStream(all).get(streamId) ?? []).toEqual(read);
     }
     // Entries without delivered events: commits refused, or cut off by a kill between their entry and their LWT.
-    const rows = (await client.execute(`SELECT shard, commit_id FROM "${keyspace}"."${table}_feed"`)).rows;
-    const commits = new Set(all.map((event) => decodePosition(event.position as string).key.commit));
-    const undelivered = rows.filter((row) => row.shard >= 0 && !commits.has(commitNumber(String(row.commit_id))));
+    const rows = (await client.execute(`SELECT shard, ts, writer FROM "${keyspace}"."${table}_feed"`)).rows;
+    const name = (key: { ts: number; writer: number }) => `${key.ts}/${key.writer}`;
+    const commits = new Set(all.map((event) => name(decodePosition(event.position as string).key)));
+    const undelivered = rows.filter((row) => row.shard >= 0 && !commits.has(name({ ts: Number(row.ts), writer: row.writer })));
     console.log(`crash: ${all.length} events of ${commits.size} commits delivered; ${undelivered.length} entries skipped`);
   }, 180_000);
 });

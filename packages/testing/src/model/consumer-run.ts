@@ -69,6 +69,8 @@ class ModelConsumer {
   private run = 0;
   private budget = Number.POSITIVE_INFINITY;
   private budgetReached: (() => void) | undefined;
+  /** Set while a kill is under way: only a killed consumer's handler hangs once its budget is spent. */
+  private killing = false;
 
   constructor(
     private readonly store: StreamStore,
@@ -79,6 +81,7 @@ class ModelConsumer {
   start(): void {
     this.run++;
     this.budget = Number.POSITIVE_INFINITY;
+    this.killing = false;
     const run = this.run;
     this.subscription = this.store.subscribe({
       to: this.to,
@@ -88,8 +91,9 @@ class ModelConsumer {
       pollIntervalMs: 2,
       maxPollIntervalMs: 10,
       handler: async (event: RecordedEvent) => {
-        // A killed consumer's handler never finishes again.
-        if (this.budget <= 0) return new Promise<void>(() => {});
+        // A killed consumer's handler never finishes again. One being stopped gracefully goes on handling: a handler
+        // that never finished would hold its graceful stop() forever.
+        if (this.killing && this.budget <= 0) return new Promise<void>(() => {});
         this.deliveries.push({ run, streamId: event.streamId, life: lifeOf(event.id), revision: event.revision });
         this.budget--;
         if (this.budget <= 0) this.budgetReached?.();
@@ -101,6 +105,7 @@ class ModelConsumer {
   async end(after: number, how: 'stop' | 'kill'): Promise<void> {
     const subscription = this.subscription as Subscription;
     const reached = new Promise<void>((resolve) => (this.budgetReached = resolve));
+    this.killing = how === 'kill';
     this.budget = after;
     if (after === 0) this.budgetReached?.();
     // Bounded: an idle consumer reaches no budget.

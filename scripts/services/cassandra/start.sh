@@ -7,7 +7,8 @@
 #
 # Environment (all optional):
 #   STREAMSTORE_CASSANDRA_DIR            data/log/pid dir       (default /tmp/streamstore-cassandra)
-#   STREAMSTORE_CASSANDRA_HEAP           -Xms/-Xmx              (default 1g)
+#   STREAMSTORE_CASSANDRA_HEAP           -Xms/-Xmx              (default 2g)
+#   STREAMSTORE_CASSANDRA_KEEP_DATA      1 = keep the data of an earlier run when starting (default: start empty)
 #   STREAMSTORE_CASSANDRA_JMX_PORT       local-only JMX port, 0 = no JMX (default 7199)
 #   STREAMSTORE_CASSANDRA_START_TIMEOUT  seconds to wait for CQL (default 180)
 #   STREAMSTORE_CASSANDRA_JAVA           java binary to use (must be Java 17)
@@ -15,7 +16,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DIR="${STREAMSTORE_CASSANDRA_DIR:-/tmp/streamstore-cassandra}"
-HEAP="${STREAMSTORE_CASSANDRA_HEAP:-1g}"
+HEAP="${STREAMSTORE_CASSANDRA_HEAP:-2g}"
 JMX_PORT="${STREAMSTORE_CASSANDRA_JMX_PORT:-7199}"
 TIMEOUT="${STREAMSTORE_CASSANDRA_START_TIMEOUT:-180}"
 CQL_HOST=127.0.0.1
@@ -151,6 +152,12 @@ else
     JVM_OPTS+=("-Dcassandra.jmx.local.port=$JMX_PORT")   # local-only JMX (nodetool), no auth
   fi
 
+  # A test node holds only what tests provision, and every test provisions its own keyspace. Keyspaces left by
+  # runs that were killed pile up (hundreds of tables) until the node no longer fits its heap at startup: a node
+  # that is not running starts empty.
+  if [[ "${STREAMSTORE_CASSANDRA_KEEP_DATA:-0}" != "1" ]]; then
+    rm -rf "$DIR/data" "$DIR/commitlog" "$DIR/hints" "$DIR/saved_caches" "$DIR/cdc_raw"
+  fi
   log "starting Cassandra $CASSANDRA_VERSION (data $DIR, log $LOGDIR/system.log) ..."
   # Keep one previous run's logs aside so a failure report shows only this run.
   for f in system.log stdout.log; do

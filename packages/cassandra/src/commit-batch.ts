@@ -1,8 +1,8 @@
 import type { EncodedEvent } from '@streamstore/core/storage';
 import type { types } from 'cassandra-driver';
+import { ID_KIND } from './events-table.js';
+import type { FeedIntent } from './feed-intent.js';
 import { withFeedCondition } from './feed-schema.js';
-import type { FeedIntent } from './feed-write.js';
-import { ID_KIND } from './schema.js';
 import { type BatchStatement, long, toNumber } from './session.js';
 import type { Statements } from './statements.js';
 

@@ -1,6 +1,6 @@
+import { EVENT_KIND, eventsTable } from './events-table.js';
 import { quoteIdentifier } from './identifiers.js';
 import type { ResolvedConfig } from './options.js';
-import { EVENT_KIND, eventsTable } from './schema.js';
 
 /** `"keyspace"."<table>_feed"`: the change feed's entries. */
 export function feedTable(config: ResolvedConfig): string {

@@ -1,29 +1,18 @@
 import { categoryOf, StorageUnavailableError } from '@streamstore/core';
 import cassandra from 'cassandra-driver';
 import type { Rejection, WritePlan } from './commit-batch.js';
+import type { FeedIntent } from './feed-intent.js';
 import { encodePosition, FEED_WRITERS, type FeedKey, nowTicks, shardOf, TICK_MICROS } from './feed-position.js';
 import type { FeedStatements } from './feed-schema.js';
 import type { ResolvedConfig, ResolvedFeed } from './options.js';
 import { long, type Session } from './session.js';
 
+export type { FeedIntent } from './feed-intent.js';
+
 /** Attempts to write an intent in time before the commit gives up (each one a plain QUORUM write). */
 const MAX_INTENT_ATTEMPTS = 8;
 /** A writer number is leased for this long (seconds), and renewed when half of it has passed. */
 const LEASE_SECONDS = 600;
-
-/**
- * A feed entry written before a commit's LWT: where it is, and what the LWT must carry. `condition` is what the LWT
- * requires of the bucket's `feed_ts`: below `ts` (`above`) or unset (`null`).
- */
-export interface FeedIntent {
-  readonly ts: number;
-  readonly key: FeedKey;
-  readonly shard: number;
-  readonly slot: number;
-  readonly condition: 'above' | 'null';
-  /** The global position of the commit's event `index`. */
-  position(index: number): string;
-}
 
 /**
  * The writing side of the change feed, one per storage: a per-process monotonic clock for entry timestamps, the

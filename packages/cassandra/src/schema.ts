@@ -1,18 +1,12 @@
 import { statementsChecksum, type VersionedMigration } from '@streamstore/core/storage';
+import { eventsTable } from './events-table.js';
 import { feedMigrationStatements } from './feed-schema.js';
 import { quoteIdentifier } from './identifiers.js';
 import { createMetadataTableStatement } from './metadata-schema.js';
 import type { ResolvedConfig } from './options.js';
 
-/** Clustering `kind` of an event row: `seq` = revision, `event_id` = the event's id. */
-export const EVENT_KIND = 0;
-/** Clustering `kind` of an event-id row: `seq` = 0, `event_id` = the id, `revision` = where it is stored. */
-export const ID_KIND = 1;
-
-/** `"keyspace"."table"` of the events table. */
-export function eventsTable(config: ResolvedConfig): string {
-  return `${quoteIdentifier(config.keyspace)}.${quoteIdentifier(config.table)}`;
-}
+// The events table's name and row kinds live apart, so the feed's schema can use them without importing this file.
+export { EVENT_KIND, eventsTable, ID_KIND } from './events-table.js';
 
 /** `"keyspace"."<table>_schema"`: applied migrations (and, for tenants, the owner). */
 export function versionTable(config: ResolvedConfig): string {

@@ -44,7 +44,15 @@ const FEED_GROUPS = new Set([
 // (every log read that reaches the end waits settleMs, so the whole list takes minutes);
 // STREAMSTORE_FEED_FULL=1 runs every group above (several times as long).
 const CI_SCENARIOS = new Set(['model.consumers']);
-const CI_GROUPS = new Set(['append', 'idempotency', 'delete', 'global-order', 'read-all-backward', 'category-reads', 'subscriptions']);
+const CI_GROUPS = new Set([
+  'append',
+  'idempotency',
+  'delete',
+  'global-order',
+  'read-all-backward',
+  'category-reads',
+  'subscriptions',
+]);
 const full = process.env.STREAMSTORE_FEED_FULL === '1';
 const selected = (scenario: { id: string; group: string }) =>
   FEED_GROUPS.has(scenario.group) && (full || CI_GROUPS.has(scenario.group) || CI_SCENARIOS.has(scenario.id));

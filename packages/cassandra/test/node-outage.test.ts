@@ -10,7 +10,13 @@ import { useExclusiveNode } from './node-lock.js';
 useExclusiveNode();
 
 const scripts = fileURLToPath(new URL('../../../scripts/services/cassandra/', import.meta.url));
-const run = (script: string) => execFileSync('bash', [`${scripts}${script}`], { stdio: 'inherit', timeout: 240_000 });
+// The node comes back with its data: start.sh empties the data of a stopped node unless told to keep it.
+const run = (script: string) =>
+  execFileSync('bash', [`${scripts}${script}`], {
+    stdio: 'inherit',
+    timeout: 240_000,
+    env: { ...process.env, STREAMSTORE_CASSANDRA_KEEP_DATA: '1' },
+  });
 const keyspace = uniqueKeyspace('outage');
 let store: StreamStore | undefined;
 

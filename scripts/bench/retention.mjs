@@ -8,9 +8,11 @@
  *   d. appends of 1 writer x 10 events to streams with and without metadata, interleaved rounds, medians.
  * PostgreSQL: STREAMSTORE_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test), in a scratch schema of its
  * own, dropped at the end. SQLite: a temporary file, removed at the end. Run with `npm run bench:retention` (builds
- * first); BACKENDS=sqlite or BACKENDS=postgres runs one; `--json` prints the rows as JSON too.
+ * first); BACKENDS=sqlite or BACKENDS=postgres runs one; BENCH_RANDOM_IDS=1 gives the events random ids of their own;
+ * `--json` prints the rows as JSON too.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,8 +40,16 @@ const SCAVENGE_IN_CLI = process.env.BENCH_SCAVENGE_PROCESS === '1';
 const BIN = fileURLToPath(new globalThis.URL('../../packages/cli/dist/bin.js', import.meta.url));
 const JSON_OUTPUT = process.argv.includes('--json');
 
+// BENCH_RANDOM_IDS=1: the events carry ids of their own, random UUIDs (version 4), as an application that makes its
+// ids with crypto.randomUUID; by default they have none and the store gives each a UUID version 7 (time-ordered).
+const RANDOM_IDS = process.env.BENCH_RANDOM_IDS === '1';
 const payload = (i) => ({ sensor: 'sensor-7', reading: (i % 997) * 0.25, unit: 'C' });
-const batch = (from, count) => Array.from({ length: count }, (_, i) => ({ type: 'Reading', data: payload(from + i) }));
+const batch = (from, count) =>
+  Array.from({ length: count }, (_, i) => ({
+    ...(RANDOM_IDS ? { id: randomUUID() } : {}),
+    type: 'Reading',
+    data: payload(from + i),
+  }));
 
 function percentile(sorted, p) {
   if (sorted.length === 0) return 0;
@@ -223,7 +233,7 @@ const header = [
   'bulk append',
   `read last ${MAX_COUNT} of ${fmt(EVENTS)}`,
   'scavenged',
-  `removed/s (batch ${BATCH_SIZE ?? 'default 1000'})`,
+  `removed/s (batch ${BATCH_SIZE ?? "the backend's default"})`,
   'commit p50 / p99 alone',
   'p50 / p99 scavenging',
   'p99 ratio',
@@ -241,6 +251,9 @@ const table = rows.map((r) => [
   `${fmt(r.appendsWithout)} / ${fmt(r.appendsWith)} (${fmt((r.appendsWith / r.appendsWithout - 1) * 100, 1)}%)`,
 ]);
 const line = (cells) => `| ${cells.join(' | ')} |`;
+console.log(
+  RANDOM_IDS ? 'event ids: random UUIDs (version 4) given by the writer' : 'event ids: made by the store (UUID version 7)',
+);
 console.log(line(header));
 console.log(line(header.map(() => '---')));
 for (const cells of table) console.log(line(cells));

@@ -4,6 +4,7 @@
  */
 export type { StreamAppendInput } from './append-many.js';
 export * from './errors.js';
+export { eventIdTime, newEventId } from './event-id.js';
 export {
   createStreamStoreFactory,
   type StreamStoreFactory,

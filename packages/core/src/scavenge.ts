@@ -14,7 +14,10 @@ import { validateStreamId } from './validation.js';
 export interface ScavengeOptions {
   /** The streams to scavenge; absent: every stream (needs capability `listStreams`). */
   streams?: readonly string[];
-  /** Events removed per storage call (one bounded statement or transaction), default 1000. */
+  /**
+   * Events removed per storage call (one bounded statement or transaction). Default: the backend's own
+   * (`scavengeBatchSize`: SQLite 500, PostgreSQL 5,000), else 1,000.
+   */
   batchSize?: number;
   signal?: AbortSignal;
   /** Called after every batch and after every stream, with the totals so far and the stream at hand. */
@@ -44,7 +47,7 @@ export async function scavenge(ctx: StoreContext, options: ScavengeOptions): Pro
   if (!ctx.capabilities.scavenge || !ctx.capabilities.streamMetadata || !storage.removeEvents) {
     throw new NotSupportedError('scavenge', `The ${storage.name} backend cannot remove events: scavenging is not available`);
   }
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batchSize = options.batchSize ?? storage.scavengeBatchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
     throw new ValidationError('batchSize', `batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}, got ${String(batchSize)}`);
   }

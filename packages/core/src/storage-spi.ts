@@ -288,6 +288,13 @@ export interface StreamStorage<X extends object = object> {
   removeEvents?(streamId: string, query: RemoveEventsQuery, options?: CallOptions): Promise<{ removed: number }>;
 
   /**
+   * Optional, with `removeEvents`: the `limit` a scavenge passes when its caller gives no `batchSize` (the store's
+   * default is 1,000). A backend whose steps are synchronous (SQLite: a step holds the write lock and the event loop)
+   * wants small ones; one that pays a round trip per step (PostgreSQL) wants big ones.
+   */
+  readonly scavengeBatchSize?: number;
+
+  /**
    * Optional wake-up hint for subscriptions: calls `listener` after appends (in-process, or LISTEN/NOTIFY).
    * Returns the function that unregisters it. Subscriptions poll anyway, so a lost hint only delays them.
    */

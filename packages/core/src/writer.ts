@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { ValidationError } from './errors.js';
+import { newEventId } from './event-id.js';
 import type { CommitResult, EventData } from './model.js';
 import type { EventDataOf, EventTypes } from './typed-events.js';
 
 /**
  * Fluent builder of one atomic commit to one stream. Nothing is sent before `commit`. `E` (optional) types the events:
- * see {@link EventTypes}. An event without an id gets a random UUID when it is added, so committing the same writer
+ * see {@link EventTypes}. An event without an id gets a new UUID version 7 ({@link newEventId}) when it is added, so committing the same writer
  * again is an idempotent retry.
  */
 export interface StreamWriter<E = unknown> {
@@ -47,7 +47,7 @@ export function streamWriter<E>(
   return writer;
 }
 
-/** The event with a generated id when it has none (a random UUID: a retry of the same data is a new event). */
+/** The event with a generated id when it has none ({@link newEventId}: a retry of the same data is a new event). */
 export function withId(event: EventData): EventData {
-  return event !== null && typeof event === 'object' && event.id === undefined ? { ...event, id: randomUUID() } : event;
+  return event !== null && typeof event === 'object' && event.id === undefined ? { ...event, id: newEventId() } : event;
 }

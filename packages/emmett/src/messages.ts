@@ -1,9 +1,8 @@
 /**
  * Emmett events in StreamStore's shape and back.
  */
-import { randomUUID } from 'node:crypto';
 import type { Event, ReadEvent, ReadEventMetadataWithoutGlobalPosition } from '@event-driven-io/emmett';
-import type { EventData, Metadata, RecordedEvent } from '@streamstore/core';
+import { type EventData, type Metadata, newEventId, type RecordedEvent } from '@streamstore/core';
 import { toGlobalPosition, toStreamPosition } from './positions.js';
 
 /**
@@ -39,7 +38,7 @@ export function toEventData(event: Event): EventData & { id: string } {
     }
   }
   return {
-    id: chosenMessageId(event) ?? randomUUID(),
+    id: chosenMessageId(event) ?? newEventId(),
     type: event.type,
     data: event.data,
     ...(custom ? { metadata: custom } : {}),

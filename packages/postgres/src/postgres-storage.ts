@@ -62,6 +62,9 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
 export class PostgresStorage implements StreamStorage<PostgresTransactionHandles> {
   readonly name = 'postgres';
   readonly capabilities = CAPABILITIES;
+  // A scavenge step is a round trip: 5,000 events per DELETE removed 218,000 events/s in bench:retention with the
+  // concurrent commits' p99 1.4x theirs alone (1,000 per step: 73,000/s).
+  readonly scavengeBatchSize = 5000;
   private readonly queries: StoreQueries;
   private readonly logHead: string;
   private readonly reads: StoreReads;

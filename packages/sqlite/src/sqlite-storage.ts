@@ -61,6 +61,9 @@ const CAPABILITIES: StorageCapabilities = Object.freeze({
 export class SqliteStorage implements StreamStorage<SqliteTransactionHandles> {
   readonly name = 'sqlite';
   readonly capabilities = CAPABILITIES;
+  // A scavenge step holds the write lock and the event loop: 500 events take about 1 ms (bench:retention: 180,000
+  // events/s removed, commits' p99 1.8x theirs alone; 1,000 doubled the step and passed 2x).
+  readonly scavengeBatchSize = 500;
   private readonly ctx: SqliteContext;
   private readonly commit: (request: AppendRequest) => Promise<AppendOutcome>;
 

@@ -45,7 +45,11 @@ export function registerScavengeCommand(program: Command, io: CliIO): void {
     .command('scavenge')
     .description('remove for good the events that stream retention (maxCount, maxAgeSeconds, truncateBefore) hides')
     .option('--stream <id>', 'scavenge this stream (repeatable); default: every stream', collect)
-    .option('--batch-size <n>', `events removed per storage step, 1 to ${MAX_BATCH_SIZE} (default: 1000)`, batchSize)
+    .option(
+      '--batch-size <n>',
+      `events removed per storage step, 1 to ${MAX_BATCH_SIZE} (default: the backend's, SQLite 500, PostgreSQL 5000)`,
+      batchSize,
+    )
     .option('--quiet', 'print the summary only')
     .addHelpText(
       'after',

@@ -2,8 +2,7 @@
  * The demo's domain: bank accounts, one stream each. A withdrawal is only decided when the balance covers it,
  * so a writer working on a stale balance would overdraw the account: optimistic concurrency is what prevents it.
  */
-import { randomUUID } from 'node:crypto';
-import type { EventData, RecordedEvent } from '@streamstore/core';
+import { type EventData, newEventId, type RecordedEvent } from '@streamstore/core';
 import type { Random } from './random.js';
 
 /** Event type names of the demo. */
@@ -56,18 +55,18 @@ export function decideBatch(
   const events: Array<EventData & { id: string }> = [];
   let balance = state.balance;
   if (!state.opened) {
-    events.push({ id: randomUUID(), type: ACCOUNT_OPENED, data: { currency: 'EUR' }, metadata });
+    events.push({ id: newEventId(), type: ACCOUNT_OPENED, data: { currency: 'EUR' }, metadata });
   }
   while (events.length < size) {
     const withdraw = balance >= 20 && random.chance(0.45);
     if (withdraw) {
       const amount = random.int(10, Math.min(balance, 150));
       balance -= amount;
-      events.push({ id: randomUUID(), type: WITHDRAWN, data: { amount }, metadata });
+      events.push({ id: newEventId(), type: WITHDRAWN, data: { amount }, metadata });
     } else {
       const amount = random.int(10, 100);
       balance += amount;
-      events.push({ id: randomUUID(), type: DEPOSITED, data: { amount }, metadata });
+      events.push({ id: newEventId(), type: DEPOSITED, data: { amount }, metadata });
     }
   }
   return events;

@@ -1,4 +1,4 @@
-import { type DeadLetter, type DeadLetterStore, describeDeadLetterError, type RecordedEvent } from '@streamstore/core';
+import { type DeadLetterStore, describeDeadLetterError, type RecordedEvent } from '@streamstore/core';
 import { DEAD_LETTER_ROW_COLUMNS, type DeadLetterRow, deadLetterFromRow } from '@streamstore/core/storage';
 import { type ConsumerSchema, consumerSchema, type PostgresStorageOrOptions } from './storage-source.js';
 

@@ -84,8 +84,8 @@ export const appendScenarios = [
       const events = await collect(store.read('s'));
       ctx.assert.equal(events.length, 2, 'written once');
       ctx.assert.ok(
-        events.every((event) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(event.id)),
-        'random UUIDs',
+        events.every((event) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(event.id)),
+        'UUIDs version 7 (time first, then random bits)',
       );
       ctx.assert.notEqual(events[0]?.id, events[1]?.id);
     },

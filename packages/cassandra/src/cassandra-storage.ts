@@ -75,6 +75,15 @@ export class CassandraStorage implements StreamStorage {
     return this.config.table;
   }
 
+  /**
+   * The storage's session, statements and settings, for this package's consumer stores (`cassandraCheckpointStore`,
+   * `cassandraConsumerLock`, `cassandraDeadLetterStore`), which share its driver client.
+   * @internal
+   */
+  consumerContext(): CassandraContext {
+    return this.ctx;
+  }
+
   async provision(options?: CallOptions): Promise<void> {
     this.ensureOpen(options);
     await provision(this.ctx, this.owner, options?.signal);

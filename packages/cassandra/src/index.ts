@@ -3,6 +3,14 @@ export { CassandraStorage } from './cassandra-storage.js';
 export { type CassandraMultitenantOptions, cassandraStorage } from './cassandra-storage-factory.js';
 export { buildClientOptions, type ConnectionOptions } from './client.js';
 export type { ConsistencyName, ConsistencyOptions, SerialConsistencyName } from './consistency.js';
+export { type CassandraCheckpointStore, cassandraCheckpointStore } from './consumers/checkpoint-store.js';
+export {
+  type CassandraConsumerLock,
+  type CassandraConsumerLockOptions,
+  cassandraConsumerLock,
+} from './consumers/consumer-lock.js';
+export { type CassandraDeadLetterStore, cassandraDeadLetterStore } from './consumers/dead-letter-store.js';
+export type { CassandraStorageOrOptions } from './consumers/storage-source.js';
 export {
   COSMOS_CASSANDRA_PORT,
   type CosmosEndpoint,

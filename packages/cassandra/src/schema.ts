@@ -1,4 +1,5 @@
 import { statementsChecksum, type VersionedMigration } from '@streamstore/core/storage';
+import { consumerMigrationStatements } from './consumers/consumer-schema.js';
 import { eventsTable } from './events-table.js';
 import { feedMigrationStatements } from './feed-schema.js';
 import { quoteIdentifier } from './identifiers.js';
@@ -104,6 +105,16 @@ const FEED_MIGRATION: CassandraMigration = {
 };
 
 /**
+ * Migration 5: the consumer tables of the keyspace (checkpoints, consumer leases, dead letters; see
+ * consumers/consumer-schema.ts), with or without the change feed.
+ */
+const CONSUMER_MIGRATION: CassandraMigration = {
+  version: 5,
+  description: (config) => `consumer tables ${config.keyspace}.consumer_checkpoints, consumer_locks and consumer_dead_letters`,
+  statements: (config) => consumerMigrationStatements(config),
+};
+
+/**
  * The names checksums are taken over: a migration's checksum is the SHA-256 of its statements rendered for the
  * keyspace `"keyspace"` and the table `"table"`, so every keyspace and table (each tenant's) records the same one.
  * The rest of the configuration stays: Cosmos DB's table options make its checksums differ from Cassandra's.
@@ -113,7 +124,9 @@ const CHECKSUM_NAMES = { keyspace: 'keyspace', table: 'table' } as const;
 /** The versioned migrations of the events table, with their checksums. */
 export function migrations(config: ResolvedConfig): VersionedMigration[] {
   const placeholder: ResolvedConfig = { ...config, ...CHECKSUM_NAMES };
-  return (config.feed ? [...MIGRATIONS, FEED_MIGRATION] : MIGRATIONS).map((migration) => ({
+  // In version order: the runner applies pending migrations in the order given.
+  const all = [...MIGRATIONS, ...(config.feed ? [FEED_MIGRATION] : []), CONSUMER_MIGRATION];
+  return all.map((migration) => ({
     version: migration.version,
     description: migration.description(config),
     statements: migration.statements(config),

@@ -144,8 +144,8 @@ describe('cassandra change feed: the write path', () => {
 
   it('without the option: no feed migration, no feed statements, no positions', async () => {
     const plain = resolveConfig({ keyspace: 'k' });
-    expect(migrations(plain).map((m) => m.version)).toEqual([1, 3]);
-    expect(migrations(resolveConfig({ keyspace: 'k', changeFeed: true })).map((m) => m.version)).toEqual([1, 3, 4]);
+    expect(migrations(plain).map((m) => m.version)).toEqual([1, 3, 5]);
+    expect(migrations(resolveConfig({ keyspace: 'k', changeFeed: true })).map((m) => m.version)).toEqual([1, 3, 4, 5]);
     const store = await open(uniqueTable(), { feed: false });
     const { position } = await store.append('p-1', 'no-stream', events('a', 1));
     expect(position).toBeUndefined();

@@ -14,10 +14,12 @@ const RECORDED = {
   cassandra: {
     1: '70d11a80f47d70993e9d9aabe65efc7e0177a3566d535fce8f52282db7e4136c',
     3: '0ada6eb935b9429f06960fcc9c4dd5f7ac5a1087047566361cb214229156108d',
+    5: 'f4fbf7df774675b98dc630dda2a80027af49d7b162d2e2ce233aeb0c3b33123e',
   },
   cosmos: {
     1: '495d6d473e586dfae954f35c666e0fffc9e4f60dafb24ffd0572c2aece7a4a88',
     3: '0ada6eb935b9429f06960fcc9c4dd5f7ac5a1087047566361cb214229156108d',
+    5: 'a34c0241d88c68fe5c0963e2ee0543f03db07a949e1096c0d35b75736df072dd',
   },
 } as const;
 
@@ -87,12 +89,13 @@ describe('a keyspace provisioned before checksums were kept', () => {
     const storage = cassandraStorage({ ...CONNECTION, keyspace, table });
     try {
       // Read without the column: version 1 is applied, only the later ones are planned.
-      expect((await storage.planMigrations()).map((step) => step.version)).toEqual([3]);
+      expect((await storage.planMigrations()).map((step) => step.version)).toEqual([3, 5]);
       await storage.provision();
       const upgraded = await versionRows(table);
       expect(upgraded).toEqual([
         expect.objectContaining({ version: 1, checksum: RECORDED.cassandra[1], written: expect.any(String) }),
         expect.objectContaining({ version: 3, checksum: RECORDED.cassandra[3] }),
+        expect.objectContaining({ version: 5, checksum: RECORDED.cassandra[5] }),
       ]);
       await storage.provision();
       expect(await versionRows(table)).toEqual(upgraded); // same checksum, same write time: nothing rewritten
@@ -113,6 +116,7 @@ describe('a keyspace provisioned before checksums were kept', () => {
       expect(await versionRows(table)).toEqual([
         expect.objectContaining({ version: 1, checksum: RECORDED.cassandra[1] }),
         expect.objectContaining({ version: 3, checksum: RECORDED.cassandra[3] }),
+        expect.objectContaining({ version: 5, checksum: RECORDED.cassandra[5] }),
       ]);
     } finally {
       await Promise.all(storages.map((storage) => storage.close()));
@@ -141,7 +145,7 @@ describe('a keyspace provisioned before checksums were kept', () => {
     const storage = cassandraStorage({ ...CONNECTION, keyspace, table });
     try {
       const plan = await storage.planMigrations();
-      expect(plan.map((step) => step.version)).toEqual([1, 3]);
+      expect(plan.map((step) => step.version)).toEqual([1, 3, 5]);
       expect(plan[0]?.statements.map((statement) => statement.split(/ (WITH|\()/)[0])).toEqual([
         `CREATE KEYSPACE IF NOT EXISTS "${keyspace}"`,
         `CREATE TABLE IF NOT EXISTS "${keyspace}"."${table}_schema"`,
@@ -152,6 +156,7 @@ describe('a keyspace provisioned before checksums were kept', () => {
       expect(await versionRows(table)).toEqual([
         expect.objectContaining({ version: 1, checksum: RECORDED.cassandra[1] }),
         expect.objectContaining({ version: 3, checksum: RECORDED.cassandra[3] }),
+        expect.objectContaining({ version: 5, checksum: RECORDED.cassandra[5] }),
       ]);
       expect(await storage.planMigrations()).toEqual([]);
     } finally {

@@ -109,8 +109,15 @@ describe('cassandra: tenant isolation in the raw keyspaces', () => {
     for (const [i, tenant] of TENANTS.entries()) {
       const keyspace = tenantKeyspaces[i] as string;
       const other = TENANTS[1 - i] as string;
-      // The backend's three tables (events, stream metadata, versions) and nothing else.
-      expect(await tablesOf(client, keyspace)).toEqual(['events', 'events_metadata', 'events_schema']);
+      // The backend's tables (events, stream metadata, versions; the keyspace's consumer tables) and nothing else.
+      expect(await tablesOf(client, keyspace)).toEqual([
+        'consumer_checkpoints',
+        'consumer_dead_letters',
+        'consumer_locks',
+        'events',
+        'events_metadata',
+        'events_schema',
+      ]);
       const raw = await rawRows(client, keyspace);
       // Exactly the tenant's events, under the stream ids as given (stored verbatim, not mangled).
       expect(raw.events.map((e) => e.event_id).sort()).toEqual([...(written.get(tenant) ?? [])].sort());

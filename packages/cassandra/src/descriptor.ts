@@ -3,7 +3,7 @@
  * Loads the driver only when a storage is opened.
  */
 import type { BackendDescriptor } from '@streamstore/core/storage';
-import { cassandraConnectionOptions, describeCassandraUrl, parseCassandraUrl } from './url.js';
+import { cassandraConnectionOptions, cassandraUrlSettings, describeCassandraUrl, parseCassandraUrl } from './url.js';
 
 /** The local test server (scripts/services/cassandra). */
 const CONTACT = { contactPoints: ['127.0.0.1:9042'], localDataCenter: 'datacenter1' };
@@ -12,7 +12,8 @@ const CONTACT = { contactPoints: ['127.0.0.1:9042'], localDataCenter: 'datacente
 export const descriptor: BackendDescriptor = {
   name: 'cassandra',
   packageName: '@streamstore/cassandra',
-  description: 'Apache Cassandra (a partition per stream, LWT commits), a keyspace per tenant; no global log',
+  description:
+    'Apache Cassandra (a partition per stream, LWT commits), a keyspace per tenant; a global log only with ?changeFeed=1',
   urlSchemes: ['cassandra'],
   capabilities: { globalOrder: false, backwardRead: true, listStreams: false, optimisticConcurrency: true, locking: false },
   // The URL's keyspace wins over `keyspace` (the command's --schema); 'streamstore' without either.
@@ -21,11 +22,13 @@ export const descriptor: BackendDescriptor = {
     const { cassandraStorage } = await import('./cassandra-storage-factory.js');
     return cassandraStorage({
       ...cassandraConnectionOptions(connection),
+      ...cassandraUrlSettings(connection),
       keyspace: connection.keyspace ?? keyspace ?? 'streamstore',
     });
   },
   async multitenantFromUrl(url, prefix) {
-    const options = cassandraConnectionOptions(parseCassandraUrl(url));
+    const connection = parseCassandraUrl(url);
+    const options = { ...cassandraConnectionOptions(connection), ...cassandraUrlSettings(connection) };
     const { cassandraStorage } = await import('./cassandra-storage-factory.js');
     return cassandraStorage.multitenant(prefix === undefined ? options : { ...options, keyspacePrefix: `${prefix}_` });
   },

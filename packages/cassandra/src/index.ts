@@ -33,6 +33,7 @@ export { Statements } from './statements.js';
 export {
   type CassandraConnection,
   cassandraConnectionOptions,
+  cassandraUrlSettings,
   DEFAULT_DATA_CENTER,
   describeCassandraUrl,
   parseCassandraUrl,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cassandraConnectionOptions, describeCassandraUrl, parseCassandraUrl } from '../src/url.js';
+import { cassandraConnectionOptions, cassandraUrlSettings, describeCassandraUrl, parseCassandraUrl } from '../src/url.js';
 
 describe('cassandra:// connection strings', () => {
   it('gives contact points, data center, keyspace and credentials', () => {
@@ -20,6 +20,33 @@ describe('cassandra:// connection strings', () => {
 
   it('refuses anything else with a ConfigurationError', () => {
     expect(() => parseCassandraUrl('postgres://127.0.0.1/db')).toThrow(expect.objectContaining({ code: 'CONFIGURATION' }));
+  });
+
+  it('reads the replication factor and the change feed settings of a cluster URL', () => {
+    const url =
+      'cassandra://127.0.0.1:19042,127.0.0.2:19042,127.0.0.3:19042/shop?dc=datacenter1&replicationFactor=3&changeFeed=1&changeFeedShards=16&changeFeedSettleMs=400';
+    const connection = parseCassandraUrl(url);
+    expect(connection).toMatchObject({ replicationFactor: 3, changeFeed: { shards: 16, settleMs: 400 } });
+    expect(cassandraUrlSettings(connection)).toEqual({
+      replication: { class: 'SimpleStrategy', replication_factor: 3 },
+      changeFeed: { shards: 16, settleMs: 400 },
+    });
+    expect(cassandraUrlSettings(parseCassandraUrl('cassandra://h?changeFeed=true'))).toEqual({ changeFeed: {} });
+    expect(cassandraUrlSettings(parseCassandraUrl('cassandra://h?changeFeed=0'))).toEqual({});
+    expect(cassandraUrlSettings(parseCassandraUrl('cassandra://h'))).toEqual({});
+  });
+
+  it.each([
+    ['cassandra://h?changefeed=1', "Unknown parameter 'changefeed'"],
+    ['cassandra://h?replicationFactor=0', 'replicationFactor in the Cassandra URL must be a positive integer'],
+    ['cassandra://h?replicationFactor=three', 'must be a positive integer'],
+    ['cassandra://h?changeFeed=maybe', 'changeFeed in the Cassandra URL must be 1 or 0'],
+    ['cassandra://h?changeFeedShards=4', 'need changeFeed=1'],
+    ['cassandra://h?changeFeed=1&changeFeedSettleMs=-5', 'changeFeedSettleMs in the Cassandra URL must be a positive integer'],
+  ])('refuses %s with a ConfigurationError naming the parameter', (url, message) => {
+    expect(() => parseCassandraUrl(url)).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION', message: expect.stringContaining(message) }),
+    );
   });
 });
 

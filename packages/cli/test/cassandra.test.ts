@@ -53,6 +53,34 @@ describe('streamstore on Cassandra', () => {
     expect(tenants.stdout).toMatch(/isolation: acme holds 30 events, globex holds 30 events; .* 0 event\(s\) crossed tenants/);
   });
 
+  it('with ?changeFeed=1 in the URL the global log works: tail prints the last events of the demo', async () => {
+    const feedKeyspace = `${keyspace}_feed`;
+    const feedUrl = `cassandra://127.0.0.1:9042/${feedKeyspace}?dc=datacenter1&changeFeed=1&changeFeedShards=4`;
+    const withFeed = ['--backend', 'cassandra', '--url', feedUrl];
+    const demo = await runCli(['demo', ...withFeed, '--events', '20', '--streams', '2', '--seed', '13'], { cwd });
+    expect(demo.code, demo.stderr).toBe(0);
+    const info = await runCli(['info', ...withFeed], { cwd });
+    expect(info.stdout).toMatch(/globalOrder yes/);
+    const tail = await runCli(['tail', ...withFeed, '--last', '5', '--json'], { cwd });
+    expect(tail.code, tail.stderr).toBe(0);
+    const events = tail.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { streamId: string; position: string });
+    expect(events).toHaveLength(5);
+    expect(events.every((event) => event.streamId.startsWith('account-'))).toBe(true);
+    const positions = events.map((event) => event.position);
+    expect([...positions].sort()).toEqual(positions);
+  });
+
+  it('refuses a misspelt URL setting instead of ignoring it', async () => {
+    const run = await runCli(['info', '--backend', 'cassandra', '--url', `cassandra://127.0.0.1:9042/${keyspace}?changefeed=1`], {
+      cwd,
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/Unknown parameter 'changefeed' in the Cassandra URL/);
+  });
+
   it('says clearly what the backend cannot do: no global log, no stream listing', async () => {
     const tail = await runCli(['tail', ...on], { cwd });
     expect(tail.code).toBe(3);

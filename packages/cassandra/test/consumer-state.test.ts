@@ -2,9 +2,10 @@
  * Cassandra's checkpoint store, lease lock and dead-letter store against the consumer-state kit, on the local node:
  * each site is a new events table (with the change feed, so subscriptions to 'all' run) in this file's keyspace, and
  * each instance a storage with its own driver client. Then two checks the kit does not make: a lease outlives many
- * of its TTLs while renewed, and a consumer stopped mid-way resumes after a restart without skipping an event.
+ * of its TTLs while renewed, and a consumer stopped mid-way resumes after a restart without skipping an event; and
+ * the lease settings are checked.
  */
-import { ConsumerLockedError, createStreamStore, type RecordedEvent } from '@streamstore/core';
+import { ConfigurationError, ConsumerLockedError, createStreamStore, type RecordedEvent } from '@streamstore/core';
 import type { ConsumerStateInstance } from '@streamstore/testing';
 import { describeConsumerStateConformance } from '@streamstore/testing/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -76,6 +77,13 @@ describe('cassandra consumer state, beyond the kit', () => {
     for (const instance of opened.reverse()) await instance.close();
     await dropKeyspaces(keyspace);
   }, 240_000);
+
+  it('refuses a lease shorter than a TTL second, and a renewal not below the lease, before connecting', () => {
+    const options = siteOptions(uniqueTable());
+    expect(() => cassandraConsumerLock(options, { leaseMs: 999 })).toThrow(ConfigurationError);
+    expect(() => cassandraConsumerLock(options, { leaseMs: 2000, renewEveryMs: 2000 })).toThrow(/renewEveryMs/);
+    expect(() => cassandraConsumerLock(options, { retryEveryMs: 0 })).toThrow(/retryEveryMs/);
+  });
 
   it('keeps a renewed lease for several of its TTLs, and frees it on release', async () => {
     const table = uniqueTable();

@@ -15,7 +15,9 @@ import {
 } from '@streamstore/core/storage';
 import type { BackendName, Settings } from './config.js';
 import {
+  type CassandraConsumerModule,
   type ConsumerState,
+  cassandraConsumerState,
   type PostgresConsumerModule,
   postgresConsumerState,
   type SqliteConsumerModule,
@@ -178,6 +180,12 @@ function serverEntry(descriptor: BackendDescriptor): BackendEntry {
  * them (`streamstore consumers`, `streamstore dead-letters`).
  */
 const CONSUMER_STATE: Readonly<Record<string, BackendEntry['consumerState']>> = Object.freeze({
+  async cassandra(storage: StreamStorage) {
+    return cassandraConsumerState(
+      await importBackend<CassandraConsumerModule>('cassandra', '@streamstore/cassandra', 'cassandraCheckpointStore'),
+      storage,
+    );
+  },
   async postgres(storage: StreamStorage) {
     return postgresConsumerState(
       await importBackend<PostgresConsumerModule>('postgres', '@streamstore/postgres', 'postgresCheckpointStore'),

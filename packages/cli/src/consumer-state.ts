@@ -18,11 +18,19 @@ export interface ConsumerState {
   checkpoints(): Promise<ConsumerCheckpoint[]>;
   /** Parked events, oldest first; only `consumer`'s when given. */
   deadLetters(consumer?: string): Promise<DeadLetter[]>;
+  /** Whether the store keeps a global log (Cassandra: only with its change feed); without one, no lag is known. */
+  readonly hasGlobalLog: boolean;
   /** The position of the last event of the global log; undefined when the log is empty. */
   headPosition(): Promise<string | undefined>;
-  /** How many events of the global log come after `position` (a decimal position before the head). */
-  eventsAfter(position: string): Promise<number>;
+  /**
+   * How many events of the global log come after `position` (a decimal position before the head); undefined when
+   * counting them would cost too much (more than {@link LAG_COUNT_LIMIT} on a log counted by reading it).
+   */
+  eventsAfter(position: string): Promise<number | undefined>;
 }
+
+/** The most events a lag is counted up to where counting means reading the log (Cassandra's change feed). */
+export const LAG_COUNT_LIMIT = 10_000;
 
 /** The backend stores, as far as the commands use them. */
 interface ListingCheckpointStore {
@@ -36,6 +44,12 @@ interface ListingDeadLetterStore {
 export interface SqliteConsumerModule {
   sqliteCheckpointStore(storage: StreamStorage): ListingCheckpointStore;
   sqliteDeadLetterStore(storage: StreamStorage): ListingDeadLetterStore;
+}
+
+/** What `@streamstore/cassandra` exports for consumers, as far as the commands use it. */
+export interface CassandraConsumerModule {
+  cassandraCheckpointStore(storage: StreamStorage): ListingCheckpointStore;
+  cassandraDeadLetterStore(storage: StreamStorage): ListingDeadLetterStore;
 }
 
 /** What `@streamstore/postgres` exports for consumers, as far as the commands use it. */
@@ -72,6 +86,7 @@ export function sqliteConsumerState(module: SqliteConsumerModule, storage: Strea
   const deadLetters = module.sqliteDeadLetterStore(storage);
   const db = () => (storage as unknown as SqliteConnection).database();
   return {
+    hasGlobalLog: true,
     checkpoints: () => checkpoints.list(),
     deadLetters: (consumer) => deadLetters.list(consumer),
     headPosition: () =>
@@ -94,6 +109,7 @@ export function postgresConsumerState(module: PostgresConsumerModule, storage: S
   // The schema name was validated by the storage; quoted all the same.
   const events = `"${schema.replaceAll('"', '""')}".events`;
   return {
+    hasGlobalLog: true,
     checkpoints: () => checkpoints.list(),
     deadLetters: (consumer) => deadLetters.list(consumer),
     headPosition: () =>
@@ -107,5 +123,35 @@ export function postgresConsumerState(module: PostgresConsumerModule, storage: S
         const rows = await sql.unsafe(`SELECT count(*)::text AS behind FROM ${events} WHERE position > $1::bigint`, [position]);
         return Number(rows[0]?.behind ?? 0);
       }),
+  };
+}
+
+/**
+ * Consumers' state in a Cassandra storage (the consumer tables of its keyspace). The head and the lag come from the
+ * change feed through the storage's own reads (no SQL to count with): the lag is counted by reading the log after
+ * the checkpoint, up to {@link LAG_COUNT_LIMIT} events. Without the feed there is no global log, so no lag.
+ */
+export function cassandraConsumerState(module: CassandraConsumerModule, storage: StreamStorage): ConsumerState {
+  const checkpoints = module.cassandraCheckpointStore(storage);
+  const deadLetters = module.cassandraDeadLetterStore(storage);
+  const hasGlobalLog = storage.capabilities.globalOrder && storage.headPosition !== undefined;
+  return {
+    hasGlobalLog,
+    checkpoints: () => checkpoints.list(),
+    deadLetters: (consumer) => deadLetters.list(consumer),
+    headPosition: async () => (hasGlobalLog ? storage.headPosition?.() : undefined),
+    async eventsAfter(position) {
+      if (!hasGlobalLog || !storage.readAll) return undefined;
+      let count = 0;
+      let after = position;
+      while (count <= LAG_COUNT_LIMIT) {
+        const page = await storage.readAll({ after, limit: 1000 });
+        count += page.length;
+        const last = page[page.length - 1]?.position;
+        if (page.length < 1000 || last === undefined) return count;
+        after = last;
+      }
+      return undefined;
+    },
   };
 }

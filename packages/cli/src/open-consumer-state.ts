@@ -7,10 +7,10 @@ import type { ConsumerState } from './consumer-state.js';
 
 /** The installed backends that keep consumers' state in storage, for messages. */
 function backendsWithConsumerState(settings: Settings): string {
-  return backendEntries(settings.backends)
+  const names = backendEntries(settings.backends)
     .filter((entry) => entry.consumerState !== undefined)
-    .map((entry) => entry.name)
-    .join(' and ');
+    .map((entry) => entry.name);
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
 /**

@@ -14,7 +14,8 @@ describe('backend registry', () => {
     const postgres = backends.find((descriptor) => descriptor.name === 'postgres');
     expect(backendEntry('postgres', backends).description).toBe(postgres?.description);
     expect(typeof backendEntry('postgres', backends).consumerState).toBe('function');
-    expect(backendEntry('cassandra', backends).consumerState).toBeUndefined();
+    expect(typeof backendEntry('cassandra', backends).consumerState).toBe('function');
+    expect(backendEntry('s3', backends).consumerState).toBeUndefined();
   });
 
   it('takes a server backend from its descriptor alone: one the command was never told about works', async () => {

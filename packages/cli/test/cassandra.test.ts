@@ -1,9 +1,11 @@
 /** The demo on the Cassandra test server (127.0.0.1:9042), in throwaway keyspaces. */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { cassandraCheckpointStore, cassandraDeadLetterStore, cassandraStorage } from '@streamstore/cassandra';
 import cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, removeDir, runCli, tempDir } from './cli-harness.js';
+import { expectListed, seed } from './consumer-listing.js';
 
 const keyspace = `cli_${process.pid.toString(36)}_${Date.now().toString(36).slice(-4)}`;
 const url = `cassandra://127.0.0.1:9042/${keyspace}?dc=datacenter1`;
@@ -71,6 +73,23 @@ describe('streamstore on Cassandra', () => {
     expect(events.every((event) => event.streamId.startsWith('account-'))).toBe(true);
     const positions = events.map((event) => event.position);
     expect([...positions].sort()).toEqual(positions);
+  });
+
+  it('consumers and dead-letters list what the Cassandra stores saved, with the lag read from the change feed', async () => {
+    const consumerKeyspace = `${keyspace}_cons`;
+    const storage = cassandraStorage({
+      contactPoints: ['127.0.0.1:9042'],
+      localDataCenter: 'datacenter1',
+      keyspace: consumerKeyspace,
+      changeFeed: { shards: 4 },
+    });
+    try {
+      const seeded = await seed(storage, cassandraCheckpointStore(storage), cassandraDeadLetterStore(storage), '');
+      const consumerUrl = `cassandra://127.0.0.1:9042/${consumerKeyspace}?dc=datacenter1&changeFeed=1&changeFeedShards=4`;
+      await expectListed(['--backend', 'cassandra', '--url', consumerUrl], seeded, '', cwd);
+    } finally {
+      await storage.close();
+    }
   });
 
   it('refuses a misspelt URL setting instead of ignoring it', async () => {

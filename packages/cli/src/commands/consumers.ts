@@ -19,7 +19,7 @@ const DECIMAL = /^[0-9]+$/;
  * caught up costs no count. A checkpoint that is not a decimal position gets no figure.
  */
 async function eventsBehind(state: ConsumerState, head: string | undefined, checkpoint: string): Promise<number | undefined> {
-  if (!DECIMAL.test(checkpoint)) return undefined;
+  if (!state.hasGlobalLog || !DECIMAL.test(checkpoint)) return undefined;
   if (head === undefined || comparePositions(checkpoint, head) >= 0) return 0;
   return state.eventsAfter(checkpoint);
 }
@@ -35,7 +35,8 @@ export function registerConsumersCommand(program: Command, io: CliIO): void {
       '\nBEHIND: events of the global log after the checkpoint, the lag of a consumer of `all`\n' +
         "(a category consumer's count includes other categories' events; a stream consumer's\n" +
         'checkpoint is a revision, not a position: no figure is meaningful there).\n' +
-        'Checkpoints and dead letters live in the store on sqlite and postgres.\n' +
+        'Checkpoints and dead letters live in the store on sqlite, postgres and cassandra\n' +
+        "(cassandra: BEHIND needs the change feed, and is counted up to 10000 events: '-' beyond).\n" +
         '\nExamples:\n  $ streamstore consumers --file ./events.db\n  $ streamstore consumers --backend postgres --url postgres://127.0.0.1/app --json',
     )
     .action(async (options: { json?: boolean }, command: Command) => {

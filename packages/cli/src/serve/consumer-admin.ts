@@ -23,11 +23,12 @@ export function consumerAdmin(state: ConsumerState, letters: DeadLetterAdmin): C
         checkpoints.map(async ({ consumer, checkpoint, updatedAt }) => {
           // Log and category consumers save a position; a stream consumer's checkpoint says nothing of the log.
           const decimal = /^(0|[1-9][0-9]{0,19})$/.test(checkpoint);
-          const lag = !decimal
-            ? null
-            : head === undefined || BigInt(checkpoint) >= BigInt(head)
-              ? 0
-              : await state.eventsAfter(checkpoint);
+          const lag =
+            !decimal || !state.hasGlobalLog
+              ? null
+              : head === undefined || BigInt(checkpoint) >= BigInt(head)
+                ? 0
+                : ((await state.eventsAfter(checkpoint)) ?? null);
           return { consumer, checkpoint, updatedAt, lag };
         }),
       );

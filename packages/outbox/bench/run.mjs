@@ -3,15 +3,19 @@
 // Per backend x broker:
 //   1. backlog: 4 writers append 10-event commits as fast as they can (N events), then the relay drains the backlog:
 //      relay events/s = N / drain time (what the relay can do, the log already committed);
-//   2. live: 4 writers of 10-event commits paced at half the backlog rate (capped by what the writers reached), the
-//      relay running; latency of every event, p50/p99/max.
-// Writers and relay share this process (2 cores on the reference machine, PostgreSQL and the brokers on it too).
+//   2. live: 4 writers of 10-event commits paced at half the backlog rate (capped by what the writers reached; or
+//      --live-rate), the relay running; latency of every event, p50/p99/max.
+// The backlog's writers share this process with the relay; the live writers run in a thread of their own with a store
+// of their own (writers.worker.mjs), as an application beside its relay (2 cores on the reference machine, PostgreSQL
+// and the brokers on it too).
 // Brokers: the machine's NATS (127.0.0.1:4222, a stream of the bench's own, deleted after) and RabbitMQ ('/' vhost,
 // a durable queue of the bench's own bound to amq.topic, deleted after).
-// Usage: npm run bench:outbox [-- --json] [-- --events 40000] [-- --seconds 5]
+// Usage: npm run bench:outbox [-- --json] [-- --events 40000] [-- --seconds 5] [-- --live-rate 10000]
+//   [-- --only postgres:jetstream]   (--live-rate: the live phase's events/s instead of half the backlog rate)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import { createStreamStore } from '@streamstore/core';
@@ -21,6 +25,7 @@ import { rabbitmqPublisher } from '@streamstore/outbox/rabbitmq';
 import { postgresCheckpointStore, postgresConsumerLock, postgresDeadLetterStore, postgresStorage } from '@streamstore/postgres';
 import { sqliteCheckpointStore, sqliteConsumerLock, sqliteDeadLetterStore, sqliteStorage } from '@streamstore/sqlite';
 import { connect as amqpConnect } from 'amqplib';
+import { write } from './writers.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -30,9 +35,8 @@ const option = (name, fallback) => {
 const json = args.includes('--json');
 const EVENTS = option('--events', 40_000);
 const SECONDS = option('--seconds', 5);
-const WRITERS = 4;
-const BATCH = 10;
-const STREAMS = 64;
+const LIVE_RATE = option('--live-rate', undefined);
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const NATS_URL = process.env.STREAMSTORE_NATS_URL ?? 'nats://127.0.0.1:4222';
 const AMQP_URL = process.env.STREAMSTORE_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672/%2F';
 const DATABASE = process.env.STREAMSTORE_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -42,33 +46,20 @@ const QUEUE = `streamstore-bench-outbox-${RUN}`;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-/** 4 writers, 10-event commits to random streams; `rate` (events/s in total) paces them, else full speed. */
-async function write({ store, until, rate, committedAt }) {
-  let events = 0;
-  const started = performance.now();
-  const perWriterInterval = rate ? (1000 * BATCH * WRITERS) / rate : 0;
-  await Promise.all(
-    Array.from({ length: WRITERS }, async (_, writer) => {
-      for (let round = 0; until(events); round++) {
-        const streamId = `bench-${(writer * 7919 + round * 31) % STREAMS}`;
-        const batch = Array.from({ length: BATCH }, (_, i) => ({ type: 'Measured', data: { writer, round, i } }));
-        const ids = batch.map(() => crypto.randomUUID());
-        await store.append(
-          streamId,
-          'any',
-          batch.map((event, i) => ({ ...event, id: ids[i] })),
-        );
-        const now = performance.now();
-        if (committedAt) for (const id of ids) committedAt.set(id, now);
-        events += BATCH;
-        if (perWriterInterval) {
-          const due = started + (round + 1) * perWriterInterval;
-          if (due > performance.now()) await sleep(due - performance.now());
-        }
-      }
-    }),
-  );
-  return { events, seconds: (performance.now() - started) / 1000 };
+/**
+ * The live writers in a worker thread (writers.worker.mjs) for `seconds` at `rate` events/s; fills `committedAt`
+ * (event id -> commit time on this thread's performance clock); resolves { events, seconds }.
+ */
+function writeInThread(spec, rate, seconds, committedAt) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./writers.worker.mjs', import.meta.url), { workerData: { ...spec, rate, seconds } });
+    worker.on('message', (message) => {
+      if (message.done) resolve({ events: message.events, seconds: message.seconds });
+      else for (const id of message.ids) committedAt.set(id, message.at - performance.timeOrigin);
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => code !== 0 && reject(new Error(`the writers' thread exited with ${code}`)));
+  });
 }
 
 async function openBackend(kind) {
@@ -78,6 +69,7 @@ async function openBackend(kind) {
     const store = await createStreamStore({ storage, provisionSchema: true });
     return {
       store,
+      spec: { kind, connectionString: DATABASE, schema },
       stores: () => ({
         checkpoints: postgresCheckpointStore(storage),
         lock: postgresConsumerLock(storage),
@@ -94,6 +86,7 @@ async function openBackend(kind) {
   const store = await createStreamStore({ storage, provisionSchema: true });
   return {
     store,
+    spec: { kind, filename: join(directory, 'events.db') },
     stores: () => ({
       checkpoints: sqliteCheckpointStore(storage),
       lock: sqliteConsumerLock(storage),
@@ -161,22 +154,31 @@ async function measure(kind, broker) {
     const backlogRate = fill.events / drainSeconds;
 
     // 2. Live, paced at half the backlog rate (or what the writers reach).
-    const target = Math.min(backlogRate, fill.events / fill.seconds) / 2;
+    const target = LIVE_RATE ?? Math.min(backlogRate, fill.events / fill.seconds) / 2;
     const committedAt = new Map();
     const latencies = [];
+    // The writers' thread reports a commit by message: an acknowledgement may come before it is handled here.
+    const ackedAt = new Map();
+    const pair = (committed, acked) => latencies.push(acked - committed);
     relay = startOutboxRelay(backend.store, {
       ...relayOptions,
       name: `live-${broker}`,
       startAt: 'end',
       onPublished: (event) => {
         const at = committedAt.get(event.id);
-        if (at !== undefined) latencies.push(performance.now() - at);
+        if (at !== undefined) pair(at, performance.now());
+        else ackedAt.set(event.id, performance.now());
       },
     });
     await relay.active;
     await sleep(200);
-    const deadline = performance.now() + SECONDS * 1000;
-    const live = await write({ store: backend.store, until: () => performance.now() < deadline, rate: target, committedAt });
+    const live = await writeInThread(backend.spec, target, SECONDS, {
+      set(id, at) {
+        const acked = ackedAt.get(id);
+        if (acked === undefined) committedAt.set(id, at);
+        else pair(at, acked);
+      },
+    });
     const waitUntil = performance.now() + 30_000;
     while (latencies.length < live.events && performance.now() < waitUntil) await sleep(5);
     await relay.stop();
@@ -205,6 +207,7 @@ const rows = [];
 try {
   for (const kind of ['postgres', 'sqlite']) {
     for (const broker of ['jetstream', 'rabbitmq']) {
+      if (ONLY && ONLY !== `${kind}:${broker}`) continue;
       const row = await measure(kind, broker);
       rows.push(row);
       if (!json) {

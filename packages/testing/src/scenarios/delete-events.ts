@@ -1,6 +1,7 @@
 import { type RecordedEvent, STREAM_DELETED_EVENT_TYPE, type StreamStore } from '@streamstore/core';
 import type { Requirement } from '../scenario.js';
 import { collect, testEvents } from '../support/events.js';
+import { projectLiveAndRebuilt, sortedEntries } from '../support/projection-replay.js';
 import { scenarioGroup } from './define.js';
 
 const scenario = scenarioGroup('delete-events');
@@ -18,15 +19,6 @@ const isDelete = (event: RecordedEvent) => event.type === STREAM_DELETED_EVENT_T
 function project(counts: Map<string, number>, event: RecordedEvent): void {
   if (isDelete(event)) counts.delete((event.data as { streamId: string }).streamId);
   else counts.set(event.streamId, (counts.get(event.streamId) ?? 0) + 1);
-}
-
-/** Waits until `condition` holds, polling; fails after `timeoutMs`. */
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** A delete's event reaches the log's consumers (capability `streamDeletedEvents`): in order, in its category. */
@@ -131,35 +123,10 @@ export const deleteEventScenarios = [
     'a projection fed by subscriptions (all, and a category) that drops a stream on $streamDeleted ends equal to one rebuilt with readAll',
     async (ctx) => {
       const store = await ctx.createStore();
-      const live = new Map<string, number>();
-      const category = new Map<string, number>();
-      let lastLive: string | undefined;
-      let lastCategory: string | undefined;
-      const all = store.subscribe({
-        to: 'all',
-        pollIntervalMs: 10,
-        handler: (event) => {
-          project(live, event);
-          lastLive = event.position;
-        },
-      });
-      const byCategory = store.subscribe({
-        to: { category: 'proj' },
-        pollIntervalMs: 10,
-        handler: (event) => {
-          project(category, event);
-          lastCategory = event.position;
-        },
-      });
-      await script(store, ctx.capabilities.tombstones === true);
-      const head = await store.headPosition();
-      const lastOfCategory = (await collect(store.readCategory('proj', { direction: 'forward' }))).at(-1)?.position;
-      await until(() => lastLive === head && lastCategory === lastOfCategory, 'the subscriptions caught up');
-      await all.stop();
-      await byCategory.stop();
-      const rebuilt = new Map<string, number>();
-      for (const event of await collect(store.readAll())) project(rebuilt, event);
-      const sorted = (counts: Map<string, number>) => [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const { live, category, rebuilt } = await projectLiveAndRebuilt(store, 'proj', project, () =>
+        script(store, ctx.capabilities.tombstones === true),
+      );
+      const sorted = sortedEntries<number>;
       ctx.assert.deepEqual(sorted(live), sorted(rebuilt), 'live projection equals the rebuilt one');
       ctx.assert.deepEqual(
         sorted(category),

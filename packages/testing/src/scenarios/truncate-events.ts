@@ -9,6 +9,7 @@ import {
 } from '@streamstore/core';
 import type { Requirement } from '../scenario.js';
 import { collect, testEvents } from '../support/events.js';
+import { projectLiveAndRebuilt, sortedEntries } from '../support/projection-replay.js';
 import { scenarioGroup } from './define.js';
 
 const scenario = scenarioGroup('truncate-events');
@@ -44,16 +45,7 @@ function project(state: Map<string, number[]>, event: RecordedEvent): void {
   }
 }
 
-/** Waits until `condition` holds, polling; fails after `timeoutMs`. */
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-const sorted = (state: Map<string, number[]>) => [...state].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+const sorted = sortedEntries<number[]>;
 
 /** A change of `truncateBefore` reaches the log's consumers (capability `streamTruncatedEvents`), in order. */
 export const truncateEventScenarios = [
@@ -199,34 +191,7 @@ export const truncateEventScenarios = [
     'a projection fed by subscriptions (all, and a category) that handles $streamDeleted and $streamTruncated ends equal to one rebuilt with readAll',
     async (ctx) => {
       const store = await ctx.createStore();
-      const live = new Map<string, number[]>();
-      const category = new Map<string, number[]>();
-      let lastLive: string | undefined;
-      let lastCategory: string | undefined;
-      const all = store.subscribe({
-        to: 'all',
-        pollIntervalMs: 10,
-        handler: (event) => {
-          project(live, event);
-          lastLive = event.position;
-        },
-      });
-      const byCategory = store.subscribe({
-        to: { category: 'proj' },
-        pollIntervalMs: 10,
-        handler: (event) => {
-          project(category, event);
-          lastCategory = event.position;
-        },
-      });
-      await script(store);
-      const head = await store.headPosition();
-      const lastOfCategory = (await collect(store.readCategory('proj'))).at(-1)?.position;
-      await until(() => lastLive === head && lastCategory === lastOfCategory, 'the subscriptions caught up');
-      await all.stop();
-      await byCategory.stop();
-      const rebuilt = new Map<string, number[]>();
-      for (const event of await collect(store.readAll())) project(rebuilt, event);
+      const { live, category, rebuilt } = await projectLiveAndRebuilt(store, 'proj', project, () => script(store));
       ctx.assert.deepEqual(sorted(live), sorted(rebuilt), 'live projection equals the rebuilt one');
       ctx.assert.deepEqual(
         sorted(category),

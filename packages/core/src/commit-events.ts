@@ -35,7 +35,7 @@ export async function commitEvents(
   target.ensureOpen();
   const streamId = validateStreamId(rawStreamId);
   const expected = validateExpected(rawExpected);
-  const encoded = encodeBatch(events, target.serializer, target.limits);
+  const encoded = encodeBatch(events, target.serializer, target.limits, probe?.traceContext);
   if (probe !== undefined) probe.bytes = batchBytes(encoded);
   throwIfAborted(signal);
   if (encoded.length === 0) return checkWithoutWriting(target.storage, streamId, expected, signal);

@@ -12,10 +12,10 @@ import type {
   InstrumentedStore,
   ReadEnd,
   StoreInstrumentation,
+  TraceContext,
 } from './instrumentation.js';
 import type { CommitResult, EventData, ExpectedRevision, RecordedEvent } from './model.js';
 import type { EncodedEvent, StoredEvent } from './storage-spi.js';
-import { withTraceContext } from './trace-context.js';
 
 /** What the store tells an instrumented commit about its progress (filled in as it goes). */
 export interface CommitProbe {
@@ -23,6 +23,8 @@ export interface CommitProbe {
   bytes?: number;
   /** The backend refused the first append: a successful result is an idempotent retry's. */
   rejected: boolean;
+  /** The trace context to store in the events' metadata, added as they are encoded (`encodeBatch`). */
+  traceContext?: TraceContext;
 }
 
 /** The encoded size of a batch, as counted toward `maxCommitBytes`. */
@@ -43,11 +45,11 @@ export async function instrumentCommit(
 ): Promise<CommitResult> {
   const scope = hooks.commit?.({ store, streamId, expected, events: events.length });
   if (scope === undefined) return commit(events, undefined);
-  const traced = scope.traceContext === undefined ? events : withTraceContext(events, scope.traceContext);
-  const probe: CommitProbe = { rejected: false };
+  const probe: CommitProbe =
+    scope.traceContext === undefined ? { rejected: false } : { rejected: false, traceContext: scope.traceContext };
   let result: CommitResult;
   try {
-    result = await (scope.run ? scope.run(() => commit(traced, probe)) : commit(traced, probe));
+    result = await (scope.run ? scope.run(() => commit(events, probe)) : commit(events, probe));
   } catch (error) {
     end(scope, failedCommit(error, probe.bytes));
     throw error;

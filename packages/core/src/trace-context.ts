@@ -41,6 +41,29 @@ export function withTraceContext(events: readonly EventData[], context: TraceCon
   });
 }
 
+/** The trace context as the JSON members `withTraceContext` adds, e.g. `"traceparent":"00-…-01"`, once per commit. */
+export function traceContextMembers(context: TraceContext): string {
+  const traceparent = `"traceparent":${JSON.stringify(context.traceparent)}`;
+  return context.tracestate === undefined ? traceparent : `${traceparent},"tracestate":${JSON.stringify(context.tracestate)}`;
+}
+
+/**
+ * The encoded metadata of `event` with the trace context's `members` appended: the same text the encoder writes for
+ * `withTraceContext`'s merged object (the keys go last), without copying the object or encoding it again. `text` is
+ * the encoder's text of the event's own metadata (null when it has none). Returns `text` unchanged when the metadata
+ * carries a `traceparent` (an event relayed from elsewhere keeps its own), and undefined when only the merged object
+ * gives the right text: metadata that has a `tracestate` of its own (the merge overwrites it in place) or whose JSON
+ * is not an object's (a `toJSON` of its own).
+ */
+export function appendTraceContext(event: EventData, text: string | null, members: string): string | null | undefined {
+  const metadata = event.metadata;
+  if (metadata !== undefined && 'traceparent' in metadata) return text;
+  if (metadata !== undefined && 'tracestate' in metadata) return undefined;
+  if (text === null) return metadata === undefined || Object.keys(metadata).length === 0 ? `{${members}}` : undefined;
+  if (text.charCodeAt(0) !== 0x7b || text.charCodeAt(text.length - 1) !== 0x7d) return undefined;
+  return text === '{}' ? `{${members}}` : `${text.slice(0, -1)},${members}}`;
+}
+
 /**
  * Metadata JSON text without the trace-context keys, for content digests: the trace context says who wrote an event,
  * not what it is, and a retry of a commit runs in another span, so an identical retry must digest the same.

@@ -10,7 +10,7 @@ export type InsertEventsParams = Array<string | number | Uint8Array | null>;
 /** Parameters per inserted event row. */
 export const PARAMS_PER_EVENT = 14;
 
-/** Largest number of rows one insert statement takes; batches are split into power-of-two chunks up to it. */
+/** Largest number of rows one insert statement takes; larger commits are split into statements of at most this many. */
 export const MAX_ROWS_PER_INSERT = 64;
 
 const INSERT_EVENTS_PREFIX = `INSERT INTO events (stream_id, revision, event_id, type, schema_version, format, compression,
@@ -57,7 +57,7 @@ export class Statements {
   /** Streams in `($1, $2)`: a prefix's range resumed after an id inside it. */
   readonly listPrefixAfter: Database.Statement<[string, string, number], StreamRow>;
 
-  /** Multi-row inserts by row count (powers of two up to {@link MAX_ROWS_PER_INSERT}): fewer calls into SQLite. */
+  /** Multi-row inserts by row count (1 to {@link MAX_ROWS_PER_INSERT}): a commit of up to that many events is one call. */
   private readonly insertEventsBySize = new Map<number, Database.Statement<[InsertEventsParams]>>();
 
   constructor(private readonly db: Database.Database) {
@@ -140,7 +140,7 @@ export class Statements {
     );
   }
 
-  /** The insert of `rows` event rows (a power of two up to {@link MAX_ROWS_PER_INSERT}), prepared on first use. */
+  /** The insert of `rows` event rows (1 to {@link MAX_ROWS_PER_INSERT}), prepared on first use. */
   insertEvents(rows: number): Database.Statement<[InsertEventsParams]> {
     let statement = this.insertEventsBySize.get(rows);
     if (!statement) {

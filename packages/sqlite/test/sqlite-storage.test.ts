@@ -85,6 +85,29 @@ describe('sqlite storage through the public API', () => {
     await store.close();
   });
 
+  it('in a group, a commit refused by a duplicate id leaves none of its rows and the others commit', async () => {
+    const store = await newStore();
+    await store.append('small', 'no-stream', [event('taken-small')]);
+    await store.append('large', 'no-stream', [event('taken-large')]);
+    // Sent in the same tick, these form one group: the first two go in one INSERT each (no savepoint), the third
+    // (70 events, two statements) in a savepoint; each of the first and the third hits a taken id in its last row.
+    const outcomes = await Promise.allSettled([
+      store.append('small', 1, [event('s1'), event('s2'), event('taken-small')]),
+      store.append('fresh', 'no-stream', [event('f1')]),
+      store.append('large', 1, [...Array.from({ length: 69 }, (_, i) => event(`l${i}`)), event('taken-large')]),
+      store.append('small', 1, [event('s3')]),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[0] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventError);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventError);
+    expect((await collect(store.read('small'))).map((e) => e.id)).toEqual(['taken-small', 's3']);
+    expect((await collect(store.read('large'))).map((e) => e.id)).toEqual(['taken-large']);
+    const log = await collect(store.readAll());
+    expect(log.map((e) => e.id)).toEqual(['taken-small', 'taken-large', 'f1', 's3']);
+    expect(log.map((e) => e.position)).toEqual(['1', '2', '3', '4']);
+    await store.close();
+  });
+
   it('stores binary payloads as BLOB and JSON as TEXT', async () => {
     const filename = files.next();
     const store = await createStreamStore({

@@ -11,6 +11,7 @@ export type {
   SqlitePragmaValue,
   SqliteStorageOptions,
   SqliteSynchronous,
+  SqliteWalCheckpoints,
 } from './options.js';
 export { SqliteStorage } from './sqlite-storage.js';
 export { sqliteStorage } from './sqlite-storage-factory.js';

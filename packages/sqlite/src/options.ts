@@ -3,6 +3,9 @@ import { ConfigurationError } from '@streamstore/core';
 /** How hard SQLite syncs commits to disk (`PRAGMA synchronous`). */
 export type SqliteSynchronous = 'NORMAL' | 'FULL';
 
+/** Who copies the WAL back into the database file (see {@link SqliteStorageOptions.walCheckpoints}). */
+export type SqliteWalCheckpoints = 'background' | 'inline';
+
 /** A PRAGMA value: a number or a bare word such as `MEMORY` or `ON`. */
 export type SqlitePragmaValue = number | string;
 
@@ -21,6 +24,13 @@ export interface SqliteStorageOptions {
   synchronous?: SqliteSynchronous;
   /** Extra PRAGMAs run on every connection after the defaults, e.g. `{ cache_size: -65536, mmap_size: 268435456 }`. */
   pragmas?: Record<string, SqlitePragmaValue>;
+  /**
+   * `background` (default): WAL checkpoints run on a worker thread of the process (one for all stores), so commits do
+   * not wait for them; the store's connections still checkpoint themselves past 16,384 WAL pages (64 MiB at 4 KiB pages), should the worker
+   * fall behind. `inline`: SQLite's default, the committing connection checkpoints past 1,000 pages. Durability is the
+   * same either way. A `wal_autocheckpoint` in `pragmas` wins over both.
+   */
+  walCheckpoints?: SqliteWalCheckpoints;
 }
 
 /** Options of {@link sqliteStorage.multitenant}: a database file per tenant under `directory`. */
@@ -36,6 +46,7 @@ export interface ResolvedSqliteOptions {
   readonly: boolean;
   synchronous: SqliteSynchronous;
   pragmas: ReadonlyArray<readonly [string, SqlitePragmaValue]>;
+  walCheckpoints: SqliteWalCheckpoints;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -55,7 +66,16 @@ export function resolveOptions(options: SqliteStorageOptions): ResolvedSqliteOpt
     readonly: options.readonly === true,
     synchronous: resolveSynchronous(options.synchronous),
     pragmas: resolvePragmas(options.pragmas),
+    walCheckpoints: resolveWalCheckpoints(options.walCheckpoints),
   };
+}
+
+function resolveWalCheckpoints(value: SqliteWalCheckpoints | undefined): SqliteWalCheckpoints {
+  if (value === undefined) return 'background';
+  if (value !== 'background' && value !== 'inline') {
+    throw new ConfigurationError(`sqliteStorage: walCheckpoints must be 'background' or 'inline', got ${String(value)}`);
+  }
+  return value;
 }
 
 function resolveBusyTimeout(value: number | undefined): number {

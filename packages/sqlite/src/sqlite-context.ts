@@ -3,7 +3,8 @@ import { type CallOptions, throwIfAborted, type WriteGate } from '@streamstore/c
 import type Database from 'better-sqlite3';
 import { type AppendTransactions, appendTransactions } from './append.js';
 import { fileKey } from './append-notifier.js';
-import { openConnection } from './connection.js';
+import { type BackgroundCheckpoints, checkpointInBackground } from './background-checkpoints.js';
+import { checkpointsInBackground, openConnection } from './connection.js';
 import { type DeleteTransaction, deleteTransaction } from './delete.js';
 import { gateOf } from './file-gate.js';
 import type { ResolvedSqliteOptions } from './options.js';
@@ -23,6 +24,8 @@ export class SqliteContext {
   private notifierKey: string | object | undefined;
   /** The connection of `store.transaction` (a file's second connection), opened on first use. */
   private transactionDb: Database.Database | undefined;
+  /** The checkpoint worker's watch over the file, from the first open of the storage's own connection. */
+  private checkpoints: BackgroundCheckpoints | undefined;
 
   /** `owner` stands for an in-memory database in the process-wide registries (see `fileKey`): the storage itself. */
   constructor(
@@ -48,7 +51,9 @@ export class SqliteContext {
   /** The storage's own connection, which serves its reads. */
   connection(): Database.Database {
     if (this.closed) throw new StoreClosedError();
-    this.db ??= openConnection(this.options);
+    if (this.db) return this.db;
+    this.db = openConnection(this.options);
+    if (checkpointsInBackground(this.options)) this.checkpoints = checkpointInBackground(this.filename);
     return this.db;
   }
 
@@ -108,6 +113,7 @@ export class SqliteContext {
   /** Runs a write of this storage now, or after the transaction of this process that holds the file. */
   gated<T>(write: () => T): T | Promise<T> {
     const gate = this.gate();
+    this.checkpoints?.written();
     return gate.busy ? gate.exclusive(write) : write();
   }
 
@@ -139,6 +145,8 @@ export class SqliteContext {
     this.transactionDb = undefined;
     this.prepared = undefined;
     onClose?.();
+    this.checkpoints?.close();
+    this.checkpoints = undefined;
     if (db?.open) db.close();
     if (transactionDb?.open) transactionDb.close();
   }

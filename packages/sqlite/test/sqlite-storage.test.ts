@@ -247,6 +247,7 @@ describe('options', () => {
       { filename, busyTimeoutMs: -1 },
       { filename, busyTimeoutMs: 1.5 },
       { filename, synchronous: 'OFF' },
+      { filename, walCheckpoints: 'never' },
       { filename, pragmas: { 'journal_mode = DELETE; --': 1 } },
       { filename, pragmas: { cache_size: '1; DROP TABLE events' } },
     ]) {

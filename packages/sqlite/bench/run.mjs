@@ -2,6 +2,9 @@
 // connection, 4 writers on their own connections in worker threads), stream read throughput, and the baseline: the
 // same rows inserted with plain better-sqlite3 (one transaction per batch of 100, prepared insert, same tables),
 // interleaved commit by commit with ours so both see the same load.
+// The store checkpoints its WAL on a worker thread (walCheckpoints: 'background', the default); the baseline keeps
+// SQLite's default, the committing connection checkpointing past 1,000 pages; the last line repeats two comparisons
+// with the store's checkpoints inline too.
 // Everything StreamStore does is measured (validation, serialization, the head check, the head update). Rows report
 // commits/s and events/s over the measured wall time; the interleaved pair over the time spent inside commits.
 // Usage: npm run bench:sqlite [-- --json] [-- --seconds 2]
@@ -153,8 +156,8 @@ function openBaseline() {
  * Our 100-event commits against the baseline, interleaved commit by commit (each on its own file) so both see the
  * same machine load and checkpoint rhythm; the ratio is of total times for the same number of events.
  */
-async function compareWithBaseline(batchSize) {
-  const store = await openStore(newFile());
+async function compareWithBaseline(batchSize, options = {}) {
+  const store = await openStore(newFile(), options);
   const base = openBaseline();
   const revisions = new Array(STREAMS_PER_WRITER).fill(0);
   const ours = [];
@@ -194,8 +197,8 @@ async function compareWithBaseline(batchSize) {
  * 4 async writers of 1-event commits on one store (its group commit shares transactions between them) against plain
  * better-sqlite3 with one transaction per insert, the two alternated for the same time in rounds of 500 ms.
  */
-async function groupedAgainstPerInsert() {
-  const store = await openStore(newFile());
+async function groupedAgainstPerInsert(options = {}) {
+  const store = await openStore(newFile(), options);
   const base = openBaseline();
   let ours = 0;
   let theirs = 0;
@@ -234,6 +237,8 @@ const results = [];
 let comparison;
 const smallComparisons = [];
 let grouped;
+let inline;
+const INLINE = { walCheckpoints: 'inline' };
 try {
   for (const size of [1, 10, 100]) results.push(await appendOneWriter(size));
   for (const size of [1, 10, 100]) results.push(await appendAsyncWriters(size));
@@ -247,13 +252,18 @@ try {
   comparison = await compareWithBaseline(100);
   results.push(...comparison.rows);
   grouped = await groupedAgainstPerInsert();
+  // The same two comparisons with SQLite's own checkpoints (the committing connection's), as before the worker.
+  inline = {
+    oneWriter: (await compareWithBaseline(1, INLINE)).ratio,
+    grouped: await groupedAgainstPerInsert(INLINE),
+  };
 } finally {
   rmSync(directory, { recursive: true, force: true });
 }
 const ratio = comparison.ratio;
 
 if (json) {
-  console.log(JSON.stringify({ seconds: SECONDS, results, ratioToBaseline: ratio, smallComparisons, grouped }, null, 2));
+  console.log(JSON.stringify({ seconds: SECONDS, results, ratioToBaseline: ratio, smallComparisons, grouped, inline }, null, 2));
 } else {
   const fmt = (value, digits = 0) => (Number.isNaN(value) ? '-' : value.toFixed(digits));
   console.table(
@@ -278,5 +288,10 @@ if (json) {
   console.log(
     `1-event commits, ${WRITERS} async writers (group commit): ${grouped.ours.toFixed(0)} commits/s; plain better-sqlite3, ` +
       `one transaction per insert: ${grouped.theirs.toFixed(0)}/s (${(grouped.ours / grouped.theirs).toFixed(2)}x; target >= 2x)`,
+  );
+  console.log(
+    `with walCheckpoints 'inline' (checkpoints in the committing call, SQLite's default): 1-event commits, 1 writer ` +
+      `${(inline.oneWriter * 100).toFixed(1)}% of plain; ${WRITERS} async writers ${inline.grouped.ours.toFixed(0)} commits/s ` +
+      `against ${inline.grouped.theirs.toFixed(0)}/s (${(inline.grouped.ours / inline.grouped.theirs).toFixed(2)}x)`,
   );
 }

@@ -15,9 +15,9 @@ export function makeEvent(writer, n) {
   };
 }
 
-/** A store over `filename` (provisioned), with the benchmark's default settings. */
-export function openStore(filename) {
-  return createStreamStore({ storage: sqliteStorage({ filename, busyTimeoutMs: 30_000 }), provisionSchema: true });
+/** A store over `filename` (provisioned), with the benchmark's default settings and `options` over them. */
+export function openStore(filename, options = {}) {
+  return createStreamStore({ storage: sqliteStorage({ filename, busyTimeoutMs: 30_000, ...options }), provisionSchema: true });
 }
 
 /**

@@ -2,7 +2,7 @@
 import { comparePositions } from '@streamstore/core';
 import type { Command } from 'commander';
 import { type CliIO, println, settingsOf } from '../cli-io.js';
-import type { ConsumerCheckpoint, ConsumerState } from '../consumer-state.js';
+import { type ConsumerCheckpoint, type ConsumerState, LAG_COUNT_LIMIT } from '../consumer-state.js';
 import { withConsumerState } from '../open-consumer-state.js';
 import { formatTable, formatTime } from '../terminal.js';
 
@@ -36,7 +36,7 @@ export function registerConsumersCommand(program: Command, io: CliIO): void {
         "(a category consumer's count includes other categories' events; a stream consumer's\n" +
         'checkpoint is a revision, not a position: no figure is meaningful there).\n' +
         'Checkpoints and dead letters live in the store on sqlite, postgres and cassandra\n' +
-        "(cassandra: BEHIND needs the change feed, and is counted up to 10000 events: '-' beyond).\n" +
+        `(cassandra: BEHIND needs the change feed, and is counted up to ${LAG_COUNT_LIMIT} events: '-' beyond).\n` +
         '\nExamples:\n  $ streamstore consumers --file ./events.db\n  $ streamstore consumers --backend postgres --url postgres://127.0.0.1/app --json',
     )
     .action(async (options: { json?: boolean }, command: Command) => {

@@ -11,6 +11,7 @@ import {
   type StorageDeleteOptions,
   type StoredEvent,
   type StoredStreamMetadata,
+  type StoredStreamMetadataWithHead,
   type StreamHead,
   type StreamStorage,
   throwIfAborted,
@@ -27,6 +28,7 @@ import { getStream, lookUpEvents, readStream } from './read.js';
 import type { Session } from './session.js';
 import { DELETED_HEAD, Statements } from './statements.js';
 import { readStreamMetadata, writeStreamMetadata } from './stream-metadata.js';
+import { readStreamMetadataMany } from './stream-metadata-many.js';
 
 /**
  * The Cassandra (and Cosmos DB) storage of one keyspace and table. Create it with `cassandraStorage()`. Each
@@ -147,6 +149,14 @@ export class CassandraStorage implements StreamStorage {
   async getStreamMetadata(streamId: string, options?: CallOptions): Promise<StoredStreamMetadata | null> {
     this.ensureOpen(options);
     return readStreamMetadata(this.ctx, streamId);
+  }
+
+  async getStreamMetadataMany(
+    streamIds: readonly string[],
+    options?: CallOptions,
+  ): Promise<Map<string, StoredStreamMetadataWithHead>> {
+    this.ensureOpen(options);
+    return readStreamMetadataMany(this.ctx, streamIds);
   }
 
   async setStreamMetadata(

@@ -7,10 +7,10 @@ import { toStorageError } from './sqlite-errors.js';
 
 /**
  * Opens one connection with the store's settings: WAL (readers never block the writer), the chosen `synchronous`
- * level, the busy timeout, the higher checkpoint threshold of background checkpoints and the caller's extra PRAGMAs. Nothing is changed before the file is known to be ours: a
- * path that cannot hold a database, a file that is not a SQLite database, or one holding another application's
- * tables is refused (`ConfigurationError`) as it was found. A database without tables is switched to WAL only when
- * it is provisioned.
+ * level, the busy timeout, the higher checkpoint threshold of background checkpoints and the caller's extra PRAGMAs.
+ * Nothing is changed before the file is known to be ours: a path that cannot hold a database, a file that is not a
+ * SQLite database, or one holding another application's tables is refused (`ConfigurationError`) as it was found. A
+ * database without tables is switched to WAL only when it is provisioned.
  */
 export function openConnection(options: ResolvedSqliteOptions): Database.Database {
   checkDatabasePath(options.filename, options.readonly);

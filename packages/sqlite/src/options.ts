@@ -26,9 +26,9 @@ export interface SqliteStorageOptions {
   pragmas?: Record<string, SqlitePragmaValue>;
   /**
    * `background` (default): WAL checkpoints run on a worker thread of the process (one for all stores), so commits do
-   * not wait for them; the store's connections still checkpoint themselves past 16,384 WAL pages (64 MiB at 4 KiB pages), should the worker
-   * fall behind. `inline`: SQLite's default, the committing connection checkpoints past 1,000 pages. Durability is the
-   * same either way. A `wal_autocheckpoint` in `pragmas` wins over both.
+   * not wait for them; the store's connections still checkpoint themselves past 16,384 WAL pages (64 MiB at 4 KiB
+   * pages), should the worker fall behind. `inline`: SQLite's default, the committing connection checkpoints past
+   * 1,000 pages. Durability is the same either way. A `wal_autocheckpoint` in `pragmas` wins over both.
    */
   walCheckpoints?: SqliteWalCheckpoints;
 }

@@ -53,7 +53,13 @@ export class SqliteContext {
     if (this.closed) throw new StoreClosedError();
     if (this.db) return this.db;
     this.db = openConnection(this.options);
-    if (checkpointsInBackground(this.options)) this.checkpoints = checkpointInBackground(this.filename);
+    if (checkpointsInBackground(this.options)) {
+      try {
+        this.checkpoints = checkpointInBackground(this.filename);
+      } catch {
+        // No worker thread to be had: the connection's own checkpoints (past 16,384 pages) keep the WAL bounded.
+      }
+    }
     return this.db;
   }
 

@@ -3,9 +3,8 @@
  * category, so that retention costs such a page a few queries instead of one per stream.
  */
 import type { StoredStreamMetadataWithHead } from '@streamstore/core/storage';
-import type { CassandraContext } from './context.js';
+import { type CassandraContext, locate } from './context.js';
 import { metadataTable } from './metadata-schema.js';
-import { getStream } from './read.js';
 import { toNumber } from './session.js';
 
 /** Ids per `IN` query: the coordinator reads one partition per id, so lists stay short and run side by side. */
@@ -33,11 +32,12 @@ export async function readStreamMetadataMany(
   await Promise.all(
     rows.map(async (row) => {
       const streamId = String(row.get('stream_id'));
-      const head = await getStream(ctx, streamId);
+      // The chain's head alone: getStream would also read the last event's time, which retention does not use.
+      const chain = await locate(ctx, streamId);
       found.set(streamId, {
         revision: toNumber(row.get('revision')) ?? 0,
         json: String(row.get('metadata')),
-        head: head && !head.tombstoned ? Math.max(head.revision, 0) : 0,
+        head: chain.state === 'live' ? Math.max(chain.current.head, 0) : 0,
       });
     }),
   );

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isMemoryFilename } from './database-path.js';
 
 type Listener = () => void;
 
@@ -12,7 +13,7 @@ const listenersByFile = new Map<string, Set<Listener>>();
 
 /** The registry key of a database file; in-memory databases are private to their connection. */
 export function fileKey(filename: string, instance: object): string | object {
-  if (filename === ':memory:' || filename === '' || filename.startsWith('file::memory:')) return instance;
+  if (isMemoryFilename(filename)) return instance;
   const absolute = resolve(filename);
   try {
     return realpathSync(absolute);

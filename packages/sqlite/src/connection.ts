@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { WRITER_CHECKPOINT_PAGES } from './background-checkpoints.js';
-import { checkDatabasePath } from './database-path.js';
+import { checkDatabasePath, isMemoryFilename } from './database-path.js';
 import type { ResolvedSqliteOptions } from './options.js';
 import { refuseForeign, schemaOwner } from './schema-owner.js';
 import { toStorageError } from './sqlite-errors.js';
@@ -36,7 +36,5 @@ export function openConnection(options: ResolvedSqliteOptions): Database.Databas
 
 /** Whether a worker checkpoints this storage's file: a writable file on disk, unless `walCheckpoints: 'inline'`. */
 export function checkpointsInBackground(options: ResolvedSqliteOptions): boolean {
-  const { filename } = options;
-  const inMemory = filename === ':memory:' || filename === '' || filename.startsWith('file::memory:');
-  return options.walCheckpoints === 'background' && !options.readonly && !inMemory;
+  return options.walCheckpoints === 'background' && !options.readonly && !isMemoryFilename(options.filename);
 }

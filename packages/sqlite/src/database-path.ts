@@ -2,6 +2,11 @@ import { type Stats, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigurationError } from '@streamstore/core';
 
+/** Whether `filename` names a database in the connection's memory (`:memory:`, `''` or a `file::memory:` URI). */
+export function isMemoryFilename(filename: string): boolean {
+  return filename === ':memory:' || filename === '' || filename.startsWith('file::memory:');
+}
+
 /**
  * Checks the path before SQLite sees it, because SQLite's own answers mislead: a directory opens as an I/O error
  * when read-only, and a missing parent directory or a missing read-only file are both "unable to open database file".
